@@ -1,0 +1,69 @@
+/**
+ * Every error mfgym raises has a stable code from this one table.
+ *
+ * Codes follow `MFG_ERR_<AREA>_<WHAT>`; they are added, never reused or renamed, because
+ * the CLI prints them, the server sends them on the wire and the Python client raises
+ * exceptions carrying them. `protocol/errors.json` is generated from this table
+ * (`npm run gen:errors`) and a test checks the two agree in both directions.
+ */
+export const ERROR_CODES = {
+  // registry
+  MFG_ERR_REGISTRY_BAD_ID: 'An environment id does not follow the [namespace/]Name-vN grammar.',
+  MFG_ERR_REGISTRY_UNKNOWN_ENV: 'No environment is registered under that id.',
+  MFG_ERR_REGISTRY_DUPLICATE: 'An environment with that id is already registered.',
+  MFG_ERR_REGISTRY_BAD_KWARGS: 'The keyword arguments do not match the environment\'s kwargs schema.',
+  MFG_ERR_REGISTRY_BAD_MODULE: 'A module given to --load could not be loaded or registered nothing valid.',
+  MFG_ERR_REGISTRY_BAD_GAME_DOCUMENT: 'A declarative game document does not match its JSON Schema or is inconsistent.',
+  // game definitions
+  MFG_ERR_GAME_INVALID: 'A game definition is inconsistent (shapes, probabilities, legal actions).',
+  MFG_ERR_GAME_UNSUPPORTED: 'The operation is not supported by this kind of game.',
+  // policies
+  MFG_ERR_POLICY_BAD_SHAPE: 'A policy does not have the shape the game needs.',
+  MFG_ERR_POLICY_NOT_DISTRIBUTION: 'A policy row is not a probability distribution over the legal actions.',
+  MFG_ERR_POLICY_BAD_FILE: 'A policy file could not be read or parsed.',
+  // solvers
+  MFG_ERR_SOLVER_UNKNOWN: 'No solver is known under that name.',
+  MFG_ERR_SOLVER_BAD_PARAM: 'A solver parameter is out of range or of the wrong type.',
+  // spaces and seeds
+  MFG_ERR_SPACE_INVALID: 'A space definition is invalid.',
+  MFG_ERR_SEED_INVALID: 'A seed is not an integer in [0, 2^53-1].',
+  // command line
+  MFG_ERR_CLI_BAD_ARGUMENT: 'A command-line argument is invalid.',
+  // anything else
+  MFG_ERR_INTERNAL: 'An unexpected internal error; please report it.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface MfgErrorOptions {
+  details?: Record<string, unknown>;
+  cause?: unknown;
+}
+
+/** The one error class: a stable code, a human message, machine-readable details and a cause. */
+export class MfgError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, options: MfgErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'MfgError';
+    this.code = code;
+    this.details = options.details ?? {};
+  }
+
+  toJSON(): { code: ErrorCode; message: string; details: Record<string, unknown> } {
+    return { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+export function isMfgError(e: unknown): e is MfgError {
+  return e instanceof MfgError;
+}
+
+/** Wraps anything thrown into an MfgError (unknown errors become MFG_ERR_INTERNAL). */
+export function toMfgError(e: unknown): MfgError {
+  if (e instanceof MfgError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new MfgError('MFG_ERR_INTERNAL', message, { cause: e });
+}
