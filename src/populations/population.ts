@@ -28,3 +28,19 @@ export interface FinitePopulationFlow {
   /** Bytes held by the representation (tables, particles, network weights). */
   memoryBytes(): number;
 }
+
+/**
+ * Monte Carlo samples of a finite game's flow, what every representation is fitted to:
+ * cells[p][t] holds one joint index s*A + a per simulated agent of population p at epoch t.
+ */
+export interface FiniteFlowSamples {
+  readonly horizon: number;
+  readonly cells: Int32Array[][];
+}
+
+/** Monte Carlo samples of a continuous game's flow: points[t] holds n states of dimension d, row-major. */
+export interface ContinuousFlowSamples {
+  readonly horizon: number;
+  readonly dim: number;
+  readonly points: Float64Array[];
+}
