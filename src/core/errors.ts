@@ -27,6 +27,11 @@ export const ERROR_CODES = {
   // spaces and seeds
   MFG_ERR_SPACE_INVALID: 'A space definition is invalid.',
   MFG_ERR_SEED_INVALID: 'A seed is not an integer in [0, 2^53-1].',
+  // generative population (GD-MFRL)
+  MFG_ERR_GENERATIVE_BAD_SAMPLES: 'Monte Carlo samples given to a generative population are empty or do not match the game.',
+  MFG_ERR_GENERATIVE_BAD_OPTION: 'An option of the generative population is out of range or of the wrong type.',
+  MFG_ERR_GENERATIVE_ABORTED: 'A generative fit was stopped by its AbortSignal.',
+  MFG_ERR_GENERATIVE_BAD_MODEL_FILE: 'A saved generator (knowledge base entry) is missing, unreadable or does not match.',
   // command line
   MFG_ERR_CLI_BAD_ARGUMENT: 'A command-line argument is invalid.',
   // anything else
