@@ -1,10 +1,26 @@
 import type { EnvSpec } from '../src/registry/env-spec';
 import { register, spec as lookup } from '../src/registry/registry';
 import { leftRightSpec } from './left-right';
+import { rockPaperScissorsSpec } from './rock-paper-scissors';
+import { susceptibleInfectedSpec } from './susceptible-infected';
+import { beachBarSpec } from './beach-bar';
+import { conservativeTreasureHuntingSpec } from './conservative-treasure-hunting';
+import { linearQuadraticSpec } from './linear-quadratic';
+import { equilibriumPriceSpec } from './equilibrium-price';
+import { buildingEvacuationSpec } from './building-evacuation';
+import { crowdMotionSpec } from './crowd-motion';
 
 /** Every built-in environment, in the order `mfgym list` shows them. */
 export const builtinSpecs: readonly EnvSpec<any>[] = [
   leftRightSpec,
+  rockPaperScissorsSpec,
+  susceptibleInfectedSpec,
+  beachBarSpec,
+  conservativeTreasureHuntingSpec,
+  linearQuadraticSpec,
+  equilibriumPriceSpec,
+  buildingEvacuationSpec,
+  crowdMotionSpec,
 ];
 
 /** Registers the built-in environments (idempotent: a second call is a no-op). */
