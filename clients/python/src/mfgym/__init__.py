@@ -1,0 +1,23 @@
+"""mfgym: Mean Field Game environments served over ZeroMQ, with Gymnasium semantics.
+
+    import mfgym
+    env = mfgym.make("LeftRight-v0", address="tcp://127.0.0.1:5555")
+    obs, info = env.reset(seed=0)
+    obs, reward, terminated, truncated, info = env.step(env.action_space.sample())
+
+Start a server first: ``npx mfgym serve --bind tcp://127.0.0.1:5555``.
+"""
+
+from .client import DEFAULT_ADDRESS, PROTOCOL_VERSION, Client
+from .env import MfgEnv, make
+from .errors import EnvError, MfgError, MfgTimeoutError, ProtocolError, RegistryError, SessionError
+from .spaces import HAS_GYMNASIUM
+from .vector_env import MfgVectorEnv, make_vec
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Client", "DEFAULT_ADDRESS", "PROTOCOL_VERSION", "MfgEnv", "MfgVectorEnv", "make", "make_vec",
+    "MfgError", "MfgTimeoutError", "ProtocolError", "SessionError", "EnvError", "RegistryError",
+    "HAS_GYMNASIUM", "__version__",
+]

@@ -1,0 +1,114 @@
+"""One connection to an mfgym server: a DEALER socket, request ids, replies matched by id.
+
+Each env object owns one Client, so each env is one connection (the server keys sessions by
+connection, and a handle is only valid on the connection that made it).
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any, Dict, Optional
+
+import zmq
+
+from .codec import decode_tree, pack, unpack
+from .errors import MfgError, MfgTimeoutError, error_from_reply
+
+PROTOCOL_VERSION = "1.0"
+DEFAULT_ADDRESS = "tcp://127.0.0.1:5555"
+DEFAULT_TIMEOUT = 30.0
+
+
+class Client:
+    """Sends requests and waits for their replies.
+
+    ``timeout`` (seconds, None = wait forever) bounds each request; on expiry
+    :class:`MfgTimeoutError` is raised and a late reply to that request is discarded when it
+    arrives, because replies are matched by id.
+    """
+
+    def __init__(self, address: str = DEFAULT_ADDRESS, timeout: Optional[float] = DEFAULT_TIMEOUT,
+                 context: Optional[zmq.Context] = None, client_name: str = "mfgym-python"):
+        self.address = address
+        self.timeout = timeout
+        self._ctx = context or zmq.Context.instance()
+        self._sock = self._ctx.socket(zmq.DEALER)
+        # linger 0: closing never blocks on undeliverable requests (server gone).
+        self._sock.setsockopt(zmq.LINGER, 0)
+        self._sock.connect(address)
+        self._ids = itertools.count()
+        self._closed = False
+        self.client_name = client_name
+        self.server_info: Optional[Dict[str, Any]] = None
+
+    # -- raw messaging ------------------------------------------------------------------
+    def send(self, op: str, **fields: Any) -> int:
+        """Sends one request without waiting; returns its id (for pipelining)."""
+        if self._closed:
+            raise MfgError("MFG_ERR_CLIENT_CLOSED", "this client connection is closed")
+        rid = next(self._ids)
+        msg = {"v": PROTOCOL_VERSION, "id": rid, "op": op}
+        msg.update(fields)
+        self._sock.send(pack(msg), copy=False)
+        return rid
+
+    def send_raw(self, frame: bytes) -> None:
+        """Sends an arbitrary frame (tests use it for malformed messages)."""
+        self._sock.send(frame)
+
+    def receive_raw(self, timeout: Optional[float] = None) -> Dict[str, Any]:
+        """The next reply map, whatever its id (undecoded arrays)."""
+        t = self.timeout if timeout is None else timeout
+        if not self._sock.poll(None if t is None else int(t * 1000)):
+            raise MfgTimeoutError(f"no reply from {self.address} within {t} s", {"timeout_s": t})
+        return unpack(self._sock.recv(copy=True))
+
+    def wait(self, rid: int, op: str = "?") -> Dict[str, Any]:
+        """Waits for the reply with id ``rid``; returns its raw reply map (result not decoded)."""
+        while True:
+            try:
+                reply = self.receive_raw()
+            except MfgTimeoutError as e:
+                e.details.update({"op": op, "id": rid})
+                raise
+            if isinstance(reply, dict) and reply.get("id") == rid:
+                return reply
+            # Replies to requests that already timed out: drop them.
+
+    def call_raw(self, op: str, **fields: Any) -> Dict[str, Any]:
+        """Request + raw reply map (ok or not), no decoding: what schema tests look at."""
+        return self.wait(self.send(op, **fields), op)
+
+    def call(self, op: str, **fields: Any) -> Dict[str, Any]:
+        """Request + decoded result; an error reply raises the matching MfgError subclass."""
+        reply = self.call_raw(op, **fields)
+        if reply.get("ok") is True:
+            return decode_tree(reply.get("result", {}))
+        raise error_from_reply(reply.get("error"))
+
+    # -- ops --------------------------------------------------------------------------
+    def hello(self) -> Dict[str, Any]:
+        self.server_info = self.call("hello", client=self.client_name, protocol=PROTOCOL_VERSION)
+        return self.server_info
+
+    def ping(self) -> bool:
+        return bool(self.call("ping").get("pong"))
+
+    def list_envs(self) -> list:
+        return self.call("list_envs")["envs"]
+
+    def close(self) -> None:
+        """Closes the socket; safe to call twice."""
+        if not self._closed:
+            self._closed = True
+            self._sock.close(linger=0)
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()

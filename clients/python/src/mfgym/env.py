@@ -1,0 +1,159 @@
+"""A single representative agent in a served MFG environment, with gymnasium.Env semantics.
+
+The env is a one-agent session on the server (``num_agents=1``, autoreset disabled, as a
+gymnasium.Env never resets itself). Seeding follows gymnasium: ``reset(seed=s)`` re-seeds
+``np_random`` and sends ``s`` itself to the server (so the same seed means the same episode from
+any client); ``reset()`` without a seed sends a seed drawn from ``np_random``, which makes
+``reset(seed=s); reset()`` reproducible, as the env checker demands.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Optional, Tuple
+
+import numpy as np
+
+from .base import EnvBase, make_spec
+from .client import DEFAULT_ADDRESS, DEFAULT_TIMEOUT, Client
+from .codec import encode_array
+from .errors import EnvError, MfgError, MfgTimeoutError
+from .spaces import space_from_json
+
+MAX_SEED = 2**53 - 1
+
+
+def action_array(actions: Any, space: Any, n: int) -> dict:
+    """Batched actions -> wire array: int64 [n] for Discrete, the box dtype [n, *shape] for Box.
+
+    Non-integer actions for a Discrete space are refused here (casting 1.5 to 1 would hide an
+    agent bug); range checks are the server's, which knows the action mask.
+    """
+    a = np.asarray(actions)
+    kind = type(space).__name__
+    if kind in ("Discrete", "MultiDiscrete"):
+        if a.dtype.kind == "b" or a.dtype.kind not in "iuf":
+            raise EnvError("MFG_ERR_ENV_BAD_ACTION", f"actions must be integers, got dtype {a.dtype}",
+                           {"dtype": str(a.dtype)})
+        if a.dtype.kind == "f":
+            if not np.all(np.isfinite(a)) or not np.all(a == np.round(a)):
+                raise EnvError("MFG_ERR_ENV_BAD_ACTION", "actions must be integers", {"dtype": str(a.dtype)})
+        expected = (n,) + tuple(np.shape(space.nvec)) if kind == "MultiDiscrete" else (n,)
+        return encode_array(a.reshape(expected), "<i8")
+    dtype = "<f4" if np.dtype(space.dtype) == np.float32 else "<f8"
+    return encode_array(a.reshape((n,) + tuple(space.shape)), dtype)
+
+
+def single_obs(batched: np.ndarray, space: Any) -> Any:
+    """Row 0 of a batched observation, in the space's exact type (Python int for Discrete)."""
+    if type(space).__name__ == "Discrete":
+        return int(batched.reshape(-1)[0])
+    return np.asarray(batched[0], dtype=space.dtype)
+
+
+def single_info(infos: Dict[str, Any], n: int = 1) -> Dict[str, Any]:
+    """Per-agent info of agent 0: arrays with a leading agent axis lose it, ``t`` becomes an int."""
+    out: Dict[str, Any] = {}
+    for k, v in infos.items():
+        if isinstance(v, np.ndarray) and v.ndim >= 1 and v.shape[0] == n:
+            v = v[0]
+            if isinstance(v, np.generic):
+                v = v.item()
+        out[k] = v
+    return out
+
+
+class MfgEnv(EnvBase):
+    """gymnasium.Env (or the stand-in) over one server session."""
+
+    metadata: Dict[str, Any] = {"render_modes": []}
+
+    def __init__(self, env_id: str, address: str = DEFAULT_ADDRESS, timeout: Optional[float] = DEFAULT_TIMEOUT,
+                 population: str = "exact", mean_field: str = "fixed", env_kwargs: Optional[Dict[str, Any]] = None,
+                 make_options: Optional[Dict[str, Any]] = None, render_mode: Optional[str] = None):
+        self.render_mode = render_mode
+        self._handle: Optional[str] = None
+        self._client = Client(address, timeout)
+        try:
+            self._client.hello()
+            fields: Dict[str, Any] = {"env_id": env_id, "kwargs": dict(env_kwargs or {}), "num_agents": 1,
+                                      "population": population, "mean_field": mean_field, "autoreset": "disabled"}
+            if make_options:
+                fields["options"] = make_options
+            made = self._client.call("make", **fields)
+        except BaseException:
+            self._client.close()
+            raise
+        self._handle = made["handle"]
+        self.env_id = made.get("env_id", env_id)
+        self.horizon = made.get("horizon")
+        self.env_kwargs = made.get("kwargs", dict(env_kwargs or {}))
+        self.observation_space = space_from_json(made["observation_space"])
+        self.action_space = space_from_json(made["action_space"])
+        self.spec = make_spec(self.env_id, make, {
+            "env_id": self.env_id, "address": address, "timeout": timeout, "population": population,
+            "mean_field": mean_field, "env_kwargs": dict(env_kwargs or {}), "make_options": make_options})
+
+    @property
+    def handle(self) -> Optional[str]:
+        return self._handle
+
+    @property
+    def client(self) -> Client:
+        return self._client
+
+    def reset(self, *, seed: Optional[int] = None, options: Optional[Dict[str, Any]] = None) -> Tuple[Any, Dict[str, Any]]:
+        super().reset(seed=seed)
+        wire_seed = int(seed) if seed is not None else int(self.np_random.integers(0, MAX_SEED + 1))
+        fields: Dict[str, Any] = {"handle": self._handle, "seed": wire_seed}
+        if options:
+            fields["options"] = options
+        r = self._client.call("reset", **fields)
+        return single_obs(r["obs"], self.observation_space), single_info(r.get("infos", {}))
+
+    def step(self, action: Any) -> Tuple[Any, float, bool, bool, Dict[str, Any]]:
+        r = self._client.call("step", handle=self._handle, actions=action_array([action], self.action_space, 1))
+        return (single_obs(r["obs"], self.observation_space), float(r["rewards"][0]), bool(r["terminated"][0]),
+                bool(r["truncated"][0]), single_info(r.get("infos", {})))
+
+    def update_population(self) -> Dict[str, Any]:
+        """Refits the population from the visited states (``fictitious`` mode); returns the server's summary."""
+        return self._client.call("population_update", handle=self._handle)
+
+    def population_report(self) -> Dict[str, Any]:
+        return self._client.call("population_report", handle=self._handle)
+
+    def close(self) -> None:
+        """Closes the session and the connection; safe to call any number of times."""
+        client = getattr(self, "_client", None)
+        if client is None or client.closed:
+            return
+        try:
+            if self._handle is not None:
+                client.call("close", handle=self._handle)
+        except (MfgTimeoutError, MfgError):
+            # A server that is gone or already dropped the session: the env is closed either way.
+            pass
+        finally:
+            client.close()
+
+    def __del__(self) -> None:
+        client = getattr(self, "_client", None)
+        if client is not None:
+            client.close()  # socket only: no network from a finaliser
+
+    def __repr__(self) -> str:
+        return f"<MfgEnv {self.env_id} handle={self._handle}>"
+
+
+def make(env_id: str, address: str = DEFAULT_ADDRESS, timeout: Optional[float] = DEFAULT_TIMEOUT, *,
+         population: str = "exact", mean_field: str = "fixed", render_mode: Optional[str] = None,
+         make_options: Optional[Dict[str, Any]] = None, env_kwargs: Optional[Dict[str, Any]] = None,
+         **kwargs: Any) -> MfgEnv:
+    """One representative agent of ``env_id`` served at ``address``.
+
+    Keyword arguments other than the named ones are the env's own kwargs (validated by the server
+    against the env's schema); ``env_kwargs=`` passes them as a dict instead.
+    """
+    merged = {**(env_kwargs or {}), **kwargs}
+    return MfgEnv(env_id, address, timeout, population=population, mean_field=mean_field, env_kwargs=merged,
+                  make_options=make_options, render_mode=render_mode)

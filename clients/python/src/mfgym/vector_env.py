@@ -1,0 +1,164 @@
+"""N agents of one served MFG environment stepped in one message, with gymnasium's vector semantics.
+
+The N agents are one server session (``num_agents=N``); autoreset is done by the server in the mode
+asked for (``next_step``, ``same_step`` or ``disabled``, gymnasium's AutoresetMode values). Seeds
+follow gymnasium's vector envs: ``reset(seed=s)`` seeds agent i with ``s + i`` (so agent i replays
+a single env reset with ``s + i``), a list gives each agent its own seed, and ``reset()`` derives the
+seeds from ``np_random`` so that ``reset(seed=s); reset()`` is reproducible.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Optional, Sequence, Tuple, Union
+
+import numpy as np
+
+from .base import VectorEnvBase
+from .client import DEFAULT_ADDRESS, DEFAULT_TIMEOUT, Client
+from .env import MAX_SEED, action_array
+from .errors import MfgError, MfgTimeoutError
+from .spaces import batch_space, space_from_json
+
+AUTORESET_MODES = ("next_step", "same_step", "disabled")
+
+
+def _autoreset_value(mode: str) -> Any:
+    """gymnasium.vector.AutoresetMode member when gymnasium has it (>= 1.1), else the string."""
+    try:  # pragma: no cover - depends on the environment
+        from gymnasium.vector import AutoresetMode
+        return AutoresetMode(mode)
+    except Exception:
+        return mode
+
+
+def _mode_name(mode: Any) -> str:
+    name = getattr(mode, "value", mode)
+    if name not in AUTORESET_MODES:
+        raise ValueError(f"autoreset_mode must be one of {AUTORESET_MODES}, got {mode!r}")
+    return str(name)
+
+
+class MfgVectorEnv(VectorEnvBase):
+    """gymnasium.vector.VectorEnv (or the stand-in) over one N-agent server session."""
+
+    def __init__(self, env_id: str, num_envs: int, address: str = DEFAULT_ADDRESS,
+                 timeout: Optional[float] = DEFAULT_TIMEOUT, autoreset_mode: Any = "next_step",
+                 population: str = "exact", mean_field: str = "fixed", env_kwargs: Optional[Dict[str, Any]] = None,
+                 make_options: Optional[Dict[str, Any]] = None, render_mode: Optional[str] = None):
+        mode = _mode_name(autoreset_mode)
+        self.render_mode = render_mode
+        self.closed = False
+        self._handle: Optional[str] = None
+        self._client = Client(address, timeout)
+        try:
+            self._client.hello()
+            fields: Dict[str, Any] = {"env_id": env_id, "kwargs": dict(env_kwargs or {}), "num_agents": int(num_envs),
+                                      "population": population, "mean_field": mean_field, "autoreset": mode}
+            if make_options:
+                fields["options"] = make_options
+            made = self._client.call("make", **fields)
+        except BaseException:
+            self._client.close()
+            raise
+        self._handle = made["handle"]
+        self.env_id = made.get("env_id", env_id)
+        self.num_envs = int(made.get("num_agents", num_envs))
+        self.horizon = made.get("horizon")
+        self.env_kwargs = made.get("kwargs", dict(env_kwargs or {}))
+        self.autoreset_mode = mode
+        self.metadata = {"render_modes": [], "autoreset_mode": _autoreset_value(mode)}
+        self.spec = None
+        self.single_observation_space = space_from_json(made["observation_space"])
+        self.single_action_space = space_from_json(made["action_space"])
+        self.observation_space = batch_space(self.single_observation_space, self.num_envs)
+        self.action_space = batch_space(self.single_action_space, self.num_envs)
+
+    @property
+    def handle(self) -> Optional[str]:
+        return self._handle
+
+    @property
+    def client(self) -> Client:
+        return self._client
+
+    def _obs(self, obs: np.ndarray) -> np.ndarray:
+        return np.asarray(obs, dtype=self.single_observation_space.dtype)
+
+    def reset(self, *, seed: Union[None, int, Sequence[int]] = None,
+              options: Optional[Dict[str, Any]] = None) -> Tuple[np.ndarray, Dict[str, Any]]:
+        n = self.num_envs
+        if seed is None:
+            base = int(self.np_random.integers(0, MAX_SEED - n + 2))
+            seeds = [base + i for i in range(n)]
+        elif isinstance(seed, (int, np.integer)):
+            super().reset(seed=int(seed))
+            seeds = [int(seed) + i for i in range(n)]
+        else:
+            seeds = [int(s) for s in seed]
+            if len(seeds) != n:
+                raise ValueError(f"expected {n} seeds, got {len(seeds)}")
+        fields: Dict[str, Any] = {"handle": self._handle, "seed": seeds}
+        if options:
+            opts = dict(options)
+            if "reset_mask" in opts:  # gymnasium's partial reset (autoreset disabled)
+                opts["reset_mask"] = _encode_mask(opts["reset_mask"], n)
+            fields["options"] = opts
+        r = self._client.call("reset", **fields)
+        return self._obs(r["obs"]), r.get("infos", {})
+
+    def step(self, actions: Any) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, Dict[str, Any]]:
+        r = self._client.call("step", handle=self._handle,
+                              actions=action_array(actions, self.single_action_space, self.num_envs))
+        return (self._obs(r["obs"]), np.asarray(r["rewards"], dtype=np.float64), np.asarray(r["terminated"], dtype=bool),
+                np.asarray(r["truncated"], dtype=bool), r.get("infos", {}))
+
+    def update_population(self) -> Dict[str, Any]:
+        """Refits the population from the visited states (``fictitious`` mode); returns the server's summary."""
+        return self._client.call("population_update", handle=self._handle)
+
+    def population_report(self) -> Dict[str, Any]:
+        return self._client.call("population_report", handle=self._handle)
+
+    def close_extras(self, **kwargs: Any) -> None:
+        client = getattr(self, "_client", None)
+        if client is None or client.closed:
+            return
+        try:
+            if self._handle is not None:
+                client.call("close", handle=self._handle)
+        except (MfgTimeoutError, MfgError):
+            pass
+        finally:
+            client.close()
+
+    def close(self, **kwargs: Any) -> None:
+        if not getattr(self, "closed", False):
+            self.close_extras(**kwargs)
+        self.closed = True
+
+    def __del__(self) -> None:
+        client = getattr(self, "_client", None)
+        if client is not None:
+            client.close()
+
+    def __repr__(self) -> str:
+        return f"<MfgVectorEnv {self.env_id} num_envs={self.num_envs} handle={self._handle}>"
+
+
+def _encode_mask(mask: Any, n: int) -> Any:
+    from .codec import encode_array
+    m = np.asarray(mask, dtype=bool)
+    if m.shape != (n,):
+        raise ValueError(f"reset_mask must have shape ({n},), got {m.shape}")
+    return encode_array(m, "|b1")
+
+
+def make_vec(env_id: str, num_envs: int = 1, address: str = DEFAULT_ADDRESS,
+             timeout: Optional[float] = DEFAULT_TIMEOUT, *, autoreset_mode: Any = "next_step",
+             population: str = "exact", mean_field: str = "fixed", render_mode: Optional[str] = None,
+             make_options: Optional[Dict[str, Any]] = None, env_kwargs: Optional[Dict[str, Any]] = None,
+             **kwargs: Any) -> MfgVectorEnv:
+    """``num_envs`` agents of ``env_id`` stepped together; extra keyword arguments are the env's kwargs."""
+    merged = {**(env_kwargs or {}), **kwargs}
+    return MfgVectorEnv(env_id, num_envs, address, timeout, autoreset_mode=autoreset_mode, population=population,
+                        mean_field=mean_field, env_kwargs=merged, make_options=make_options, render_mode=render_mode)
