@@ -9,6 +9,13 @@ import { linearQuadraticSpec } from './linear-quadratic';
 import { equilibriumPriceSpec } from './equilibrium-price';
 import { buildingEvacuationSpec } from './building-evacuation';
 import { crowdMotionSpec } from './crowd-motion';
+import { crowdModelling1DSpec } from './crowd-modelling-1d';
+import { crowdModelling2DSpec } from './crowd-modelling-2d';
+import { fourRoomsSpec } from './four-rooms';
+import { mazeSpec } from './maze';
+import { periodicAversionSpec } from './periodic-aversion';
+import { garnetSpec } from './garnet';
+import { meanFieldNFGSpec } from './mean-field-nfg';
 
 /** Every built-in environment, in the order `mfgym list` shows them. */
 export const builtinSpecs: readonly EnvSpec<any>[] = [
@@ -21,6 +28,13 @@ export const builtinSpecs: readonly EnvSpec<any>[] = [
   equilibriumPriceSpec,
   buildingEvacuationSpec,
   crowdMotionSpec,
+  crowdModelling1DSpec,
+  crowdModelling2DSpec,
+  fourRoomsSpec,
+  mazeSpec,
+  periodicAversionSpec,
+  garnetSpec,
+  meanFieldNFGSpec,
 ];
 
 /** Registers the built-in environments (idempotent: a second call is a no-op). */
