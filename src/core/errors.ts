@@ -34,8 +34,28 @@ export const ERROR_CODES = {
   MFG_ERR_GENERATIVE_BAD_MODEL_FILE: 'A saved generator (knowledge base entry) is missing, unreadable or does not match.',
   // command line
   MFG_ERR_CLI_BAD_ARGUMENT: 'A command-line argument is invalid.',
+  // populations
+  MFG_ERR_POPULATION_UNKNOWN_KIND: 'No population representation is registered under that kind, or it cannot be built that way.',
+  MFG_ERR_POPULATION_BAD_PARAM: 'A population parameter (number of agents, bandwidth, ...) is out of range.',
+  MFG_ERR_POPULATION_BAD_SAMPLES: 'Samples given to a population do not match the game (horizon, populations, cells, dimension).',
   // anything else
   MFG_ERR_INTERNAL: 'An unexpected internal error; please report it.',
+  // wire protocol (protocol/PROTOCOL.md)
+  MFG_ERR_PROTOCOL_MALFORMED: 'A message is not msgpack, or does not decode to a map.',
+  MFG_ERR_PROTOCOL_INVALID_REQUEST: 'A request does not match its JSON Schema (the details name the field).',
+  MFG_ERR_PROTOCOL_UNKNOWN_OP: 'A request names an op the server does not know.',
+  MFG_ERR_PROTOCOL_VERSION: 'The client\'s protocol major version differs from the server\'s.',
+  MFG_ERR_PROTOCOL_TOO_LARGE: 'A message is larger than the max_message_bytes limit announced in hello.',
+  // server sessions
+  MFG_ERR_SESSION_UNKNOWN_HANDLE: 'No env was ever made under that handle.',
+  MFG_ERR_SESSION_FORBIDDEN: 'The handle belongs to another connection.',
+  MFG_ERR_SESSION_CLOSED: 'The env behind that handle was closed (by the client, or because its session idled out).',
+  MFG_ERR_SESSION_LIMIT: 'A server limit (agents per env, envs per connection) would be exceeded.',
+  // gym environments
+  MFG_ERR_ENV_BAD_ACTION: 'An action is not in the action space (wrong shape or dtype, NaN, out of range, or illegal in the agent\'s state).',
+  MFG_ERR_ENV_NEEDS_RESET: 'The env (or some of its agents) must be reset before stepping.',
+  MFG_ERR_ENV_BAD_MODE: 'The operation is not available in this env\'s mean-field or autoreset mode.',
+  MFG_ERR_ENV_BAD_OPTION: 'An option given to make or reset is invalid (shape, dtype or value).',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,127 @@
+import { MfgError } from '../core/errors';
+import type { FiniteGame } from '../core/finite-game';
+import { Rng } from '../core/rng';
+import { checkPolicy, uniformPolicy, type TabularPolicy } from '../core/tabular/policy';
+import { ExactPopulation } from './exact-population';
+import { ParticlePopulation } from './particle-population';
+import type { FiniteFlowSamples, FinitePopulationFlow } from './population';
+import { simulateAgents } from './simulate-agents';
+
+/** Default number of simulated agents per population for sample-based kinds. */
+export const DEFAULT_NUM_AGENTS = 10_000;
+
+/** What the gym env, the solvers and the CLI ask for: a kind, and the flow of which policy. */
+export interface PopulationOptions {
+  /** 'exact' | 'particles' | 'generative', or any kind registered with registerPopulationKind. */
+  readonly kind: string;
+  /** The policy whose flow is represented (default: uniform over legal actions). Checked. */
+  readonly policy?: TabularPolicy;
+  /** Simulated agents per population for sample-based kinds (default 10^4). */
+  readonly numAgents?: number;
+  /** Seed of the simulation (default 0). */
+  readonly seed?: number;
+  /** Fit to these samples (e.g. the states a gym env's agents visited) instead of simulating. */
+  readonly samples?: FiniteFlowSamples;
+  /** Kind-specific settings (e.g. the generator's training budget), passed through untouched. */
+  readonly settings?: Readonly<Record<string, unknown>>;
+}
+
+/** What a builder receives: options resolved, and the Monte Carlo samples on demand. */
+export interface PopulationBuildContext {
+  readonly game: FiniteGame;
+  readonly policy: TabularPolicy;
+  readonly numAgents: number;
+  /** Seeded from options.seed; builders draw every random number they need from it. */
+  readonly rng: Rng;
+  readonly settings: Readonly<Record<string, unknown>>;
+  /** options.samples when given, else numAgents agents simulated under policy (simulateAgents). */
+  samples(): FiniteFlowSamples;
+}
+
+/** Builds one kind of population. May be async (a generator trains in TensorFlow.js). */
+export type PopulationBuilder = (ctx: PopulationBuildContext) => FinitePopulationFlow | Promise<FinitePopulationFlow>;
+
+const builders = new Map<string, PopulationBuilder>();
+
+/**
+ * Kinds whose module is loaded on first use and registers itself then: the generative
+ * population lives behind TensorFlow.js, which `import 'mfgym'` must never pay for
+ * (src/populations/generative/index.ts calls registerPopulationKind('generative', ...)).
+ */
+const LAZY_MODULES: Readonly<Record<string, string>> = { generative: './generative/index' };
+
+/** The hook for new kinds (the generative population registers itself here). */
+export function registerPopulationKind(kind: string, builder: PopulationBuilder, options: { replace?: boolean } = {}): void {
+  if (builders.has(kind) && !options.replace) {
+    throw new MfgError('MFG_ERR_POPULATION_UNKNOWN_KIND', `population kind '${kind}' is already registered (pass { replace: true } to override it)`, {
+      details: { kind },
+    });
+  }
+  builders.set(kind, builder);
+}
+
+/** Kinds available now (lazily loaded kinds appear once loaded). */
+export function populationKinds(): string[] {
+  return [...builders.keys()];
+}
+
+/** Builds a population of any registered kind, loading lazy kinds (generative) on first use. */
+export async function makePopulation(game: FiniteGame, options: PopulationOptions): Promise<FinitePopulationFlow> {
+  if (!builders.has(options.kind) && LAZY_MODULES[options.kind] !== undefined) {
+    const path = LAZY_MODULES[options.kind]!;
+    try {
+      await import(path);
+    } catch (e) {
+      throw new MfgError('MFG_ERR_POPULATION_UNKNOWN_KIND', `population kind '${options.kind}' could not be loaded from ${path}`, { cause: e, details: { kind: options.kind } });
+    }
+  }
+  return builderFor(options.kind)(buildContext(game, options));
+}
+
+/**
+ * The synchronous form, for kinds whose builder is synchronous (exact, particles): the gym
+ * env's reset does not need to await. Asking it for an async kind is an error that says so.
+ */
+export function makePopulationSync(game: FiniteGame, options: PopulationOptions): FinitePopulationFlow {
+  const result = builderFor(options.kind)(buildContext(game, options));
+  if (result instanceof Promise) {
+    result.catch(() => undefined); // the caller gets the error below, not an unhandled rejection
+    throw new MfgError('MFG_ERR_POPULATION_UNKNOWN_KIND', `population kind '${options.kind}' is built asynchronously: use makePopulation (async)`, {
+      details: { kind: options.kind },
+    });
+  }
+  return result;
+}
+
+function builderFor(kind: string): PopulationBuilder {
+  const b = builders.get(kind);
+  if (!b) {
+    const known = [...new Set([...builders.keys(), ...Object.keys(LAZY_MODULES)])];
+    throw new MfgError('MFG_ERR_POPULATION_UNKNOWN_KIND', `unknown population kind '${kind}'; expected one of ${known.map((k) => `'${k}'`).join(', ')}`, {
+      details: { kind, known },
+    });
+  }
+  return b;
+}
+
+function buildContext(game: FiniteGame, options: PopulationOptions): PopulationBuildContext {
+  const numAgents = options.numAgents ?? DEFAULT_NUM_AGENTS;
+  if (!Number.isInteger(numAgents) || numAgents < 1) {
+    throw new MfgError('MFG_ERR_POPULATION_BAD_PARAM', `numAgents must be a positive integer, got ${String(numAgents)}`, { details: { numAgents } });
+  }
+  const policy = options.policy ?? uniformPolicy(game);
+  if (options.policy) checkPolicy(game, policy);
+  const rng = new Rng(options.seed ?? 0);
+  let cached: FiniteFlowSamples | null = options.samples ?? null;
+  return {
+    game,
+    policy,
+    numAgents,
+    rng,
+    settings: options.settings ?? {},
+    samples: () => (cached ??= simulateAgents(game, policy, numAgents, rng)),
+  };
+}
+
+registerPopulationKind('exact', (ctx) => ExactPopulation.fromPolicy(ctx.game, ctx.policy));
+registerPopulationKind('particles', (ctx) => ParticlePopulation.fromSamples(ctx.game, ctx.samples()));

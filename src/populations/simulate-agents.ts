@@ -1,0 +1,64 @@
+import { MfgError } from '../core/errors';
+import type { FiniteGame } from '../core/finite-game';
+import type { Rng } from '../core/rng';
+import type { TabularPolicy } from '../core/tabular/policy';
+import type { FiniteFlowSamples } from './population';
+
+/**
+ * Monte Carlo samples of a finite game's flow under a policy: n agents per population, moved
+ * with the game's own sampled dynamics. Each epoch's kernel P_t(. | s, a; L_t) reads the
+ * EMPIRICAL L_t of the agents (histogram / n), not the exact flow: this is the N-player game
+ * the mean field approximates, so on games whose dynamics depend on the mean field the samples
+ * carry the N-player bias as well as Monte Carlo noise (both vanish as n grows).
+ *
+ * Draw order, fixed so a seed gives the same samples bit for bit: per epoch, per population,
+ * per agent, the state (at t=0 from mu0, later from the kernel row) then the action.
+ */
+export function simulateAgents(game: FiniteGame, policy: TabularPolicy, n: number, rng: Rng): FiniteFlowSamples {
+  if (!Number.isInteger(n) || n < 1) {
+    throw new MfgError('MFG_ERR_POPULATION_BAD_PARAM', `the number of simulated agents must be a positive integer, got ${n}`, {
+      details: { numAgents: n },
+    });
+  }
+  const H = game.horizon;
+  const pops = game.populations;
+  const cells = pops.map(() => Array.from({ length: H }, () => new Int32Array(n)));
+  // One empirical L_t per population, reused across epochs (the kernels read them).
+  const empirical = pops.map((pop) => new Float64Array(pop.numStates * pop.numActions));
+  const inv = 1 / n;
+
+  pops.forEach((pop, p) => {
+    const A = pop.numActions;
+    const pi = policy[p]!;
+    const out = cells[p]![0]!;
+    for (let i = 0; i < n; i++) {
+      const s = rng.categorical(pop.mu0);
+      out[i] = s * A + rng.categorical(pi, s * A, A);
+    }
+  });
+
+  for (let t = 0; t + 1 < H; t++) {
+    pops.forEach((_pop, p) => {
+      const L = empirical[p]!;
+      L.fill(0);
+      const c = cells[p]![t]!;
+      for (let i = 0; i < n; i++) L[c[i]!]! += inv;
+    });
+    pops.forEach((pop, p) => {
+      const { numStates: S, numActions: A } = pop;
+      const kernel = game.transition(p, t, empirical);
+      const { rowStart, next, prob } = kernel;
+      const pi = policy[p]!;
+      const base = (t + 1) * S * A;
+      const from = cells[p]![t]!;
+      const to = cells[p]![t + 1]!;
+      for (let i = 0; i < n; i++) {
+        const row = from[i]!;
+        const start = rowStart[row]!;
+        const s2 = next[start + rng.categorical(prob, start, rowStart[row + 1]! - start)]!;
+        to[i] = s2 * A + rng.categorical(pi, base + s2 * A, A);
+      }
+    });
+  }
+  return { horizon: H, cells };
+}
