@@ -1,0 +1,17 @@
+import type { FiniteGame } from '../core/finite-game';
+import { greedyPolicy, softmaxPolicy, type TabularPolicy } from '../core/tabular/index';
+
+/**
+ * The best response the FP-family solvers use, per population, from Q* against the current
+ * flow: greedy with uniform tie-breaking over exact maximisers (temperature 0, DESIGN §1), or
+ * softmax(Q* / temperature) over legal actions (a regularised best response, OpenSpiel's
+ * softmax_policy).
+ */
+export function bestResponse(game: FiniteGame, qStar: readonly Float64Array[], temperature: number): TabularPolicy {
+  return game.populations.map((pop, p) => {
+    const { numStates: S, numActions: A, legal } = pop;
+    return temperature === 0
+      ? greedyPolicy(qStar[p]!, game.horizon, S, A, legal)
+      : softmaxPolicy(qStar[p]!, 1 / temperature, game.horizon, S, A, legal);
+  });
+}

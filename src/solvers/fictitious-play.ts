@@ -1,0 +1,37 @@
+import { meanFieldFlow } from '../core/tabular/index';
+import { bestResponse } from './best-response';
+import { mixPolicies } from './mix-policies';
+import { param, type SolverDefinition } from './solver';
+
+/**
+ * Fictitious play (Perrin et al. 2020; MFGLib `FictitiousPlay`, the damped form): best respond
+ * to the current average flow, then average the best response's flow in with weight
+ *   alpha_i = 1/(i+2) at step i = 0, 1, ... when alpha = 0 (so pi_k's flow is the mean of the
+ *   first k+1 flows), or the fixed alpha otherwise (alpha = 1 is the fixed-point iteration).
+ * The average is taken on mean fields through mixPolicies (state-mass-weighted policy mixing).
+ */
+export const fictitiousPlay: SolverDefinition = {
+  name: 'fp',
+  description: 'Fictitious play: average the flows of greedy (or softmax) best responses; weight 1/(i+2), or a fixed alpha.',
+  params: {
+    alpha: param.range(0, 0, 1, 'mixing weight of the new best response; 0 means 1/(i+2) at step i'),
+    temperature: param.nonNegative(0, 'best response temperature: 0 is greedy with uniform exact-tie breaking, > 0 is softmax(Q* / T)'),
+  },
+  create(params) {
+    const alpha = params['alpha']!;
+    const temperature = params['temperature']!;
+    return {
+      name: 'fp',
+      params,
+      start(game) {
+        return {
+          step(current, i) {
+            const piBr = bestResponse(game, current.qStar, temperature);
+            const w = alpha === 0 ? 1 / (i + 2) : alpha;
+            return mixPolicies(game, current.policy, current.flow, piBr, meanFieldFlow(game, piBr), w);
+          },
+        };
+      },
+    };
+  },
+};

@@ -1,0 +1,37 @@
+import { MfgError } from '../core/errors';
+import { boltzmannPolicyIteration } from './boltzmann-policy-iteration';
+import { fictitiousPlay } from './fictitious-play';
+import { fixedPoint } from './fixed-point';
+import { munchausenOmd } from './munchausen-omd';
+import { onlineMirrorDescent } from './online-mirror-descent';
+import { priorDescent } from './prior-descent';
+import { resolveParams, type Solver, type SolverDefinition } from './solver';
+
+/** The exact solvers by registry name, in the order the CLI lists them. */
+export const SOLVERS: readonly SolverDefinition[] = [fictitiousPlay, fixedPoint, onlineMirrorDescent, munchausenOmd, boltzmannPolicyIteration, priorDescent];
+
+export function solverNames(): string[] {
+  return SOLVERS.map((d) => d.name);
+}
+
+export function solverDefinition(name: string): SolverDefinition {
+  const def = SOLVERS.find((d) => d.name === name);
+  if (!def) {
+    throw new MfgError('MFG_ERR_SOLVER_UNKNOWN', `unknown solver ${JSON.stringify(name)}, expected one of ${solverNames().join(', ')}`, {
+      details: { solver: name, known: solverNames() },
+    });
+  }
+  return def;
+}
+
+/** Builds a solver by name, validating its parameters (unknown or out-of-range ones are errors). */
+export function createSolver(name: string, params: Readonly<Record<string, unknown>> = {}): Solver {
+  const def = solverDefinition(name);
+  return def.create(resolveParams(def, params));
+}
+
+export { resolveParams, param, type Solver, type SolverRun, type SolverDefinition, type SolverParams, type ParamSpec, type ParamSpecs } from './solver';
+export { runSolver, type RunSolverOptions, type SolverResult, type IterationProgress, type StopReason } from './run-solver';
+export { bestResponse } from './best-response';
+export { mixPolicies } from './mix-policies';
+export { fictitiousPlay, fixedPoint, onlineMirrorDescent, munchausenOmd, boltzmannPolicyIteration, priorDescent };
