@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
-# Runs the Python client's tests under Debian's python3 against the freshly built server.
+# Runs the Python client's tests under Debian's python3 against the freshly built server
+# (conftest.py starts `node dist/src/cli/main.js serve` on a free loopback port).
+# pytest exits non-zero when a test fails and 5 when none was collected; both fail this script.
 set -euo pipefail
 cd "$(dirname "$0")"
-exec /usr/bin/python3 -m pytest -q tests
+export PYTHONPATH="$PWD/src${PYTHONPATH:+:$PYTHONPATH}"
+export PYTHONDONTWRITEBYTECODE=1
+exec /usr/bin/python3 -m pytest -q -p no:cacheprovider tests "$@"

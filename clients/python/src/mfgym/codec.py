@@ -51,6 +51,19 @@ def decode_tree(x: Any) -> Any:
     return x
 
 
+def encode_tree(x: Any) -> Any:
+    """Encodes every numpy array inside nested maps and lists (options may carry a policy or a mask)."""
+    if isinstance(x, np.ndarray):
+        return encode_array(x)
+    if isinstance(x, dict):
+        return {k: encode_tree(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [encode_tree(v) for v in x]
+    if isinstance(x, np.generic):
+        return x.item()
+    return x
+
+
 def pack(message: dict) -> bytes:
     return msgpack.packb(message, use_bin_type=True)
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from .base import EnvBase, make_spec
 from .client import DEFAULT_ADDRESS, DEFAULT_TIMEOUT, Client
-from .codec import encode_array
+from .codec import encode_array, encode_tree
 from .errors import EnvError, MfgError, MfgTimeoutError
 from .spaces import space_from_json
 
@@ -78,7 +78,7 @@ class MfgEnv(EnvBase):
             fields: Dict[str, Any] = {"env_id": env_id, "kwargs": dict(env_kwargs or {}), "num_agents": 1,
                                       "population": population, "mean_field": mean_field, "autoreset": "disabled"}
             if make_options:
-                fields["options"] = make_options
+                fields["options"] = encode_tree(make_options)
             made = self._client.call("make", **fields)
         except BaseException:
             self._client.close()
@@ -106,7 +106,7 @@ class MfgEnv(EnvBase):
         wire_seed = int(seed) if seed is not None else int(self.np_random.integers(0, MAX_SEED + 1))
         fields: Dict[str, Any] = {"handle": self._handle, "seed": wire_seed}
         if options:
-            fields["options"] = options
+            fields["options"] = encode_tree(options)
         r = self._client.call("reset", **fields)
         return single_obs(r["obs"], self.observation_space), single_info(r.get("infos", {}))
 

@@ -15,6 +15,7 @@ import numpy as np
 
 from .base import VectorEnvBase
 from .client import DEFAULT_ADDRESS, DEFAULT_TIMEOUT, Client
+from .codec import encode_tree
 from .env import MAX_SEED, action_array
 from .errors import MfgError, MfgTimeoutError
 from .spaces import batch_space, space_from_json
@@ -55,7 +56,7 @@ class MfgVectorEnv(VectorEnvBase):
             fields: Dict[str, Any] = {"env_id": env_id, "kwargs": dict(env_kwargs or {}), "num_agents": int(num_envs),
                                       "population": population, "mean_field": mean_field, "autoreset": mode}
             if make_options:
-                fields["options"] = make_options
+                fields["options"] = encode_tree(make_options)
             made = self._client.call("make", **fields)
         except BaseException:
             self._client.close()
@@ -87,22 +88,23 @@ class MfgVectorEnv(VectorEnvBase):
     def reset(self, *, seed: Union[None, int, Sequence[int]] = None,
               options: Optional[Dict[str, Any]] = None) -> Tuple[np.ndarray, Dict[str, Any]]:
         n = self.num_envs
+        wire_seed: Union[int, list]
         if seed is None:
-            base = int(self.np_random.integers(0, MAX_SEED - n + 2))
-            seeds = [base + i for i in range(n)]
+            # One base seed; the server seeds agent i with (base + i) mod 2^53.
+            wire_seed = int(self.np_random.integers(0, MAX_SEED + 1))
         elif isinstance(seed, (int, np.integer)):
             super().reset(seed=int(seed))
-            seeds = [int(seed) + i for i in range(n)]
+            wire_seed = int(seed)
         else:
-            seeds = [int(s) for s in seed]
-            if len(seeds) != n:
-                raise ValueError(f"expected {n} seeds, got {len(seeds)}")
-        fields: Dict[str, Any] = {"handle": self._handle, "seed": seeds}
+            wire_seed = [int(s) for s in seed]
+            if len(wire_seed) != n:
+                raise ValueError(f"expected {n} seeds, got {len(wire_seed)}")
+        fields: Dict[str, Any] = {"handle": self._handle, "seed": wire_seed}
         if options:
             opts = dict(options)
             if "reset_mask" in opts:  # gymnasium's partial reset (autoreset disabled)
                 opts["reset_mask"] = _encode_mask(opts["reset_mask"], n)
-            fields["options"] = opts
+            fields["options"] = encode_tree(opts)
         r = self._client.call("reset", **fields)
         return self._obs(r["obs"]), r.get("infos", {})
 
