@@ -1,0 +1,377 @@
+import { MfgError } from '../core/errors';
+import type { FiniteGame } from '../core/finite-game';
+import type { Game } from '../core/game';
+import { checkSeed, Rng } from '../core/rng';
+import {
+  backwardInduction,
+  checkPolicy,
+  evaluatePolicy,
+  softmaxPolicy,
+  uniformPolicy,
+  type PolicyEvaluation,
+  type TabularPolicy,
+  type TimeTable,
+} from '../core/tabular/index';
+import { DEFAULT_NUM_AGENTS, makePopulation } from '../populations/make-population';
+import type { FinitePopulationFlow } from '../populations/population';
+import { bestResponse } from './best-response';
+import { mixPolicies } from './mix-policies';
+import type { StopReason } from './run-solver';
+import { param, type ParamSpecs, type SolverParams } from './solver';
+
+/**
+ * GD-MFRL as a solver (DESIGN §5, "any of the above with the generative population instead of
+ * the exact one"): fictitious play and online mirror descent in which the flow of the current
+ * policy is never computed by the forward equation. Each iteration simulates numAgents agents
+ * under the policy, fits a population representation to them (the generative model by default,
+ * or particles), and materialises its estimate
+ *   L^_t(s, a) = mu^_t(s) · pi_t(a | s)
+ * from the representation's state masses (the action part is the known policy, so it adds no
+ * noise). Best responses and Q^pi are then EXACT backward inductions against L^ (finite games),
+ * and the exploitability recorded per iteration is computed exactly against Gamma(pi), so the
+ * curve is directly comparable with the exact solver's.
+ *
+ * Per iteration: FP fits twice (the current policy, to best respond to it, and the best
+ * response, whose flow weights the average exactly as mixPolicies does for exact FP); OMD
+ * fits once (the current policy, for Q^pi). Fits are async (TensorFlow.js), so this runs in
+ * its own loop rather than through runSolver's synchronous step.
+ */
+export type GdAlgorithm = 'fp' | 'omd';
+
+/** A GD solver's registry entry: numeric parameters checked like the exact solvers'. */
+export interface GdSolverDefinition {
+  readonly name: string;
+  readonly algorithm: GdAlgorithm;
+  readonly description: string;
+  readonly params: ParamSpecs;
+}
+
+export const gdFictitiousPlay: GdSolverDefinition = {
+  name: 'gd-fp',
+  algorithm: 'fp',
+  description: 'GD-MFRL fictitious play: best respond to the flow a fitted population (generative or particles) estimates from simulated agents.',
+  params: {
+    alpha: param.range(0, 0, 1, 'mixing weight of the new best response; 0 means 1/(i+2) at step i'),
+    temperature: param.nonNegative(0, 'best response temperature: 0 is greedy with uniform exact-tie breaking, > 0 is softmax(Q* / T)'),
+  },
+};
+
+export const gdOnlineMirrorDescent: GdSolverDefinition = {
+  name: 'gd-omd',
+  algorithm: 'omd',
+  description: 'GD-MFRL online mirror descent: y += alpha·Q^pi against the flow a fitted population estimates from simulated agents.',
+  params: {
+    alpha: param.positive(1, 'learning rate'),
+  },
+};
+
+/** The GD solvers by name, in the order the CLI lists them. */
+export const GD_SOLVERS: readonly GdSolverDefinition[] = [gdFictitiousPlay, gdOnlineMirrorDescent];
+
+export function isGdSolverName(name: string): boolean {
+  return GD_SOLVERS.some((d) => d.name === name);
+}
+
+export function gdSolverDefinition(name: string): GdSolverDefinition {
+  const def = GD_SOLVERS.find((d) => d.name === name);
+  if (!def) {
+    throw new MfgError('MFG_ERR_SOLVER_UNKNOWN', `unknown GD-MFRL solver ${JSON.stringify(name)}, expected one of ${GD_SOLVERS.map((d) => d.name).join(', ')}`, {
+      details: { solver: name, known: GD_SOLVERS.map((d) => d.name) },
+    });
+  }
+  return def;
+}
+
+/** Checks user parameters of a GD solver at the edge, as resolveParams does for exact ones. */
+export function resolveGdParams(def: GdSolverDefinition, given: Readonly<Record<string, unknown>> = {}): SolverParams {
+  const known = Object.keys(def.params);
+  for (const [key, value] of Object.entries(given)) {
+    if (value !== undefined && !(key in def.params)) {
+      throw new MfgError('MFG_ERR_SOLVER_BAD_PARAM', `${def.name} takes no parameter "${key}" (it takes ${known.join(', ')})`, {
+        details: { solver: def.name, param: key, value, accepted: known },
+      });
+    }
+  }
+  const out: SolverParams = {};
+  for (const [key, spec] of Object.entries(def.params)) {
+    const value = given[key] === undefined ? spec.default : given[key];
+    if (!((value === null || typeof value === 'number') && spec.valid(value as number | null))) {
+      throw new MfgError('MFG_ERR_SOLVER_BAD_PARAM', `${def.name}: ${key} = ${JSON.stringify(value)} is invalid, expected ${spec.expected}`, {
+        details: { solver: def.name, param: key, value, expected: spec.expected },
+      });
+    }
+    out[key] = value as number | null;
+  }
+  return out;
+}
+
+export interface GdMfrlOptions {
+  /** Number of updates; exploitability gets iterations + 1 entries unless stopped early. */
+  readonly iterations: number;
+  /** Solver parameters (alpha, temperature), checked against the definition. */
+  readonly params?: Readonly<Record<string, unknown>>;
+  /** Population kind that estimates each flow: 'generative' (default) or 'particles' ('exact' is allowed as a control). */
+  readonly population?: string;
+  /** Simulated agents per fit (default 10^4). */
+  readonly numAgents?: number;
+  /** Seeds every simulation and fit (default 0): same seed, same run bit for bit. */
+  readonly seed?: number;
+  /** Passed to every fit untouched (e.g. the generator's training budget). */
+  readonly settings?: Readonly<Record<string, unknown>>;
+  readonly tol?: number;
+  readonly initialPolicy?: TabularPolicy;
+  readonly onIteration?: (progress: GdIterationProgress) => void;
+  /** Aborting stops after the iteration in progress (or inside a generative fit); the result covers what was done. */
+  readonly signal?: AbortSignal;
+}
+
+export interface GdIterationProgress {
+  readonly iteration: number;
+  /** Exact exploitability of pi_i (against Gamma(pi_i)). */
+  readonly exploitability: number;
+  /** Exploitability of pi_i as the solver sees it: against the estimated flow L^. */
+  readonly estimatedExploitability: number;
+  /** Mean over populations and epochs of TV(mu^_t, mu_t): how far the estimate is from Gamma(pi_i). */
+  readonly flowTv: number;
+  /** Cumulative wall time, seconds. */
+  readonly seconds: number;
+  /** Seconds spent fitting populations so far. */
+  readonly fitSeconds: number;
+  readonly evaluation: PolicyEvaluation;
+  /** The representation fitted to pi_i's agents (e.g. to read a generative honesty report). */
+  readonly population: FinitePopulationFlow;
+}
+
+export interface GdMfrlResult {
+  readonly solver: string;
+  readonly params: SolverParams;
+  readonly population: string;
+  readonly numAgents: number;
+  readonly seed: number;
+  /** exploitability[i]: exact, of pi_i; index 0 is the initial policy. */
+  readonly exploitability: number[];
+  /** estimatedExploitability[i]: of pi_i against its estimated flow. */
+  readonly estimatedExploitability: number[];
+  /** flowTv[i]: mean TV between pi_i's estimated and exact state marginals. */
+  readonly flowTv: number[];
+  /** seconds[i]: wall time from the start until pi_i was evaluated (non-decreasing). */
+  readonly seconds: number[];
+  /** fitSeconds[i]: cumulative seconds spent fitting populations until pi_i was evaluated. */
+  readonly fitSeconds: number[];
+  readonly iterations: number;
+  readonly stopped: StopReason;
+  readonly policy: TabularPolicy;
+  readonly evaluation: PolicyEvaluation;
+}
+
+/** Runs gd-fp or gd-omd on a finite game. */
+export async function runGdMfrl(game: Game, solver: string | GdSolverDefinition, options: GdMfrlOptions): Promise<GdMfrlResult> {
+  const def = typeof solver === 'string' ? gdSolverDefinition(solver) : solver;
+  const finite = requireFinite(game, def.name);
+  const params = resolveGdParams(def, options.params);
+  const { iterations, tol } = options;
+  if (!Number.isInteger(iterations) || iterations < 0) {
+    throw new MfgError('MFG_ERR_SOLVER_BAD_PARAM', `iterations = ${JSON.stringify(iterations)} is invalid, expected an integer >= 0`, {
+      details: { param: 'iterations', value: iterations, expected: 'an integer >= 0' },
+    });
+  }
+  if (tol !== undefined && !(typeof tol === 'number' && tol >= 0)) {
+    throw new MfgError('MFG_ERR_SOLVER_BAD_PARAM', `tol = ${JSON.stringify(tol)} is invalid, expected a number >= 0`, {
+      details: { param: 'tol', value: tol, expected: 'a number >= 0' },
+    });
+  }
+  const kind = options.population ?? 'generative';
+  const numAgents = options.numAgents ?? DEFAULT_NUM_AGENTS;
+  const seed = checkSeed(options.seed ?? 0);
+  // One stream hands out a seed per fit, in a fixed order, so the run is reproducible.
+  const seeds = new Rng(seed);
+  const estimator = new FlowEstimator(finite, kind, numAgents, options.settings ?? {}, options.signal);
+
+  let policy = options.initialPolicy ?? uniformPolicy(finite);
+  if (options.initialPolicy) checkPolicy(finite, policy);
+
+  const t0 = performance.now();
+  const out = {
+    exploitability: [] as number[],
+    estimatedExploitability: [] as number[],
+    flowTv: [] as number[],
+    seconds: [] as number[],
+    fitSeconds: [] as number[],
+  };
+  let stopped: StopReason = 'completed';
+  let evaluation: PolicyEvaluation | null = null;
+  // OMD's accumulated logits start at log pi_0, as the exact omd does.
+  const y = def.algorithm === 'omd' ? policy.map((pi) => pi.map(Math.log)) : null;
+
+  try {
+    for (let i = 0; ; i++) {
+      const estimate = await estimator.estimate(policy, seeds.nextSeed());
+      evaluation = evaluatePolicy(finite, policy);
+      const q = finite.populations.map((_pop, p) => backwardInduction(finite, estimate.flow, p, { optimal: true, policy: policy[p]! }));
+      out.exploitability.push(evaluation.exploitability);
+      out.estimatedExploitability.push(exploitabilityAgainst(finite, policy, q.map((x) => x.qStar!), q.map((x) => x.qPolicy!)));
+      out.flowTv.push(meanStateTv(finite, estimate.flow, evaluation.flow));
+      out.seconds.push((performance.now() - t0) / 1000);
+      out.fitSeconds.push(estimator.seconds);
+      options.onIteration?.({
+        iteration: i,
+        exploitability: evaluation.exploitability,
+        estimatedExploitability: out.estimatedExploitability[i]!,
+        flowTv: out.flowTv[i]!,
+        seconds: out.seconds[i]!,
+        fitSeconds: estimator.seconds,
+        evaluation,
+        population: estimate.population,
+      });
+      if (i === iterations) break;
+      if (tol !== undefined && evaluation.exploitability <= tol) {
+        stopped = 'tolerance';
+        break;
+      }
+      // One macrotask turn per iteration, so a pending SIGINT handler can abort.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (options.signal?.aborted) {
+        stopped = 'interrupted';
+        break;
+      }
+      if (def.algorithm === 'fp') {
+        const piBr = bestResponse(finite, q.map((x) => x.qStar!), params['temperature']!);
+        const brEstimate = await estimator.estimate(piBr, seeds.nextSeed());
+        const alpha = params['alpha']!;
+        policy = mixPolicies(finite, policy, estimate.flow, piBr, brEstimate.flow, alpha === 0 ? 1 / (i + 2) : alpha);
+      } else {
+        const alpha = params['alpha']!;
+        policy = finite.populations.map((pop, p) => {
+          const yp = y![p]!;
+          const qp = q[p]!.qPolicy!;
+          for (let j = 0; j < yp.length; j++) yp[j]! += alpha * qp[j]!;
+          return softmaxPolicy(yp, 1, finite.horizon, pop.numStates, pop.numActions, pop.legal);
+        });
+      }
+    }
+  } catch (e) {
+    // A fit stopped by the signal ends the run cleanly with what was recorded.
+    if (!(e instanceof MfgError && e.code === 'MFG_ERR_GENERATIVE_ABORTED' && evaluation !== null)) throw e;
+    stopped = 'interrupted';
+  }
+  // Interrupted between an update and its evaluation: the result is the last evaluated policy.
+  policy = evaluation!.policy;
+  return {
+    solver: def.name,
+    params,
+    population: kind,
+    numAgents,
+    seed,
+    ...out,
+    iterations: out.exploitability.length - 1,
+    stopped,
+    policy,
+    evaluation: evaluation!,
+  };
+}
+
+/** What one fit gives the solver: the representation and the flow table it implies for the policy. */
+interface FlowEstimate {
+  readonly population: FinitePopulationFlow;
+  /** L^[p][t*S*A + s*A + a] = mu^_t(s) · pi_t(a|s). */
+  readonly flow: TimeTable;
+}
+
+/** Simulates agents under a policy, fits a population to them, and reads back its flow table. */
+class FlowEstimator {
+  /** Cumulative seconds spent in simulation + fitting. */
+  seconds = 0;
+
+  constructor(
+    private readonly game: FiniteGame,
+    private readonly kind: string,
+    private readonly numAgents: number,
+    private readonly settings: Readonly<Record<string, unknown>>,
+    private readonly signal: AbortSignal | undefined,
+  ) {}
+
+  async estimate(policy: TabularPolicy, seed: number): Promise<FlowEstimate> {
+    const start = performance.now();
+    const settings = this.signal ? { ...this.settings, signal: this.signal } : this.settings;
+    const population = await makePopulation(this.game, { kind: this.kind, policy, numAgents: this.numAgents, seed, settings });
+    const flow = estimatedFlow(this.game, population, policy);
+    this.seconds += (performance.now() - start) / 1000;
+    return { population, flow };
+  }
+}
+
+/**
+ * The flow table a representation implies for a policy: L^_t(s, a) = mu^_t(s)·pi_t(a|s), read
+ * through stateMass so it works for every kind, including those that never build a table.
+ */
+export function estimatedFlow(game: FiniteGame, population: FinitePopulationFlow, policy: TabularPolicy, out?: TimeTable): TimeTable {
+  const H = game.horizon;
+  return game.populations.map((pop, p) => {
+    const { numStates: S, numActions: A } = pop;
+    const pi = policy[p]!;
+    const L = out?.[p] ?? new Float64Array(H * S * A);
+    for (let t = 0; t < H; t++) {
+      for (let s = 0; s < S; s++) {
+        const m = population.stateMass(p, t, s);
+        const row = (t * S + s) * A;
+        for (let a = 0; a < A; a++) L[row + a] = m * pi[row + a]!;
+      }
+    }
+    return L;
+  });
+}
+
+/** Mean over populations and epochs of the total variation between two flows' state marginals. */
+export function meanStateTv(game: FiniteGame, a: TimeTable, b: TimeTable): number {
+  let total = 0;
+  let count = 0;
+  game.populations.forEach((pop, p) => {
+    const { numStates: S, numActions: A } = pop;
+    const x = a[p]!;
+    const z = b[p]!;
+    for (let t = 0; t < game.horizon; t++) {
+      let tv = 0;
+      for (let s = 0; s < S; s++) {
+        const row = (t * S + s) * A;
+        let d = 0;
+        for (let k = 0; k < A; k++) d += x[row + k]! - z[row + k]!;
+        tv += Math.abs(d);
+      }
+      total += tv / 2;
+      count++;
+    }
+  });
+  return total / count;
+}
+
+/** sum_s mu0 max_a Q* - sum_s mu0 sum_a pi_0 Q^pi, summed over populations, for given Q tables. */
+function exploitabilityAgainst(game: FiniteGame, policy: TabularPolicy, qStar: Float64Array[], qPolicy: Float64Array[]): number {
+  let total = 0;
+  game.populations.forEach((pop, p) => {
+    const { numStates: S, numActions: A, legal, mu0 } = pop;
+    for (let s = 0; s < S; s++) {
+      const m = mu0[s]!;
+      if (m === 0) continue;
+      let mx = -Infinity;
+      let v = 0;
+      for (let a = 0; a < A; a++) {
+        if (legal !== null && legal[s * A + a] === 0) continue;
+        const j = s * A + a;
+        if (qStar[p]![j]! > mx) mx = qStar[p]![j]!;
+        const w = policy[p]![j]!;
+        if (w !== 0) v += w * qPolicy[p]![j]!;
+      }
+      total += m * (mx - v);
+    }
+  });
+  return total;
+}
+
+function requireFinite(game: Game, solver: string): FiniteGame {
+  if (game.kind !== 'finite') {
+    throw new MfgError('MFG_ERR_GAME_UNSUPPORTED', `${solver} computes exact best responses and needs a finite game; this one is ${game.kind}`, {
+      details: { solver, kind: game.kind },
+    });
+  }
+  return game;
+}

@@ -1,0 +1,133 @@
+import { expect } from 'chai';
+import { beachBar } from '../../envs/beach-bar';
+import { leftRight } from '../../envs/left-right';
+import { isMfgError } from '../../src/core/errors';
+import { exploitability, meanFieldFlow, uniformPolicy } from '../../src/core/tabular/index';
+import { ExactPopulation } from '../../src/populations/exact-population';
+import { estimatedFlow, meanStateTv, runGdMfrl, type GdMfrlResult } from '../../src/solvers/gd-mfrl';
+import { createSolver, runSolver, type SolverResult } from '../../src/solvers/index';
+
+async function rejection(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p;
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected an error');
+}
+
+/** The largest |a_i - b_i| over two curves of the same length. */
+function maxGap(a: readonly number[], b: readonly number[]): number {
+  expect(a).to.have.length(b.length);
+  return Math.max(...a.map((x, i) => Math.abs(x - b[i]!)));
+}
+
+describe('GD-MFRL solvers (gd-fp, gd-omd)', function () {
+  this.timeout(60_000);
+  const lr = leftRight();
+  const bb = beachBar();
+  const K = 40;
+  let exactFp: SolverResult;
+  let exactOmd: SolverResult;
+
+  before(async () => {
+    exactFp = await runSolver(bb, createSolver('fp'), { iterations: K });
+    exactOmd = await runSolver(bb, createSolver('omd'), { iterations: K });
+  });
+
+  it('with the exact population as the estimator, gd-fp and gd-omd are the exact solvers (same curve to 1e-12)', async () => {
+    // The control: L^ = mu·pi read back from Gamma(pi) is the exact flow up to rounding, so any
+    // gap here would be a bug in the GD loop rather than estimation noise.
+    const fp = await runGdMfrl(bb, 'gd-fp', { iterations: K, population: 'exact' });
+    const omd = await runGdMfrl(bb, 'gd-omd', { iterations: K, population: 'exact' });
+    expect(maxGap(fp.exploitability, exactFp.exploitability)).to.be.below(1e-12);
+    expect(maxGap(omd.exploitability, exactOmd.exploitability)).to.be.below(1e-12);
+    expect(Math.max(...fp.flowTv)).to.be.below(1e-12);
+    // Against the exact flow, the estimated exploitability is the exploitability.
+    expect(maxGap(fp.estimatedExploitability, fp.exploitability)).to.be.below(1e-12);
+  });
+
+  describe('particles (10^4 agents)', () => {
+    let fp: GdMfrlResult;
+    let omd: GdMfrlResult;
+    before(async () => {
+      fp = await runGdMfrl(bb, 'gd-fp', { iterations: K, population: 'particles', numAgents: 10_000, seed: 3 });
+      omd = await runGdMfrl(bb, 'gd-omd', { iterations: K, population: 'particles', numAgents: 10_000, seed: 3 });
+    });
+
+    it('BeachBar gd-fp tracks exact fp: within 1.5x + 0.005 of it at every iteration from 10 on, 30x below the start', () => {
+      // Histogram noise with N = 10^4 is ~ 1/sqrt(N) = 0.01 per state mass; the BR of a
+      // noisy flow is at most O(noise) worse, which is the additive slack.
+      for (let i = 10; i <= K; i++) expect(fp.exploitability[i]).to.be.at.most(1.5 * exactFp.exploitability[i]! + 0.005, `iteration ${i}`);
+      expect(fp.exploitability[K]).to.be.below(fp.exploitability[0]! / 30);
+      expect(fp.exploitability[0]).to.equal(exactFp.exploitability[0]); // both start uniform, evaluated exactly
+    });
+
+    it('BeachBar gd-omd tracks exact omd within 1.5x + 0.005 from iteration 10 on', () => {
+      for (let i = 10; i <= K; i++) expect(omd.exploitability[i]).to.be.at.most(1.5 * exactOmd.exploitability[i]! + 0.005, `iteration ${i}`);
+    });
+
+    it('the estimated flows are within the TV 1/sqrt(N) explains, and the recorded exploitability is the exact one', () => {
+      for (const tv of [...fp.flowTv, ...omd.flowTv]) expect(tv).to.be.within(1e-4, 0.03);
+      expect(fp.exploitability[K]).to.equal(exploitability(bb, fp.policy));
+      expect(omd.exploitability[K]).to.equal(exploitability(bb, omd.policy));
+    });
+
+    it('is deterministic under a seed, and a different seed gives a different run', async () => {
+      const again = await runGdMfrl(bb, 'gd-fp', { iterations: K, population: 'particles', numAgents: 10_000, seed: 3 });
+      expect(again.exploitability).to.deep.equal(fp.exploitability);
+      expect(again.flowTv).to.deep.equal(fp.flowTv);
+      const other = await runGdMfrl(bb, 'gd-fp', { iterations: K, population: 'particles', numAgents: 10_000, seed: 4 });
+      expect(other.flowTv).to.not.deep.equal(fp.flowTv);
+    });
+  });
+
+  it('LeftRight gd-fp with particles reaches P(left) = 2/3 like exact fp', async () => {
+    const r = await runGdMfrl(lr, 'gd-fp', { iterations: 60, population: 'particles', numAgents: 20_000, seed: 1 });
+    const exact = await runSolver(lr, createSolver('fp'), { iterations: 60 });
+    expect(r.policy[0]![0]).to.be.closeTo(2 / 3, 0.02);
+    expect(r.exploitability[60]).to.be.at.most(exact.exploitability[60]! + 0.005);
+  });
+
+  it('estimatedFlow reads mu^·pi from any representation (exact: the forward flow itself)', () => {
+    const pi = uniformPolicy(bb);
+    pi[0]!.fill(0).forEach((_v, j, a) => (a[j] = j % 3 === 0 ? 1 : 0)); // always "left"
+    const flow = meanFieldFlow(bb, pi);
+    const est = estimatedFlow(bb, new ExactPopulation(bb, flow), pi);
+    for (let j = 0; j < flow[0]!.length; j++) expect(est[0]![j]).to.be.closeTo(flow[0]![j]!, 1e-15);
+    expect(meanStateTv(bb, est, flow)).to.be.below(1e-15);
+  });
+
+  it('stops cleanly on an aborted signal, keeping the iterations done', async () => {
+    const controller = new AbortController();
+    const r = await runGdMfrl(bb, 'gd-omd', {
+      iterations: 100,
+      population: 'particles',
+      numAgents: 1000,
+      signal: controller.signal,
+      onIteration: ({ iteration }) => {
+        if (iteration === 2) controller.abort();
+      },
+    });
+    expect(r.stopped).to.equal('interrupted');
+    expect(r.exploitability).to.have.length(3);
+    expect(r.iterations).to.equal(2);
+  });
+
+  it('rejects unknown solvers, bad params and unknown population kinds with coded errors', async () => {
+    const codes = await Promise.all([
+      rejection(runGdMfrl(bb, 'gd-nope', { iterations: 1 })),
+      rejection(runGdMfrl(bb, 'gd-omd', { iterations: 1, params: { alpha: -1 } })),
+      rejection(runGdMfrl(bb, 'gd-fp', { iterations: 1, params: { eta: 1 } })),
+      rejection(runGdMfrl(bb, 'gd-fp', { iterations: 1.5, population: 'particles' })),
+      rejection(runGdMfrl(bb, 'gd-fp', { iterations: 1, population: 'histogram' })),
+    ]).then((errs) => errs.map((e) => (isMfgError(e) ? e.code : String(e))));
+    expect(codes).to.deep.equal([
+      'MFG_ERR_SOLVER_UNKNOWN',
+      'MFG_ERR_SOLVER_BAD_PARAM',
+      'MFG_ERR_SOLVER_BAD_PARAM',
+      'MFG_ERR_SOLVER_BAD_PARAM',
+      'MFG_ERR_POPULATION_UNKNOWN_KIND',
+    ]);
+  });
+});
