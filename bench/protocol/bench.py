@@ -1,0 +1,220 @@
+"""Protocol benchmark (DESIGN §7): Python round trips against `mfgym serve` vs a bare pyzmq+msgpack
+echo, and agent-steps/s with N agents per message on CrowdModelling2D-v0, next to in-process
+TypeScript stepping of the same env.
+
+    bash bench/protocol/run.sh                 # builds nothing: run `npx tsc -p .` first
+    python3 bench/protocol/bench.py --seconds 2 --sizes 1,64,4096,65536
+
+Both servers run on free loopback ports for the duration of the run and are stopped at the end.
+Each figure is the median of `--repeats` timed windows of `--seconds` (after a warm-up), with the
+echo and the server windows interleaved so that load from elsewhere on the machine hits both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+sys.path.insert(0, str(REPO / "clients" / "python" / "src"))
+
+import mfgym  # noqa: E402
+from mfgym import Client  # noqa: E402
+from mfgym.codec import encode_array  # noqa: E402
+
+ENV_ID = "CrowdModelling2D-v0"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_ping(address: str, proc: subprocess.Popen, what: str, deadline: float = 60.0) -> None:
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with {proc.returncode}")
+        with Client(address, timeout=0.5) as c:
+            try:
+                if c.ping():
+                    return
+            except mfgym.MfgError:
+                pass
+    raise RuntimeError(f"{what} did not answer ping within {deadline} s")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+
+
+def timed(fn, seconds: float) -> "tuple[int, float]":
+    """Calls fn() repeatedly for about `seconds`; returns (calls, elapsed)."""
+    n = 0
+    t0 = time.perf_counter()
+    deadline = t0 + seconds
+    while True:
+        fn()
+        n += 1
+        t = time.perf_counter()
+        if t >= deadline:
+            return n, t - t0
+
+
+def round_trips(echo_addr: str, server_addr: str, seconds: float, repeats: int) -> dict:
+    echo, srv = Client(echo_addr, timeout=30), Client(server_addr, timeout=30)
+    try:
+        srv.hello()
+        h = srv.call("make", env_id=ENV_ID, num_agents=1, autoreset="next_step")["handle"]
+        srv.call("reset", handle=h, seed=0)
+        action = encode_array(np.array([2], dtype=np.int64))
+        cases = {
+            "step": (lambda: echo.call("step", handle=h, actions=action),
+                     lambda: srv.call("step", handle=h, actions=action)),
+            "ping": (lambda: echo.call("ping"), lambda: srv.call("ping")),
+        }
+        out = {}
+        for name, (fe, fs) in cases.items():
+            timed(fe, 0.3)
+            timed(fs, 0.3)
+            e_rates, s_rates = [], []
+            for _ in range(repeats):
+                n, t = timed(fe, seconds)
+                e_rates.append(n / t)
+                n, t = timed(fs, seconds)
+                s_rates.append(n / t)
+            out[name] = {"echo": statistics.median(e_rates), "server": statistics.median(s_rates)}
+        srv.call("close", handle=h)
+        return out
+    finally:
+        echo.close()
+        srv.close()
+
+
+def agent_steps(server_addr: str, n: int, seconds: float, repeats: int) -> dict:
+    env = mfgym.make_vec(ENV_ID, num_envs=n, address=server_addr, timeout=120, autoreset_mode="next_step")
+    try:
+        env.reset(seed=0)
+        rng = np.random.default_rng(0)
+        # Actions drawn beforehand: the window times the env, not the agent (no walls: all 5 legal).
+        pool = [rng.integers(0, 5, size=n, dtype=np.int64) for _ in range(8)]
+        k = [0]
+
+        def step():
+            env.step(pool[k[0] % 8])
+            k[0] += 1
+
+        timed(step, min(0.5, seconds))
+        rates = []
+        for _ in range(repeats):
+            calls, t = timed(step, seconds)
+            rates.append(calls * n / t)
+        return {"n": n, "agent_steps_per_s": statistics.median(rates),
+                "ms_per_step": 1000 * n / statistics.median(rates)}
+    finally:
+        env.close()
+
+
+def in_process(sizes, seconds: float, repeats: int) -> dict:
+    script = REPO / "dist" / "bench" / "protocol" / "in-process.js"
+    if not script.exists():
+        print(f"(in-process TypeScript figures skipped: {script} is missing; build with npx tsc -p .)")
+        return {}
+    cmd = [shutil.which("node") or "node", str(script), "--sizes", ",".join(map(str, sizes)),
+           "--seconds", str(seconds), "--repeats", str(repeats)]
+    res = subprocess.run(cmd, cwd=str(REPO), capture_output=True, text=True, timeout=900)
+    if res.returncode != 0:
+        print(f"(in-process TypeScript run failed: {res.stderr.strip()[-2000:]})")
+        return {}
+    out = {}
+    for line in res.stdout.splitlines():
+        if line.startswith("{"):
+            row = json.loads(line)
+            out[int(row["n"])] = row
+    return out
+
+
+def fmt(x: float) -> str:
+    if x >= 1e6:
+        return f"{x / 1e6:.2f} M"
+    if x >= 1e3:
+        return f"{x / 1e3:.1f} k"
+    return f"{x:.0f}"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seconds", type=float, default=2.0, help="length of one timed window")
+    ap.add_argument("--repeats", type=int, default=3, help="timed windows per figure (median reported)")
+    ap.add_argument("--sizes", default="1,64,4096,65536", help="agents per message")
+    ap.add_argument("--no-ts", action="store_true", help="skip the in-process TypeScript column")
+    args = ap.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+
+    server_js = REPO / "dist" / "src" / "cli" / "main.js"
+    if not server_js.exists():
+        print(f"{server_js} is missing: run `npx tsc -p .` in {REPO} first", file=sys.stderr)
+        return 2
+    echo_addr = f"tcp://127.0.0.1:{free_port()}"
+    server_addr = f"tcp://127.0.0.1:{free_port()}"
+    echo = subprocess.Popen([sys.executable, str(HERE / "echo_server.py"), echo_addr])
+    server = subprocess.Popen([shutil.which("node") or "node", str(server_js), "serve", "--bind", server_addr],
+                              cwd=str(REPO), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_ping(echo_addr, echo, "echo server")
+        wait_ping(server_addr, server, "mfgym server")
+        print(f"# protocol benchmark: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+              f"Python {platform.python_version()}, pyzmq {__import__('zmq').__version__}, "
+              f"numpy {np.__version__}, node {subprocess.run(['node', '--version'], capture_output=True, text=True).stdout.strip()}")
+        print(f"# each figure: median of {args.repeats} windows of {args.seconds} s\n")
+
+        rt = round_trips(echo_addr, server_addr, args.seconds, args.repeats)
+        print("## (a) single-agent round trips per second from Python (one request in flight)\n")
+        print("| request | bare pyzmq+msgpack echo | mfgym serve | ratio (aim >= 0.8) |")
+        print("|---|---:|---:|---:|")
+        for name, label in [("step", f"step, N=1, {ENV_ID}"), ("ping", "ping")]:
+            r = rt[name]
+            print(f"| {label} | {r['echo']:,.0f} /s | {r['server']:,.0f} /s | {r['server'] / r['echo']:.2f} |")
+        sys.stdout.flush()
+
+        rows = [agent_steps(server_addr, n, args.seconds, args.repeats) for n in sizes]
+        ts = {} if args.no_ts else in_process(sizes, args.seconds, args.repeats)
+        print(f"\n## (b) agent-steps per second, {ENV_ID} (defaults: 10x10 torus, H=10, exact population, fixed mean field)\n")
+        print("| N agents per message | Python over the socket | ms per step message | in-process TypeScript | socket / in-process |")
+        print("|---:|---:|---:|---:|---:|")
+        for r in rows:
+            t = ts.get(r["n"])
+            tsv = f"{fmt(t['agent_steps_per_s'])}/s" if t else "n/a"
+            ratio = f"{r['agent_steps_per_s'] / t['agent_steps_per_s']:.2f}" if t else "n/a"
+            print(f"| {r['n']:,} | {fmt(r['agent_steps_per_s'])}/s | {r['ms_per_step']:.3f} | {tsv} | {ratio} |")
+        big = [r for r in rows if r["n"] == 65536]
+        if big:
+            v = big[0]["agent_steps_per_s"]
+            print(f"\nN = 65536 over the socket: {v / 1e6:.2f} million agent-steps/s (aim >= 5)")
+        return 0
+    finally:
+        stop(server)
+        stop(echo)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
