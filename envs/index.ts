@@ -16,6 +16,9 @@ import { mazeSpec } from './maze';
 import { periodicAversionSpec } from './periodic-aversion';
 import { garnetSpec } from './garnet';
 import { meanFieldNFGSpec } from './mean-field-nfg';
+import { linearQuadraticContinuousSpec } from './linear-quadratic-continuous';
+import { crowdAversionNDSpec } from './crowd-aversion-nd';
+import { flockingSpec } from './flocking';
 
 /** Every built-in environment, in the order `mfgym list` shows them. */
 export const builtinSpecs: readonly EnvSpec<any>[] = [
@@ -35,6 +38,9 @@ export const builtinSpecs: readonly EnvSpec<any>[] = [
   periodicAversionSpec,
   garnetSpec,
   meanFieldNFGSpec,
+  linearQuadraticContinuousSpec,
+  crowdAversionNDSpec,
+  flockingSpec,
 ];
 
 /** Registers the built-in environments (idempotent: a second call is a no-op). */

@@ -1,3 +1,4 @@
+import { MfgError } from './errors';
 import type { Rng } from './rng';
 import type { Box } from './spaces/box';
 
@@ -14,9 +15,13 @@ export interface ContinuousMeanField {
   samples?(n: number, rng: Rng): Float64Array;
 }
 
+/** The mean-field queries a continuous game can need. */
+export type ContinuousNeed = 'mean' | 'logDensity' | 'samples';
+
 /**
  * A finite-horizon MFG over a continuous state space (DESIGN §2, continuous games). Agents
- * are simulated in batches: x holds n states of dimension d row-major, a holds n actions.
+ * are simulated in batches: x holds n states of dimension d row-major, a holds n actions of
+ * dimension actionSpace.size row-major. Actions outside the action box are clipped to it.
  */
 export interface ContinuousGame {
   readonly kind: 'continuous';
@@ -24,11 +29,21 @@ export interface ContinuousGame {
   readonly stateSpace: Box;
   readonly actionSpace: Box;
   /** Mean-field queries the reward or dynamics use (so populations know what to provide). */
-  readonly needs: readonly ('mean' | 'logDensity' | 'samples')[];
+  readonly needs: readonly ContinuousNeed[];
   /** Draws n initial states from mu0 into out (n*d). */
   sampleInitial(n: number, rng: Rng, out: Float64Array): void;
-  /** Rewards r_t(x_i, a_i; mu_t) for n agents into out (length n). */
-  reward(t: number, x: Float64Array, a: Float64Array, n: number, mf: ContinuousMeanField, out: Float64Array): void;
+  /**
+   * Rewards r_t(x_i, a_i; mu_t) for n agents into out (length n). The rng serves sample-based
+   * mean-field terms (a Monte Carlo average over population samples, as in Flocking).
+   */
+  reward(t: number, x: Float64Array, a: Float64Array, n: number, mf: ContinuousMeanField, rng: Rng, out: Float64Array): void;
   /** Next states x_{t+1} for n agents into out (n*d), for t < horizon - 1. */
   step(t: number, x: Float64Array, a: Float64Array, n: number, mf: ContinuousMeanField, rng: Rng, out: Float64Array): void;
+}
+
+/** The mean-field query a game needs but the population does not provide: a clear error. */
+export function missingMeanField(game: string, need: ContinuousNeed): never {
+  throw new MfgError('MFG_ERR_GAME_UNSUPPORTED', `${game} needs the population's ${need}, which this population representation does not provide`, {
+    details: { game, need },
+  });
 }
