@@ -1,0 +1,68 @@
+import { MfgError } from '../core/errors';
+import { isFiniteGame } from '../core/game';
+import type { FiniteGame } from '../core/finite-game';
+import { checkPolicy, uniformPolicy, type TabularPolicy } from '../core/tabular/policy';
+import { ExactPopulation } from '../populations/exact-population';
+import { makePopulation } from '../populations/make-population';
+import type { FinitePopulationFlow } from '../populations/population';
+import { makeGame, resolveKwargs } from '../registry/registry';
+import type { AutoresetMode, MeanFieldMode } from './modes';
+import { MfgVectorEnv } from './vector-env';
+
+export interface MakeEnvOptions {
+  /** The env's kwargs (validated against its schema, defaults filled). */
+  kwargs?: Record<string, unknown>;
+  /** N agents stepped together (default 1). */
+  numAgents?: number;
+  /** Representation of the flow: 'exact' (default), 'particles', 'generative'. */
+  population?: string;
+  meanField?: MeanFieldMode;
+  autoreset?: AutoresetMode;
+  /** The policy whose flow Gamma(pi) is the initial mean field (default uniform over legal actions). */
+  policy?: TabularPolicy;
+  /** `fictitious` mode: refit the flow every that many episodes (0 = only on updatePopulation()). */
+  updateEvery?: number;
+  /** Seed of agents reset before ever being seeded (default: from the OS). */
+  entropySeed?: number;
+}
+
+/** A built vector env and the kwargs it was built with (defaults filled). */
+export interface MadeEnv {
+  env: MfgVectorEnv;
+  kwargs: Record<string, unknown>;
+}
+
+/**
+ * make(id, {...}) of DESIGN §4: builds the registered game and a vector env of N agents over it.
+ * Async because a generative population trains its generator before the first step.
+ */
+export async function makeEnv(id: string, options: MakeEnvOptions = {}): Promise<MfgVectorEnv> {
+  return (await makeEnvWithKwargs(id, options)).env;
+}
+
+export async function makeEnvWithKwargs(id: string, options: MakeEnvOptions = {}): Promise<MadeEnv> {
+  const kwargs = resolveKwargs(id, options.kwargs ?? {});
+  const game = makeGame(id, kwargs);
+  if (!isFiniteGame(game)) {
+    throw new MfgError('MFG_ERR_GAME_UNSUPPORTED', `${id} is a continuous game; the gym env steps finite games only in this version`, { details: { env_id: id } });
+  }
+  const kind = options.population ?? 'exact';
+  const population = await initialPopulation(game, kind, options.policy);
+  const env = new MfgVectorEnv(game, {
+    numAgents: options.numAgents,
+    meanField: options.meanField,
+    autoreset: options.autoreset,
+    population,
+    populationKind: kind,
+    updateEvery: options.updateEvery,
+    entropySeed: options.entropySeed,
+  });
+  return { env, kwargs };
+}
+
+async function initialPopulation(game: FiniteGame, kind: string, policy: TabularPolicy | undefined): Promise<FinitePopulationFlow> {
+  if (policy !== undefined) checkPolicy(game, policy);
+  const pi = policy ?? uniformPolicy(game);
+  if (kind === 'exact') return ExactPopulation.fromPolicy(game, pi);
+  return makePopulation(game, { kind, policy: pi });
+}
