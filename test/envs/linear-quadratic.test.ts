@@ -45,6 +45,19 @@ describe('LinearQuadratic-v0', () => {
     expect(prob(k, row, 4)).to.be.closeTo((w(1) + w(2) + w(3)) / Z, 1e-15);
   });
 
+  it('rounds the position in float32 first: y = 0.5 + 1e-9 is a tie, so x\' = 0 (float64 would give 1)', () => {
+    // sigma = 0 puts every noise draw at y = x + (k(m_t - x) + u)·delta; delta = 1, k = 1 and
+    // x = u = 0 give y = m_t, set to 0.5 + 1e-9 by putting that much mass on x = 1.
+    const game = linearQuadratic({ el: 2, m: 1, sigma: 0, delta: 1, k: 1 });
+    const L = new Float64Array(5 * 3);
+    L[(2 + 1) * 3 + 1] = 0.5 + 1e-9; // x = 1
+    L[(2 + 0) * 3 + 1] = 0.5 - 1e-9; // x = 0
+    const k = game.transition(0, 0, [L]);
+    const row = (2 + 0) * 3 + 1; // x = 0, u = 0
+    expect(prob(k, row, 2 + 0)).to.be.closeTo(1, 1e-15);
+    expect(prob(k, row, 2 + 1)).to.equal(0);
+  });
+
   it('pays delta(-u²/2 + q·u(m_t - x) - kappa(m_t - x)²/2), and -c_term(m_t - x)²/2 at the last epoch', () => {
     const game = linearQuadratic();
     const L = pointMass(game, 5 + 2, 0); // m_t = 2
