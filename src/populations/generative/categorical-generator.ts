@@ -1,0 +1,250 @@
+import { MfgError } from '../../core/errors';
+import type { FinitePopulation } from '../../core/finite-game';
+import type { Rng } from '../../core/rng';
+import type { Tf } from './backend';
+import { addRow, affine, logSoftmaxInPlace, logSumExp, reluInPlace, sampleLogProbs } from './dense';
+import type { Examples } from './examples';
+import type { TrainableModel, Variables } from './model';
+import { f64, get, glorot, normalWeight, weight, type NamedWeights } from './weights';
+
+/**
+ * A time-conditioned categorical generator over a finite population's joint cells (s, a).
+ *
+ * - `softmax` (small spaces): one axis, a softmax over all S·A cells.
+ * - `autoregressive` (large grids): the axes of the state grid then the action,
+ *   log L_t(x) = sum_k log p(x_k | x_<k, t). Each conditional is a small MLP over the epoch
+ *   embedding and embeddings of the earlier coordinates, so parameters grow like d·n·width, not n^d.
+ *   The action is the last axis, so log mu_t(s) is the sum over the state axes alone: no sum
+ *   over actions, no table.
+ * Every axis also has a per-epoch bias row (H × n_k): the epoch's marginal of the first axis is
+ * then free, and the MLP only has to learn the dependence between coordinates.
+ */
+export interface CategoricalConfig {
+  readonly kind: 'softmax' | 'autoregressive';
+  readonly horizon: number;
+  readonly numStates: number;
+  readonly numActions: number;
+  /** Sizes of the modelled axes: [S·A] (softmax) or [...stateShape, A] (autoregressive). */
+  readonly axes: readonly number[];
+  readonly embedding: number;
+  readonly hidden: number;
+}
+
+export function categoricalConfig(pop: FinitePopulation, horizon: number, kind: 'softmax' | 'autoregressive', embedding = 16, hidden = 64): CategoricalConfig {
+  const { numStates: S, numActions: A } = pop;
+  const axes = kind === 'softmax' ? [S * A] : [...pop.stateShape, A];
+  if (!Number.isInteger(embedding) || embedding < 1 || !Number.isInteger(hidden) || hidden < 1) {
+    throw new MfgError('MFG_ERR_GENERATIVE_BAD_OPTION', `embedding and hidden must be positive integers, got ${embedding}, ${hidden}`);
+  }
+  return { kind, horizon, numStates: S, numActions: A, axes, embedding, hidden };
+}
+
+/** Input width of axis k's MLP: the epoch embedding plus one embedding per earlier axis. */
+const inputWidth = (c: CategoricalConfig, k: number): number => c.embedding * (k + 1);
+
+export class CategoricalModel implements TrainableModel<CategoricalConfig> {
+  constructor(readonly config: CategoricalConfig) {}
+
+  init(rng: Rng): NamedWeights {
+    const c = this.config;
+    const w: NamedWeights = new Map();
+    w.set('time', normalWeight([c.horizon, c.embedding], 0.5, rng));
+    c.axes.forEach((n, k) => {
+      for (let j = 0; j < k; j++) w.set(`emb${k}_${j}`, normalWeight([c.axes[j]!, c.embedding], 0.5, rng));
+      w.set(`w1_${k}`, glorot(inputWidth(c, k), c.hidden, rng));
+      w.set(`b1_${k}`, weight([c.hidden]));
+      w.set(`w2_${k}`, glorot(c.hidden, n, rng, 0.1));
+      w.set(`b2_${k}`, weight([n]));
+      w.set(`bias${k}`, weight([c.horizon, n]));
+    });
+    return w;
+  }
+
+  loss(tf: Tf, v: Variables, batch: Examples): import('@tensorflow/tfjs').Scalar {
+    const c = this.config;
+    const coords = splitCells(c, batch.cells!);
+    return tf.tidy(() => {
+      const T = tf.oneHot(tf.tensor1d(batch.t, 'int32'), c.horizon).toFloat();
+      const timeE = tf.matMul(T, v.get('time')!);
+      // One-hot × matrix instead of tf.gather: the wasm backend lacks UnsortedSegmentSum (gather's gradient).
+      const onehots = coords.map((x, k) => tf.oneHot(tf.tensor1d(x, 'int32'), c.axes[k]!).toFloat());
+      let ll: import('@tensorflow/tfjs').Tensor = tf.zeros([batch.count]);
+      c.axes.forEach((_n, k) => {
+        const parts = [timeE];
+        for (let j = 0; j < k; j++) parts.push(tf.matMul(onehots[j]!, v.get(`emb${k}_${j}`)!));
+        const input = parts.length === 1 ? timeE : tf.concat(parts, 1);
+        const hid = tf.relu(tf.add(tf.matMul(input, v.get(`w1_${k}`)!), v.get(`b1_${k}`)!));
+        const logits = tf.add(tf.add(tf.matMul(hid, v.get(`w2_${k}`)!), v.get(`b2_${k}`)!), tf.matMul(T, v.get(`bias${k}`)!));
+        ll = tf.add(ll, tf.sum(tf.mul(onehots[k]!, tf.logSoftmax(logits)), 1));
+      });
+      return tf.neg(tf.mean(ll)) as import('@tensorflow/tfjs').Scalar;
+    });
+  }
+}
+
+/** Per-axis coordinates of joint cells s*A + a (row-major state grid, then the action). */
+export function splitCells(c: CategoricalConfig, cells: Int32Array): Int32Array[] {
+  const K = c.axes.length;
+  const out = c.axes.map(() => new Int32Array(cells.length));
+  for (let i = 0; i < cells.length; i++) {
+    let r = cells[i]!;
+    for (let k = K - 1; k >= 0; k--) {
+      const n = c.axes[k]!;
+      out[k]![i] = r % n;
+      r = Math.floor(r / n);
+    }
+  }
+  return out;
+}
+
+/** Bounded cache of conditional log-probability rows (queries walk states in order, so rows repeat). */
+class RowCache {
+  private readonly map = new Map<number, Float64Array>();
+  bytes = 0;
+  constructor(private readonly maxRows: number) {}
+  get(key: number): Float64Array | undefined {
+    return this.map.get(key);
+  }
+  set(key: number, row: Float64Array): void {
+    if (this.map.size >= this.maxRows) {
+      this.map.clear();
+      this.bytes = 0;
+    }
+    this.map.set(key, row);
+    this.bytes += row.byteLength;
+  }
+}
+
+/**
+ * The fitted generator as plain JavaScript over float64 copies of its weights: log-masses of
+ * cells and states, batched state queries, and sampling with the project RNG.
+ */
+export class CategoricalDensity {
+  private readonly time: Float64Array;
+  private readonly emb: Float64Array[][];
+  private readonly w1: Float64Array[];
+  private readonly b1: Float64Array[];
+  private readonly w2: Float64Array[];
+  private readonly b2: Float64Array[];
+  private readonly bias: Float64Array[];
+  private readonly caches: RowCache[];
+  private readonly input: Float64Array;
+  private readonly hid: Float64Array;
+  private readonly coord: Int32Array;
+  /** The softmax kind keeps its per-epoch state marginals (S·H numbers: small spaces only). */
+  private readonly stateLog: (Float64Array | null)[];
+  readonly parameterCount: number;
+
+  constructor(
+    readonly config: CategoricalConfig,
+    readonly weights: NamedWeights,
+  ) {
+    const c = config;
+    this.time = f64(weights, 'time');
+    this.emb = c.axes.map((_n, k) => Array.from({ length: k }, (_x, j) => f64(weights, `emb${k}_${j}`)));
+    this.w1 = c.axes.map((_n, k) => f64(weights, `w1_${k}`));
+    this.b1 = c.axes.map((_n, k) => f64(weights, `b1_${k}`));
+    this.w2 = c.axes.map((_n, k) => f64(weights, `w2_${k}`));
+    this.b2 = c.axes.map((_n, k) => f64(weights, `b2_${k}`));
+    this.bias = c.axes.map((_n, k) => f64(weights, `bias${k}`));
+    this.caches = c.axes.map((_n, k) => new RowCache(k === 0 ? c.horizon : 256));
+    this.input = new Float64Array(inputWidth(c, c.axes.length - 1));
+    this.hid = new Float64Array(c.hidden);
+    this.coord = new Int32Array(c.axes.length);
+    this.stateLog = new Array<Float64Array | null>(c.horizon).fill(null);
+    let n = 0;
+    for (const w of weights.values()) n += w.data.length;
+    this.parameterCount = n;
+    get(weights, 'time');
+  }
+
+  /** log p(x_k = . | x_<k = coord[0..k), t) as a cached row. */
+  private row(t: number, k: number): Float64Array {
+    const c = this.config;
+    let key = t;
+    for (let j = 0; j < k; j++) key = key * c.axes[j]! + this.coord[j]!;
+    const cache = this.caches[k]!;
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const e = c.embedding;
+    const input = this.input;
+    input.set(this.time.subarray(t * e, (t + 1) * e), 0);
+    for (let j = 0; j < k; j++) input.set(this.emb[k]![j]!.subarray(this.coord[j]! * e, (this.coord[j]! + 1) * e), (j + 1) * e);
+    affine(input, 0, inputWidth(c, k), this.w1[k]!, this.b1[k]!, c.hidden, this.hid);
+    reluInPlace(this.hid);
+    const n = c.axes[k]!;
+    const out = new Float64Array(n);
+    affine(this.hid, 0, c.hidden, this.w2[k]!, this.b2[k]!, n, out);
+    addRow(this.bias[k]!, t, n, out);
+    logSoftmaxInPlace(out);
+    cache.set(key, out);
+    return out;
+  }
+
+  private setCoords(cell: number): void {
+    const axes = this.config.axes;
+    for (let k = axes.length - 1; k >= 0; k--) {
+      this.coord[k] = cell % axes[k]!;
+      cell = Math.floor(cell / axes[k]!);
+    }
+  }
+
+  /** log L_t(s, a) for the joint cell s*A + a. */
+  logCellMass(t: number, cell: number): number {
+    this.setCoords(cell);
+    let lp = 0;
+    for (let k = 0; k < this.config.axes.length; k++) lp += this.row(t, k)[this.coord[k]!]!;
+    return lp;
+  }
+
+  /** log mu_t(s). */
+  logStateMass(t: number, s: number): number {
+    const c = this.config;
+    if (c.kind === 'softmax') {
+      let table = this.stateLog[t];
+      if (!table) {
+        const r = this.row(t, 0);
+        table = new Float64Array(c.numStates);
+        for (let i = 0; i < c.numStates; i++) table[i] = logSumExp(r, i * c.numActions, c.numActions);
+        this.stateLog[t] = table;
+      }
+      return table[s]!;
+    }
+    // The action is the last axis: the state's mass is the product of the state-axis conditionals.
+    this.setCoords(s * c.numActions);
+    let lp = 0;
+    for (let k = 0; k + 1 < c.axes.length; k++) lp += this.row(t, k)[this.coord[k]!]!;
+    return lp;
+  }
+
+  /** log mu_t(s) for many states into out (the batched query of large grids). */
+  logStateMassBatch(t: number, states: Int32Array, out = new Float64Array(states.length)): Float64Array {
+    for (let i = 0; i < states.length; i++) out[i] = this.logStateMass(t, states[i]!);
+    return out;
+  }
+
+  /** n joint cells s*A + a drawn from L_t (ancestral sampling, axis by axis). */
+  sampleCells(t: number, n: number, rng: Rng): Int32Array {
+    const axes = this.config.axes;
+    const out = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      let cell = 0;
+      for (let k = 0; k < axes.length; k++) {
+        const r = this.row(t, k);
+        const x = sampleLogProbs(r, axes[k]!, rng.random());
+        this.coord[k] = x;
+        cell = cell * axes[k]! + x;
+      }
+      out[i] = cell;
+    }
+    return out;
+  }
+
+  /** Float32 weights + their float64 copies + cached rows. */
+  memoryBytes(): number {
+    let cached = 0;
+    for (const c of this.caches) cached += c.bytes;
+    for (const s of this.stateLog) cached += s ? s.byteLength : 0;
+    return this.parameterCount * (4 + 8) + cached;
+  }
+}

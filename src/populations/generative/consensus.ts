@@ -1,0 +1,164 @@
+import { MfgError } from '../../core/errors';
+import { Rng } from '../../core/rng';
+import type { TfHandle } from './backend';
+import type { C2stResult, DiscriminatorConfig, EpochSamples } from './discriminator';
+import { classifierTwoSampleTest } from './discriminator';
+import type { Examples } from './examples';
+import type { TrainableModel } from './model';
+import { trainModel } from './train';
+import type { NamedWeights } from './weights';
+
+/** What the consensus loop reports per round (one fit + one discriminator test). */
+export interface ConsensusRound {
+  readonly round: number;
+  /** Adam steps taken this round, and their cap. */
+  readonly steps: number;
+  readonly maxSteps: number;
+  /** Mean training loss (nats) over the last window. */
+  readonly loss: number;
+  readonly trainSeconds: number;
+  readonly trainingExamples: number;
+  readonly c2stAccuracy: number;
+  /** Bonferroni-combined p-value of the round's test (pooled + per epoch). */
+  readonly pValue: number;
+}
+
+export interface ProgressEvent {
+  readonly stage: 'fit' | 'test';
+  readonly population: number;
+  readonly round: number;
+  readonly step: number;
+  readonly totalSteps: number;
+  readonly loss: number;
+}
+
+export interface ConsensusOptions {
+  readonly alpha: number;
+  readonly maxRounds: number;
+  readonly steps: number;
+  /** Each refit may take `stepsGrowth` times the previous cap (warm-started from the last fit). */
+  readonly stepsGrowth: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly seed: number;
+  readonly population: number;
+  readonly discriminator: { hidden: number; steps: number; batchSize: number; learningRate: number };
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (e: ProgressEvent) => void;
+  /** Fresh Monte Carlo data for round r >= 1: training examples to add and a new held-out set. */
+  readonly more?: (round: number) => Promise<{ train: Examples; heldOut: EpochSamples } | null>;
+}
+
+export interface ConsensusResult<D> {
+  readonly density: D;
+  readonly weights: NamedWeights;
+  readonly rounds: ConsensusRound[];
+  readonly consensus: boolean;
+  readonly c2st: C2stResult;
+  readonly heldOut: EpochSamples;
+  readonly steps: number;
+  readonly trainSeconds: number;
+}
+
+/**
+ * The consensus loop (DESIGN §3): fit the generator by maximum likelihood, test it with a fresh
+ * discriminator on held-out Monte Carlo samples, and while the discriminator tells them apart
+ * (combined p < alpha) and rounds remain, refit warm from the current weights with a larger step
+ * budget (and fresh samples when `more` supplies them). The held-out set is never trained on;
+ * without `more` it is reused across rounds, which makes later rounds' p-values slightly optimistic.
+ */
+export async function consensusLoop<C, D>(
+  h: TfHandle,
+  model: TrainableModel<C>,
+  weights: NamedWeights,
+  train: Examples,
+  heldOut: EpochSamples,
+  compile: (w: NamedWeights) => D,
+  sampleGen: (d: D, t: number, n: number, rng: Rng) => Int32Array | Float64Array,
+  dConfig: DiscriminatorConfig,
+  opts: ConsensusOptions,
+): Promise<ConsensusResult<D>> {
+  if (!(opts.alpha > 0 && opts.alpha < 1)) throw new MfgError('MFG_ERR_GENERATIVE_BAD_OPTION', `alpha must be in (0, 1), got ${opts.alpha}`);
+  if (!Number.isInteger(opts.maxRounds) || opts.maxRounds < 1) throw new MfgError('MFG_ERR_GENERATIVE_BAD_OPTION', `maxRounds must be a positive integer, got ${opts.maxRounds}`);
+  const rounds: ConsensusRound[] = [];
+  const rng = new Rng(opts.seed);
+  const perSample = dConfig.kind === 'finite' ? 1 : dConfig.dim;
+  let data = train;
+  let test = heldOut;
+  let density: D | null = null;
+  let c2st: C2stResult | null = null;
+  let steps = 0;
+  let seconds = 0;
+  let cap = opts.steps;
+  for (let r = 0; r < opts.maxRounds; r++) {
+    if (r > 0 && opts.more) {
+      const fresh = await opts.more(r);
+      if (fresh) {
+        data = concatExamples(data, fresh.train);
+        test = fresh.heldOut;
+      }
+    }
+    const fit = await trainModel(h, model, weights, data, {
+      maxSteps: cap,
+      batchSize: opts.batchSize,
+      learningRate: opts.learningRate,
+      seed: rng.nextSeed(),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      onStep: (step, total, loss) => opts.onProgress?.({ stage: 'fit', population: opts.population, round: r, step, totalSteps: total, loss }),
+    });
+    steps += fit.steps;
+    seconds += fit.seconds;
+    density = compile(weights);
+    const gen = Array.from({ length: dConfig.horizon }, (_x, t) => sampleGen(density!, t, test[t]!.length / perSample, rng)) as EpochSamples;
+    c2st = await classifierTwoSampleTest(h, dConfig, test, gen, {
+      hidden: opts.discriminator.hidden,
+      maxSteps: opts.discriminator.steps,
+      batchSize: opts.discriminator.batchSize,
+      learningRate: opts.discriminator.learningRate,
+      seed: rng.nextSeed(),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      onStep: (step, total, loss) => opts.onProgress?.({ stage: 'test', population: opts.population, round: r, step, totalSteps: total, loss }),
+    });
+    rounds.push({
+      round: r,
+      steps: fit.steps,
+      maxSteps: cap,
+      loss: fit.loss,
+      trainSeconds: fit.seconds,
+      trainingExamples: data.count,
+      c2stAccuracy: c2st.accuracy,
+      pValue: c2st.combinedPValue,
+    });
+    if (c2st.combinedPValue >= opts.alpha) break;
+    cap = Math.ceil(cap * opts.stepsGrowth);
+  }
+  return {
+    density: density!,
+    weights,
+    rounds,
+    consensus: c2st!.combinedPValue >= opts.alpha,
+    c2st: c2st!,
+    heldOut: test,
+    steps,
+    trainSeconds: seconds,
+  };
+}
+
+function concatExamples(a: Examples, b: Examples): Examples {
+  const t = new Int32Array(a.count + b.count);
+  t.set(a.t);
+  t.set(b.t, a.count);
+  let cells: Int32Array | null = null;
+  let x: Float64Array | null = null;
+  if (a.cells && b.cells) {
+    cells = new Int32Array(a.count + b.count);
+    cells.set(a.cells);
+    cells.set(b.cells, a.count);
+  }
+  if (a.x && b.x) {
+    x = new Float64Array(a.x.length + b.x.length);
+    x.set(a.x);
+    x.set(b.x, a.x.length);
+  }
+  return { count: a.count + b.count, t, cells, x, dim: a.dim };
+}

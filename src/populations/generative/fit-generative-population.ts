@@ -1,0 +1,307 @@
+import type { ContinuousGame } from '../../core/continuous-game';
+import { MfgError } from '../../core/errors';
+import type { FiniteGame } from '../../core/finite-game';
+import { Rng } from '../../core/rng';
+import type { ContinuousFlowSamples, FiniteFlowSamples } from '../population';
+import { loadTf } from './backend';
+import { CategoricalDensity, CategoricalModel, categoricalConfig, type CategoricalConfig } from './categorical-generator';
+import { consensusLoop, type ConsensusRound, type ProgressEvent } from './consensus';
+import { standardiser, type ContinuousDensity } from './continuous-density';
+import { FlowDensity, FlowModel, flowConfig, type FlowConfig } from './coupling-flow-generator';
+import type { C2stResult, DiscriminatorLogit } from './discriminator';
+import { continuousExamples, finiteExamples } from './examples';
+import { GenerativeContinuousPopulation, GenerativeFinitePopulation } from './generative-population';
+import { continuousHonesty, finiteHonesty, summarise, type EpochHonesty, type GaussianFlow, type HonestySummary } from './honesty';
+import { MdnDensity, MdnModel, mdnConfig, type MdnConfig } from './mdn-generator';
+import { copyMatching, type NamedWeights } from './weights';
+
+export type GeneratorKind = 'softmax' | 'autoregressive' | 'mdn' | 'flow';
+export type GeneratorConfig = CategoricalConfig | MdnConfig | FlowConfig;
+
+/** A fitted generator as data: what the knowledge base saves and warm starts from. */
+export interface GeneratorModels {
+  readonly kind: GeneratorKind;
+  /** One config and weight set per population (continuous games have one). */
+  readonly configs: readonly GeneratorConfig[];
+  readonly weights: readonly NamedWeights[];
+}
+
+export interface GenerativeOptions {
+  /** 'auto' (default): softmax when S·A <= 4096, else autoregressive; MDN when d <= 2, else flow. */
+  readonly generator?: 'auto' | GeneratorKind;
+  readonly seed?: number;
+  /** Adam step cap of the first fit (early stopping usually ends it sooner). Default 2000. */
+  readonly steps?: number;
+  readonly batchSize?: number;
+  readonly learningRate?: number;
+  readonly embedding?: number;
+  readonly hidden?: number;
+  /** MDN mixture components (default 4) and coupling layers of the flow (default 4). */
+  readonly components?: number;
+  readonly layers?: number;
+  /** Share of each epoch's samples held out for the discriminator and the NLL (default 0.3). */
+  readonly holdout?: number;
+  /** Consensus: refit while the combined C2ST p-value is below alpha (default 0.05), up to maxRounds (default 3). */
+  readonly alpha?: number;
+  readonly maxRounds?: number;
+  readonly discriminator?: { hidden?: number; steps?: number; batchSize?: number; learningRate?: number };
+  /** Switch on the discriminator's density-ratio correction of log mu (default false). */
+  readonly correct?: boolean;
+  /** Exact flow per population (layout t*S*A + s*A + a), for the report's exact TV. */
+  readonly exact?: readonly Float64Array[];
+  /** Gaussian closed form of a continuous flow, for the report's W2 and moment errors. */
+  readonly closedForm?: GaussianFlow;
+  /** Fresh Monte Carlo samples for refit round r >= 1 (more samples, fresh held-out set). */
+  readonly moreSamples?: (round: number) => Promise<FiniteFlowSamples | ContinuousFlowSamples> | FiniteFlowSamples | ContinuousFlowSamples;
+  /** Initial weights (e.g. a knowledge-base entry): every weight whose name and shape match is copied. */
+  readonly warmStart?: GeneratorModels;
+  readonly onProgress?: (e: ProgressEvent) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface HonestyReport extends HonestySummary {
+  readonly consensus: boolean;
+  readonly alpha: number;
+  /** Rounds of the consensus loop, per population. */
+  readonly rounds: readonly (readonly ConsensusRound[])[];
+  readonly epochs: readonly EpochHonesty[];
+}
+
+export interface GenerativeFit<P> {
+  readonly population: P;
+  readonly report: HonestyReport;
+  /** Wall-clock seconds of the whole call (fits, tests, report). */
+  readonly fitSeconds: number;
+  /** Seconds spent in generator training alone, and its Adam steps. */
+  readonly trainSeconds: number;
+  readonly steps: number;
+  readonly memoryBytes: number;
+  /** The tfjs backend that ran ("wasm" or "tensorflow"). */
+  readonly backend: string;
+  readonly models: GeneratorModels;
+}
+
+const opt = <T>(v: T | undefined, d: T): T => (v === undefined ? d : v);
+
+function checkFraction(name: string, v: number, lo: number, hi: number): void {
+  if (!(typeof v === 'number' && v > lo && v < hi)) {
+    throw new MfgError('MFG_ERR_GENERATIVE_BAD_OPTION', `${name} must be in (${lo}, ${hi}), got ${String(v)}`);
+  }
+}
+
+/**
+ * Fits a generative population to Monte Carlo samples of a game's flow, kept honest by the
+ * consensus loop; see index.ts for the contract.
+ */
+export async function fitGenerativePopulation(game: FiniteGame, samples: FiniteFlowSamples, options?: GenerativeOptions): Promise<GenerativeFit<GenerativeFinitePopulation>>;
+export async function fitGenerativePopulation(game: ContinuousGame, samples: ContinuousFlowSamples, options?: GenerativeOptions): Promise<GenerativeFit<GenerativeContinuousPopulation>>;
+export async function fitGenerativePopulation(
+  game: FiniteGame | ContinuousGame,
+  samples: FiniteFlowSamples | ContinuousFlowSamples,
+  options: GenerativeOptions = {},
+): Promise<GenerativeFit<GenerativeFinitePopulation | GenerativeContinuousPopulation>> {
+  const start = performance.now();
+  const h = await loadTf();
+  const holdout = opt(options.holdout, 0.3);
+  checkFraction('holdout', holdout, 0, 1);
+  const seed = opt(options.seed, 0);
+  const H = game.horizon;
+  if (samples.horizon !== H) {
+    throw new MfgError('MFG_ERR_GENERATIVE_BAD_SAMPLES', `samples cover ${samples.horizon} epochs, the game has horizon ${H}`);
+  }
+  const loop = {
+    alpha: opt(options.alpha, 0.05),
+    maxRounds: opt(options.maxRounds, 3),
+    steps: opt(options.steps, 2000),
+    stepsGrowth: 2,
+    batchSize: opt(options.batchSize, 512),
+    learningRate: opt(options.learningRate, 0.01),
+    discriminator: {
+      hidden: opt(options.discriminator?.hidden, 32),
+      steps: opt(options.discriminator?.steps, 400),
+      batchSize: opt(options.discriminator?.batchSize, 256),
+      learningRate: opt(options.discriminator?.learningRate, 0.01),
+    },
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  };
+  const allRounds: ConsensusRound[][] = [];
+  const epochs: EpochHonesty[] = [];
+  const c2sts: C2stResult[] = [];
+  let steps = 0;
+  let trainSeconds = 0;
+  let consensus = true;
+
+  if (game.kind === 'finite') {
+    const fs = samples as FiniteFlowSamples;
+    if (!fs.cells || fs.cells.length !== game.populations.length) {
+      throw new MfgError('MFG_ERR_GENERATIVE_BAD_SAMPLES', `finite samples must hold cells for each of the ${game.populations.length} populations`);
+    }
+    const densities: CategoricalDensity[] = [];
+    const logits: DiscriminatorLogit[] = [];
+    const configs: CategoricalConfig[] = [];
+    const weightSets: NamedWeights[] = [];
+    let kind: GeneratorKind = 'softmax';
+    for (let p = 0; p < game.populations.length; p++) {
+      const pop = game.populations[p]!;
+      const cellsAll = fs.cells[p]!;
+      checkCells(cellsAll, H, pop.numStates * pop.numActions, p);
+      const wanted = opt(options.generator, 'auto');
+      kind = wanted === 'auto' ? (pop.numStates * pop.numActions <= 4096 ? 'softmax' : 'autoregressive') : wanted;
+      if (kind !== 'softmax' && kind !== 'autoregressive') {
+        throw new MfgError('MFG_ERR_GENERATIVE_BAD_OPTION', `generator ${kind} is for continuous games; finite games use softmax or autoregressive`);
+      }
+      const cfg = categoricalConfig(pop, H, kind, opt(options.embedding, 16), opt(options.hidden, 64));
+      const model = new CategoricalModel(cfg);
+      const weights = model.init(new Rng(seed + 7919 * p));
+      if (options.warmStart) copyMatching(options.warmStart.weights[p] ?? new Map(), weights);
+      const [train, test] = splitFinite(cellsAll, holdout);
+      const more = options.moreSamples;
+      const res = await consensusLoop(
+        h,
+        model,
+        weights,
+        finiteExamples(train),
+        test,
+        (w) => new CategoricalDensity(cfg, w),
+        (d, t, n, rng) => d.sampleCells(t, n, rng),
+        { kind: 'finite', horizon: H, axes: [...pop.stateShape, pop.numActions], hidden: loop.discriminator.hidden },
+        {
+          ...loop,
+          seed: seed + 104729 * (p + 1),
+          population: p,
+          ...(more
+            ? {
+                more: async (r: number) => {
+                  const s = (await more(r)) as FiniteFlowSamples;
+                  const c = s.cells[p]!;
+                  checkCells(c, H, pop.numStates * pop.numActions, p);
+                  const [tr, te] = splitFinite(c, holdout);
+                  return { train: finiteExamples(tr), heldOut: te };
+                },
+              }
+            : {}),
+        },
+      );
+      densities.push(res.density);
+      logits.push(res.c2st.logit);
+      configs.push(cfg);
+      weightSets.push(res.weights);
+      allRounds.push(res.rounds);
+      c2sts.push(res.c2st);
+      consensus &&= res.consensus;
+      steps += res.steps;
+      trainSeconds += res.trainSeconds;
+      epochs.push(...finiteHonesty(p, res.density, res.heldOut as Int32Array[], res.c2st, seed + 31 * p, options.exact?.[p]));
+    }
+    const population = new GenerativeFinitePopulation(H, densities, logits);
+    if (options.correct) population.corrected = true;
+    return finish(population, { kind, configs, weights: weightSets });
+  }
+
+  const cs = samples as ContinuousFlowSamples;
+  const d = game.stateSpace.shape.reduce((a, b) => a * b, 1);
+  if (cs.dim !== d || !cs.points || cs.points.length !== H) {
+    throw new MfgError('MFG_ERR_GENERATIVE_BAD_SAMPLES', `continuous samples must have dim ${d} and ${H} epochs, got dim ${cs.dim} and ${cs.points?.length} epochs`);
+  }
+  const wanted = opt(options.generator, 'auto');
+  const kind: GeneratorKind = wanted === 'auto' ? (d <= 2 ? 'mdn' : 'flow') : wanted;
+  if (kind !== 'mdn' && kind !== 'flow') {
+    throw new MfgError('MFG_ERR_GENERATIVE_BAD_OPTION', `generator ${kind} is for finite games; continuous games use mdn or flow`);
+  }
+  const [train, test] = splitContinuous(cs.points, d, holdout);
+  const norm = standardiser(train, d);
+  const emb = opt(options.embedding, 16);
+  const hidden = opt(options.hidden, 32);
+  const cfg = kind === 'mdn' ? mdnConfig(H, d, norm, opt(options.components, 4), emb, hidden) : flowConfig(H, d, norm, opt(options.layers, 4), emb, hidden);
+  const model = cfg.kind === 'mdn' ? new MdnModel(cfg) : new FlowModel(cfg);
+  const weights = model.init(new Rng(seed));
+  if (options.warmStart) copyMatching(options.warmStart.weights[0] ?? new Map(), weights);
+  const more = options.moreSamples;
+  const res = await consensusLoop<GeneratorConfig, ContinuousDensity>(
+    h,
+    model as MdnModel | FlowModel,
+    weights,
+    continuousExamples(train, d),
+    test,
+    (w) => (cfg.kind === 'mdn' ? new MdnDensity(cfg, w) : new FlowDensity(cfg, w)),
+    (g, t, n, rng) => g.sample(t, n, rng),
+    { kind: 'continuous', horizon: H, dim: d, shift: norm.shift, scale: norm.scale, hidden: loop.discriminator.hidden },
+    {
+      ...loop,
+      seed: seed + 104729,
+      population: 0,
+      ...(more
+        ? {
+            more: async (r: number) => {
+              const s = (await more(r)) as ContinuousFlowSamples;
+              const [tr, te] = splitContinuous(s.points, d, holdout);
+              return { train: continuousExamples(tr, d), heldOut: te };
+            },
+          }
+        : {}),
+    },
+  );
+  allRounds.push(res.rounds);
+  c2sts.push(res.c2st);
+  consensus = res.consensus;
+  steps = res.steps;
+  trainSeconds = res.trainSeconds;
+  epochs.push(...continuousHonesty(res.density, res.heldOut as Float64Array[], res.c2st, seed + 31, options.closedForm));
+  const population = new GenerativeContinuousPopulation(H, res.density, res.c2st.logit);
+  if (options.correct) population.corrected = true;
+  return finish(population, { kind, configs: [cfg], weights: [res.weights] });
+
+  function finish<P extends { memoryBytes(): number }>(population: P, models: GeneratorModels): GenerativeFit<P> {
+    const report: HonestyReport = { ...summarise(epochs, c2sts), consensus, alpha: loop.alpha, rounds: allRounds, epochs };
+    return {
+      population,
+      report,
+      fitSeconds: (performance.now() - start) / 1000,
+      trainSeconds,
+      steps,
+      memoryBytes: population.memoryBytes(),
+      backend: h.backend,
+      models,
+    };
+  }
+}
+
+function checkCells(cells: readonly Int32Array[], H: number, numCells: number, p: number): void {
+  if (!Array.isArray(cells) || cells.length !== H) {
+    throw new MfgError('MFG_ERR_GENERATIVE_BAD_SAMPLES', `population ${p}: samples must have one Int32Array per epoch (${H}), got ${(cells as unknown[])?.length}`);
+  }
+  cells.forEach((c, t) => {
+    if (c.length < 4) throw new MfgError('MFG_ERR_GENERATIVE_BAD_SAMPLES', `population ${p}, epoch ${t}: need at least 4 samples, got ${c.length}`);
+    for (let i = 0; i < c.length; i++) {
+      if (!(c[i]! >= 0 && c[i]! < numCells)) {
+        throw new MfgError('MFG_ERR_GENERATIVE_BAD_SAMPLES', `population ${p}, epoch ${t}: cell ${c[i]} is outside [0, ${numCells})`, { details: { p, t, cell: c[i] } });
+      }
+    }
+  });
+}
+
+/** Per epoch: the first (1 - holdout) share to fit, the rest held out (agents are i.i.d.). */
+function splitFinite(cells: readonly Int32Array[], holdout: number): [Int32Array[], Int32Array[]] {
+  const train: Int32Array[] = [];
+  const test: Int32Array[] = [];
+  for (const c of cells) {
+    const k = Math.max(1, Math.min(c.length - 2, Math.round(c.length * (1 - holdout))));
+    train.push(c.subarray(0, k));
+    test.push(c.subarray(k));
+  }
+  return [train, test];
+}
+
+function splitContinuous(points: readonly Float64Array[], d: number, holdout: number): [Float64Array[], Float64Array[]] {
+  const train: Float64Array[] = [];
+  const test: Float64Array[] = [];
+  for (const x of points) {
+    const n = x.length / d;
+    if (!Number.isInteger(n) || n < 4) throw new MfgError('MFG_ERR_GENERATIVE_BAD_SAMPLES', `each epoch needs at least 4 points of dimension ${d}, got ${x.length} numbers`);
+    const k = Math.max(1, Math.min(n - 2, Math.round(n * (1 - holdout))));
+    train.push(x.subarray(0, k * d));
+    test.push(x.subarray(k * d));
+  }
+  return [train, test];
+}

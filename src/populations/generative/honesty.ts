@@ -1,0 +1,163 @@
+import { Rng } from '../../core/rng';
+import type { CategoricalDensity } from './categorical-generator';
+import type { ContinuousDensity } from './continuous-density';
+import type { C2stResult } from './discriminator';
+import { discreteEnergyDistance, energyDistance, gaussianW2, meanCovariance, totalVariation } from './stats';
+
+/** Largest sample per side for the O(n^2) Euclidean energy distance. */
+const ENERGY_MAX = 500;
+/** Joint-cell TV is computed when S·A·H stays below this (it needs a forward pass per cell). */
+const JOINT_TV_MAX = 2_000_000;
+
+/**
+ * One epoch of the honesty report (DESIGN §3): how far the generator is from the population,
+ * measured without trusting the generator.
+ * - c2stAccuracy / pValue: held-out accuracy of the discriminator, binomial p-value of > 1/2;
+ * - nll: the generator's negative log-likelihood of held-out Monte Carlo samples (nats);
+ * - distance vs nullDistance: unbiased energy distance MC-vs-generator and MC-vs-MC (two
+ *   disjoint halves of the held-out set); both are noise around 0 when the fit is right;
+ * - tv (state marginal) and tvJoint (cells s, a): exact total variation to a given exact flow;
+ * - w2, meanError, varianceError: against a given Gaussian closed form (continuous).
+ */
+export interface EpochHonesty {
+  readonly population: number;
+  readonly t: number;
+  readonly c2stAccuracy: number;
+  readonly pValue: number;
+  readonly nTest: number;
+  readonly nll: number;
+  readonly distance: number;
+  readonly nullDistance: number;
+  readonly tv?: number;
+  readonly tvJoint?: number;
+  readonly w2?: number;
+  readonly meanError?: number;
+  readonly varianceError?: number;
+}
+
+/** A Gaussian closed form of a continuous flow (e.g. the LQ game's exact flow). */
+export interface GaussianFlow {
+  mean(t: number): ArrayLike<number>;
+  /** d×d covariance, row-major. */
+  covariance(t: number): Float64Array;
+}
+
+export interface HonestySummary {
+  readonly c2stAccuracy: number;
+  readonly pValue: number;
+  readonly combinedPValue: number;
+  readonly meanNll: number;
+  readonly meanTv?: number;
+  readonly maxTv?: number;
+  readonly meanW2?: number;
+}
+
+/** Per-epoch report of a finite population p; `exact` is its flow L (layout t*S*A + s*A + a). */
+export function finiteHonesty(p: number, g: CategoricalDensity, heldOut: readonly Int32Array[], c2st: C2stResult, seed: number, exact?: Float64Array): EpochHonesty[] {
+  const { horizon: H, numStates: S, numActions: A } = g.config;
+  const rng = new Rng(seed);
+  const out: EpochHonesty[] = [];
+  for (let t = 0; t < H; t++) {
+    const mc = heldOut[t]!;
+    let nll = 0;
+    for (let i = 0; i < mc.length; i++) nll -= g.logCellMass(t, mc[i]!);
+    nll /= Math.max(mc.length, 1);
+    const half = mc.length >> 1;
+    const a = mc.subarray(0, half);
+    const b = mc.subarray(half, 2 * half);
+    const gen = g.sampleCells(t, half, rng);
+    const e: { -readonly [K in keyof EpochHonesty]: EpochHonesty[K] } = {
+      population: p,
+      t,
+      c2stAccuracy: c2st.epochs[t]!.accuracy,
+      pValue: c2st.epochs[t]!.pValue,
+      nTest: c2st.epochs[t]!.n,
+      nll,
+      distance: half > 1 ? discreteEnergyDistance(a, gen) : NaN,
+      nullDistance: half > 1 ? discreteEnergyDistance(a, b) : NaN,
+    };
+    if (exact) {
+      const L = exact.subarray(t * S * A, (t + 1) * S * A);
+      let tv = 0;
+      for (let s = 0; s < S; s++) {
+        let m = 0;
+        for (let k = 0; k < A; k++) m += L[s * A + k]!;
+        tv += Math.abs(Math.exp(g.logStateMass(t, s)) - m);
+      }
+      e.tv = tv / 2;
+      if (S * A * H <= JOINT_TV_MAX) {
+        const q = new Float64Array(S * A);
+        for (let c = 0; c < S * A; c++) q[c] = Math.exp(g.logCellMass(t, c));
+        e.tvJoint = totalVariation(L, q);
+      }
+    }
+    out.push(e);
+  }
+  return out;
+}
+
+/** Per-epoch report of a continuous population (held-out points n×d per epoch). */
+export function continuousHonesty(g: ContinuousDensity, heldOut: readonly Float64Array[], c2st: C2stResult, seed: number, closedForm?: GaussianFlow): EpochHonesty[] {
+  const { horizon: H, dim: d } = g.config;
+  const rng = new Rng(seed);
+  const out: EpochHonesty[] = [];
+  for (let t = 0; t < H; t++) {
+    const mc = heldOut[t]!;
+    const n = mc.length / d;
+    let nll = 0;
+    for (let i = 0; i < n; i++) nll -= g.logDensity(t, mc, i * d);
+    nll /= Math.max(n, 1);
+    const half = Math.min(n >> 1, ENERGY_MAX);
+    const a = mc.subarray(0, half * d);
+    const b = mc.subarray(half * d, 2 * half * d);
+    const gen = g.sample(t, half, rng);
+    const e: { -readonly [K in keyof EpochHonesty]: EpochHonesty[K] } = {
+      population: 0,
+      t,
+      c2stAccuracy: c2st.epochs[t]!.accuracy,
+      pValue: c2st.epochs[t]!.pValue,
+      nTest: c2st.epochs[t]!.n,
+      nll,
+      distance: half > 1 ? energyDistance(a, gen, d) : NaN,
+      nullDistance: half > 1 ? energyDistance(a, b, d) : NaN,
+    };
+    if (closedForm) {
+      // Moments of a large generator sample against the closed form.
+      const big = g.sample(t, 20000, rng);
+      const { mean, cov } = meanCovariance(big, d);
+      const m = closedForm.mean(t);
+      const C = closedForm.covariance(t);
+      e.w2 = gaussianW2(mean, cov, m, C, d);
+      let me = 0;
+      let ve = 0;
+      for (let k = 0; k < d; k++) {
+        me = Math.max(me, Math.abs(mean[k]! - m[k]!));
+        ve = Math.max(ve, Math.abs(cov[k * d + k]! - C[k * d + k]!));
+      }
+      e.meanError = me;
+      e.varianceError = ve;
+    }
+    out.push(e);
+  }
+  return out;
+}
+
+export function summarise(epochs: readonly EpochHonesty[], c2st: readonly C2stResult[]): HonestySummary {
+  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1);
+  let k = 0;
+  let n = 0;
+  for (const e of epochs) {
+    k += e.c2stAccuracy * e.nTest;
+    n += e.nTest;
+  }
+  const tvs = epochs.flatMap((e) => (e.tv === undefined ? [] : [e.tv]));
+  const w2s = epochs.flatMap((e) => (e.w2 === undefined ? [] : [e.w2]));
+  return {
+    c2stAccuracy: n > 0 ? k / n : 0.5,
+    pValue: Math.min(...c2st.map((c) => c.pValue)),
+    combinedPValue: Math.min(1, c2st.length * Math.min(...c2st.map((c) => c.combinedPValue))),
+    meanNll: mean(epochs.map((e) => e.nll)),
+    ...(tvs.length ? { meanTv: mean(tvs), maxTv: Math.max(...tvs) } : {}),
+    ...(w2s.length ? { meanW2: mean(w2s) } : {}),
+  };
+}
