@@ -26,6 +26,13 @@ export function crowdAversionND(kwargs: Partial<CrowdAversionNDKwargs> = {}): Co
   const noise = sigma * Math.sqrt(dt);
   const point = new Float64Array(d);
   return {
+    // Under the passive policy (a = 0, the default reference) the flow is the heat flow
+    // N(0, (1 + sigma²·t·dt) I): a closed form for every d, what the benches measure against.
+    exactFlow() {
+      const mean = Array.from({ length: horizon }, () => new Float64Array(d));
+      const variance = Array.from({ length: horizon }, (_, t) => new Float64Array(d).fill(1 + sigma * sigma * t * dt));
+      return { mean, variance };
+    },
     kind: 'continuous',
     horizon,
     stateSpace: new Box(-Infinity, Infinity, [d]),

@@ -1,8 +1,7 @@
-import type { ContinuousGame, ContinuousMeanField } from '../src/core/continuous-game';
+import type { ContinuousGame, ContinuousMeanField, ContinuousPolicy } from '../src/core/continuous-game';
 import { MfgError } from '../src/core/errors';
 import { Box } from '../src/core/spaces/box';
 import type { EnvSpec } from '../src/registry/env-spec';
-import type { ContinuousPolicy } from '../src/populations/simulate-continuous';
 
 export interface LqContinuousKwargs extends Record<string, unknown> {
   horizon: number;
@@ -25,6 +24,8 @@ export const LQ_CONTINUOUS_DEFAULTS: LqContinuousKwargs = { horizon: 100, dt: 0.
  * T = 10), x' = x + (K(m_k - x) + a)dt + sigma·sqrt(dt)·xi, reward
  * -(a²/2 - q·a·(m_k - x) + kappa/2·(m_k - x)²)·dt at every epoch, and -c/2·(m_k - x)² as well
  * at the last one; m_k the mean of mu_k. Actions are clipped to [-actionBound, actionBound].
+ * Its reference policy is the closed-form equilibrium control and its exactFlow the Gaussian
+ * flow that control produces (lqClosedForm).
  */
 export function linearQuadraticContinuous(kwargs: Partial<LqContinuousKwargs> = {}): ContinuousGame {
   const p = checkLq({ ...LQ_CONTINUOUS_DEFAULTS, ...kwargs });
@@ -33,6 +34,11 @@ export function linearQuadraticContinuous(kwargs: Partial<LqContinuousKwargs> = 
   const sd0 = Math.sqrt(var0);
   const clip = (a: number): number => Math.min(bound, Math.max(-bound, a));
   return {
+    referencePolicy: lqEquilibriumPolicy(p),
+    exactFlow() {
+      const { mean, variance } = lqClosedForm(p);
+      return { mean: [...mean].map((m) => Float64Array.of(m)), variance: [...variance].map((v) => Float64Array.of(v)) };
+    },
     kind: 'continuous',
     horizon: H,
     stateSpace: new Box(-Infinity, Infinity, [1]),

@@ -15,6 +15,19 @@ export interface ContinuousMeanField {
   samples?(n: number, rng: Rng): Float64Array;
 }
 
+/**
+ * A policy of a continuous game for a batch of agents: the actions (n rows of the action
+ * dimension, row-major) of the n agents at states x (n rows of d) at epoch t. It may read the
+ * population's mean field mf (e.g. the mean, for a feedback on m_t - x).
+ */
+export type ContinuousPolicy = (t: number, x: Float64Array, n: number, mf: ContinuousMeanField) => Float64Array;
+
+/** A Gaussian flow with diagonal covariance: mean[t] and variance[t] of length d per epoch. */
+export interface GaussianFlowParams {
+  readonly mean: readonly Float64Array[];
+  readonly variance: readonly Float64Array[];
+}
+
 /** The mean-field queries a continuous game can need. */
 export type ContinuousNeed = 'mean' | 'logDensity' | 'samples';
 
@@ -39,6 +52,17 @@ export interface ContinuousGame {
   reward(t: number, x: Float64Array, a: Float64Array, n: number, mf: ContinuousMeanField, rng: Rng, out: Float64Array): void;
   /** Next states x_{t+1} for n agents into out (n*d), for t < horizon - 1. */
   step(t: number, x: Float64Array, a: Float64Array, n: number, mf: ContinuousMeanField, rng: Rng, out: Float64Array): void;
+  /**
+   * Optional: the policy populations are simulated under when none is given (LQ: its
+   * closed-form equilibrium control). Without it, populations use the passive policy a = 0.
+   */
+  readonly referencePolicy?: ContinuousPolicy;
+  /**
+   * Optional: the exact flow under referencePolicy when it is Gaussian with diagonal covariance
+   * (LQ's closed form, CrowdAversionND's passive diffusion): the 'exact' continuous population,
+   * and the reference every other representation is measured against.
+   */
+  exactFlow?(): GaussianFlowParams;
 }
 
 /** The mean-field query a game needs but the population does not provide: a clear error. */

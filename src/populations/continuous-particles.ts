@@ -1,7 +1,7 @@
 import type { ContinuousMeanField } from '../core/continuous-game';
 import { MfgError } from '../core/errors';
 import type { Rng } from '../core/rng';
-import type { ContinuousFlowSamples } from './population';
+import type { ContinuousFlowSamples, ContinuousPopulationFlow } from './population';
 
 /** Default cap on the kernel centres of the KDE (each log-density query costs O(m·d)). */
 export const DEFAULT_KDE_POINTS = 2048;
@@ -144,7 +144,7 @@ function columnMeans(points: Float64Array, n: number, d: number): Float64Array {
  * A particle population over R^d for every epoch: the Monte Carlo samples of a continuous
  * game's flow, each epoch read as ContinuousParticles (built on first use and kept).
  */
-export class ContinuousParticleFlow {
+export class ContinuousParticleFlow implements ContinuousPopulationFlow {
   readonly kind = 'particles' as const;
   readonly horizon: number;
   readonly dim: number;

@@ -1,3 +1,4 @@
+import type { ContinuousMeanField } from '../core/continuous-game';
 import type { MeanFieldAt, MeanFieldQuery } from '../core/finite-game';
 import type { Rng } from '../core/rng';
 
@@ -43,4 +44,18 @@ export interface ContinuousFlowSamples {
   readonly horizon: number;
   readonly dim: number;
   readonly points: Float64Array[];
+}
+
+/**
+ * A representation of a continuous game's flow (particles, a Gaussian closed form, a generator):
+ * per epoch, the ContinuousMeanField the game's reward and step read.
+ */
+export interface ContinuousPopulationFlow {
+  readonly kind: PopulationKind;
+  readonly horizon: number;
+  readonly dim: number;
+  /** The mean field of epoch t (mean, and samples / logDensity where the representation has them). */
+  at(t: number): ContinuousMeanField;
+  /** Bytes held by the representation. */
+  memoryBytes(): number;
 }

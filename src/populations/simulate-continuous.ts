@@ -1,15 +1,10 @@
-import type { ContinuousGame, ContinuousMeanField } from '../core/continuous-game';
+import type { ContinuousGame, ContinuousPolicy } from '../core/continuous-game';
 import { MfgError } from '../core/errors';
 import type { Rng } from '../core/rng';
 import { ContinuousParticles, type KdeOptions } from './continuous-particles';
 import type { ContinuousFlowSamples } from './population';
 
-/**
- * A policy of a continuous game for a batch of agents: the actions (n rows of the action
- * dimension, row-major) of the n agents at states x (n rows of d) at epoch t. It may read the
- * population's mean field mf (e.g. the mean, for a feedback on m_t - x).
- */
-export type ContinuousPolicy = (t: number, x: Float64Array, n: number, mf: ContinuousMeanField) => Float64Array;
+export type { ContinuousPolicy } from '../core/continuous-game';
 
 export interface ContinuousSimulation extends ContinuousFlowSamples {
   /** rewards[t][i] = r_t of agent i, when asked for (withRewards). */
@@ -58,4 +53,10 @@ export function simulateContinuous(game: ContinuousGame, policy: ContinuousPolic
     }
   }
   return { horizon: H, dim: d, points, ...(rewards ? { rewards } : {}) };
+}
+
+/** The passive policy a = 0 (clipped into the action box by the game), the default reference. */
+export function passivePolicy(game: ContinuousGame): ContinuousPolicy {
+  const dA = game.actionSpace.size;
+  return (_t, _x, n) => new Float64Array(n * dA);
 }
