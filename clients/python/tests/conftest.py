@@ -26,7 +26,8 @@ from mfgym import Client, MfgError  # noqa: E402
 from schema_check import SchemaStore  # noqa: E402
 
 REPO = HERE.parents[2]
-SERVER_JS = REPO / "dist" / "src" / "cli" / "main.js"
+# MFGYM_SERVER_JS points the tests at another build of the server CLI (same `serve --bind` interface).
+SERVER_JS = Path(os.environ.get("MFGYM_SERVER_JS", str(REPO / "dist" / "src" / "cli" / "main.js")))
 SCHEMAS = REPO / "protocol" / "schemas"
 
 
