@@ -68,14 +68,18 @@ export class ContinuousParticles implements ContinuousMeanField {
   logDensity(x: Float64Array): number {
     const { centres, m, invH, logNorm } = this.ensureKde();
     const d = this.dim;
-    // log-sum-exp over the m kernels: first the largest exponent, then the shifted sum.
+    // One-pass log-sum-exp over the m kernels: the sum is kept relative to the largest exponent
+    // seen so far and rescaled when a larger one arrives (no underflow far from the particles).
     let best = -Infinity;
+    let sum = 0;
     for (let i = 0; i < m; i++) {
       const e = exponent(x, centres, i * d, invH, d);
-      if (e > best) best = e;
+      if (e <= best) sum += Math.exp(e - best);
+      else {
+        sum = sum * Math.exp(best - e) + 1;
+        best = e;
+      }
     }
-    let sum = 0;
-    for (let i = 0; i < m; i++) sum += Math.exp(exponent(x, centres, i * d, invH, d) - best);
     return best + Math.log(sum) + logNorm;
   }
 

@@ -3,6 +3,7 @@ import type { FiniteGame } from '../core/finite-game';
 import type { Rng } from '../core/rng';
 import type { TabularPolicy } from '../core/tabular/policy';
 import type { FiniteFlowSamples } from './population';
+import { sampleFromCdf } from './state-mass';
 
 /**
  * Monte Carlo samples of a finite game's flow under a policy: n agents per population, moved
@@ -12,7 +13,7 @@ import type { FiniteFlowSamples } from './population';
  * carry the N-player bias as well as Monte Carlo noise (both vanish as n grows).
  *
  * Draw order, fixed so a seed gives the same samples bit for bit: per epoch, per population,
- * per agent, the state (at t=0 from mu0, later from the kernel row) then the action.
+ * per agent, the state (at t=0 from mu0 by its cdf, later from the kernel row) then the action.
  */
 export function simulateAgents(game: FiniteGame, policy: TabularPolicy, n: number, rng: Rng): FiniteFlowSamples {
   if (!Number.isInteger(n) || n < 1) {
@@ -31,8 +32,13 @@ export function simulateAgents(game: FiniteGame, policy: TabularPolicy, n: numbe
     const A = pop.numActions;
     const pi = policy[p]!;
     const out = cells[p]![0]!;
+    // mu0 by binary search on its cdf: O(log S) a draw, not O(S) (a 512x512 grid has 262144 states).
+    const cdf = new Float64Array(pop.numStates);
+    let acc = 0;
+    for (let s = 0; s < cdf.length; s++) cdf[s] = acc += pop.mu0[s]!;
+    const one = new Int32Array(1);
     for (let i = 0; i < n; i++) {
-      const s = rng.categorical(pop.mu0);
+      const s = sampleFromCdf(cdf, 1, rng, one)[0]!;
       out[i] = s * A + rng.categorical(pi, s * A, A);
     }
   });
