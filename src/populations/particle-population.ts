@@ -84,7 +84,10 @@ export class ParticlePopulation implements FinitePopulationFlow {
     return out;
   }
 
-  /** The histogram of every population at epoch t as a table (built on demand, one epoch cached). */
+  /**
+   * The histogram of every population at epoch t as a table, built on demand. One set of
+   * tables is reused: it is valid until the next call for another epoch (copy it to keep it).
+   */
   meanFieldAt(t: number): MeanFieldAt {
     if (this.tableEpoch !== t || this.tables === null) {
       const tables = this.tables ?? this.game.populations.map((pop) => new Float64Array(pop.numStates * pop.numActions));
