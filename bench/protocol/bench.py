@@ -170,7 +170,7 @@ def main() -> int:
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
-    server_js = REPO / "dist" / "src" / "cli" / "main.js"
+    server_js = Path(os.environ.get("MFGYM_SERVER_JS", str(REPO / "dist" / "src" / "cli" / "main.js")))
     if not server_js.exists():
         print(f"{server_js} is missing: run `npx tsc -p .` in {REPO} first", file=sys.stderr)
         return 2

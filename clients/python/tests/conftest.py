@@ -107,3 +107,16 @@ def schemas():
     if not SCHEMAS.is_dir():
         raise RuntimeError(f"{SCHEMAS} is missing")
     return SchemaStore(SCHEMAS)
+
+
+@pytest.fixture(scope="session")
+def crowd(address):
+    """kwargs for a small CrowdModelling2D-v0: crowd(size, horizon) -> dict, whatever the horizon kwarg's name."""
+    with Client(address, timeout=20) as c:
+        props = {e["id"]: e for e in c.list_envs()}["CrowdModelling2D-v0"]["kwargs_schema"]["properties"]
+    key = "H" if "H" in props else "horizon"
+
+    def kwargs(size: int, horizon: int, **more):
+        return {"size": size, key: horizon, **more}
+
+    return kwargs

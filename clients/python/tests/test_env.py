@@ -87,11 +87,11 @@ def same(x, y):
     return type(x) is type(y) and x == y
 
 
-def test_same_seed_same_actions_give_identical_trajectories(address):
+def test_same_seed_same_actions_give_identical_trajectories(address, crowd):
     # CrowdModelling2D moves with noise and starts uniformly: the seed matters.
     actions = np.random.default_rng(0).integers(0, 5, size=25)
-    a = mfgym.make("CrowdModelling2D-v0", address=address, size=6, horizon=4)
-    b = mfgym.make("CrowdModelling2D-v0", address=address, size=6, horizon=4)
+    a = mfgym.make("CrowdModelling2D-v0", address=address, **crowd(6, 4))
+    b = mfgym.make("CrowdModelling2D-v0", address=address, **crowd(6, 4))
     try:
         assert list(a.observation_space.nvec) == [6, 6, 5]
         ta, tb = crowd_trajectory(a, 123, actions), crowd_trajectory(b, 123, actions)
@@ -103,9 +103,9 @@ def test_same_seed_same_actions_give_identical_trajectories(address):
         b.close()
 
 
-def test_reset_with_a_seed_then_without_is_reproducible(address):
+def test_reset_with_a_seed_then_without_is_reproducible(address, crowd):
     # gymnasium's env checker: reset(seed=s); reset() twice gives the same two observations.
-    env = mfgym.make("CrowdModelling2D-v0", address=address, size=8, horizon=3)
+    env = mfgym.make("CrowdModelling2D-v0", address=address, **crowd(8, 3))
     try:
         runs = []
         for _ in range(2):

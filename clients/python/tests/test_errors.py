@@ -41,10 +41,10 @@ def test_out_of_range_action(address, action, reason):
         env.close()
 
 
-def test_illegal_action_where_the_mask_forbids_it(address):
+def test_illegal_action_where_the_mask_forbids_it(address, crowd):
     # a wall right of (0,0): moving +x from there is illegal, and the mask says so.
-    env = mfgym.make_vec("CrowdModelling2D-v0", num_envs=1, address=address, size=5, horizon=3,
-                         forbidden_cells=[[1, 0]], initial_cells=[[0, 0]])
+    env = mfgym.make_vec("CrowdModelling2D-v0", num_envs=1, address=address,
+                         **crowd(5, 3, forbidden_cells=[[1, 0]], initial_cells=[[0, 0]]))
     try:
         obs, infos = env.reset(seed=0)
         assert obs.tolist() == [[0, 0, 0]]  # (y, x, t)

@@ -95,3 +95,24 @@ def test_single_env_fictitious_episodes_shift_the_flow(address):
             assert mu[1, 1] == pytest.approx(1 - 1 / (2 * (k + 1)), abs=1e-15)
     finally:
         env.close()
+
+
+def test_make_with_a_policy_sets_the_fixed_flow_to_its_gamma(address):
+    # pi = "everyone goes left" at epoch 0 (uniform at epoch 1): Gamma(pi) has mu_1 = (0, 1, 0),
+    # so r_1(left) = -1 and r_1(right) = -2·0 = 0.
+    policy = np.full((2, 3, 2), 0.5)
+    policy[0, :, :] = [1.0, 0.0]
+    env = mfgym.make_vec("LeftRight-v0", num_envs=2, address=address, autoreset_mode="disabled",
+                         make_options={"policy": policy})
+    try:
+        rep = env.population_report()
+        assert np.array_equal(rep["mu"], [[1, 0, 0], [0, 1, 0]])
+        env.reset(seed=0)
+        env.step(np.array([0, 1]))
+        _, r1, term, _, _ = env.step(np.array([0, 0]))
+        assert term.all() and r1.tolist() == [-1.0, 0.0]
+    finally:
+        env.close()
+    with pytest.raises(mfgym.MfgError) as e:
+        mfgym.make_vec("LeftRight-v0", num_envs=2, address=address, make_options={"policy": np.ones((2, 3, 2))})
+    assert e.value.code == "MFG_ERR_POLICY_NOT_DISTRIBUTION"

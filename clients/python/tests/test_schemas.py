@@ -43,7 +43,7 @@ def arrays_in(x, path="$"):
             yield from arrays_in(v, f"{path}[{i}]")
 
 
-def drive_every_op(c: RecordingClient):
+def drive_every_op(c: RecordingClient, crowd):
     c.hello()
     c.ping()
     c.list_envs()
@@ -61,7 +61,7 @@ def drive_every_op(c: RecordingClient):
         c.call("population_report", handle=h)
         c.call("close", handle=h)
         c.call("close", handle=h)
-    made = c.call("make", env_id="CrowdModelling2D-v0", num_agents=5, kwargs={"size": 4, "horizon": 2})
+    made = c.call("make", env_id="CrowdModelling2D-v0", num_agents=5, kwargs=crowd(4, 2))
     c.call("reset", handle=made["handle"], seed=0)
     c.call("step", handle=made["handle"], actions=encode_array(np.full(5, 2, dtype=np.uint8)))
     c.call("close", handle=made["handle"])
@@ -73,9 +73,9 @@ def drive_every_op(c: RecordingClient):
             c.call(op, **fields)
 
 
-def test_replies_and_requests_match_the_schemas(address, schemas):
+def test_replies_and_requests_match_the_schemas(address, schemas, crowd):
     with RecordingClient(address, timeout=20) as c:
-        drive_every_op(c)
+        drive_every_op(c, crowd)
         log = c.log
     seen_ok, seen_err = set(), 0
     for op, request, reply in log:
@@ -99,11 +99,11 @@ def test_replies_and_requests_match_the_schemas(address, schemas):
     assert any(op == "step" and "final_obs" in r["result"]["infos"] for op, _, r in log if r.get("ok"))
 
 
-def test_error_codes_are_in_the_generated_table(address):
+def test_error_codes_are_in_the_generated_table(address, crowd):
     import json
     from conftest import REPO
     codes = set(json.loads((REPO / "protocol" / "errors.json").read_text())["codes"])
     with RecordingClient(address, timeout=20) as c:
-        drive_every_op(c)
+        drive_every_op(c, crowd)
         got = {r["error"]["code"] for _, _, r in c.log if r.get("ok") is False}
     assert got and got <= codes, got - codes

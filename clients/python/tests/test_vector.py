@@ -97,12 +97,12 @@ def test_disabled_needs_an_explicit_partial_reset(address):
         env.close()
 
 
-def test_agent_i_of_a_vector_env_replays_a_single_env_seeded_with_seed_plus_i(address):
+def test_agent_i_of_a_vector_env_replays_a_single_env_seeded_with_seed_plus_i(address, crowd):
     n, seed = 3, 77
     actions = np.random.default_rng(1).integers(0, 5, size=(6, n))
     venv = mfgym.make_vec("CrowdModelling2D-v0", num_envs=n, address=address, autoreset_mode="next_step",
-                          size=7, horizon=6)
-    singles = [mfgym.make("CrowdModelling2D-v0", address=address, size=7, horizon=6) for _ in range(n)]
+                          **crowd(7, 6))
+    singles = [mfgym.make("CrowdModelling2D-v0", address=address, **crowd(7, 6)) for _ in range(n)]
     try:
         vobs, _ = venv.reset(seed=seed)
         vtraj = [vobs]
@@ -125,8 +125,8 @@ def test_agent_i_of_a_vector_env_replays_a_single_env_seeded_with_seed_plus_i(ad
             env.close()
 
 
-def test_vector_reset_with_a_seed_then_without_is_reproducible(address):
-    env = mfgym.make_vec("CrowdModelling2D-v0", num_envs=16, address=address, size=9, horizon=3)
+def test_vector_reset_with_a_seed_then_without_is_reproducible(address, crowd):
+    env = mfgym.make_vec("CrowdModelling2D-v0", num_envs=16, address=address, **crowd(9, 3))
     try:
         a1, _ = env.reset(seed=5)
         a2, _ = env.reset()
