@@ -5,7 +5,7 @@ import type { EnvSpec } from '../src/registry/env-spec';
 
 export interface CrowdModelling1DKwargs extends Record<string, unknown> {
   size: number;
-  horizon: number;
+  H: number;
 }
 
 /** Actions 0, 1, 2 move by -1, 0, +1 on the ring (OpenSpiel's _ACTION_TO_MOVE). */
@@ -18,14 +18,14 @@ const EPS = 1e-25;
  * prefers the centre, charges the move, and repels crowds through -log(mu_t(x)).
  *
  * Timing differs from OpenSpiel on purpose (DESIGN §2): the move cost of the action taken at t is
- * paid at t, not at t+1. The centre is size/2 rounded down, OpenSpiel's integer division (the
- * same as size/2 for the even default).
+ * paid at t, not at t+1. The centre is size/2 exactly as DESIGN §2 writes it (OpenSpiel's integer
+ * division gives the same for even sizes, the default).
  */
 export function crowdModelling1D(kwargs: Partial<CrowdModelling1DKwargs> = {}): FiniteGame {
   const size = kwargs.size ?? 10;
-  const horizon = kwargs.horizon ?? 10;
+  const horizon = kwargs.H ?? 10;
   const A = 3;
-  const half = Math.floor(size / 2);
+  const half = size / 2;
   // base[x*A + a]: the part of the reward that does not depend on the mean field.
   const base = new Float64Array(size * A);
   for (let x = 0; x < size; x++) {
@@ -66,13 +66,13 @@ export const crowdModelling1DSpec: EnvSpec<CrowdModelling1DKwargs> = {
     'CrowdModelling1D: a ring of `size` cells; each agent moves left, stays or moves right, then a uniform -1/0/+1 noise step ' +
     'follows. Reward 1 - |x - size/2|/(size/2) - |move|/size - log(mu_t(x) + 1e-25) at every epoch, with the move cost ' +
     'charged at the epoch of the move (a documented difference from OpenSpiel, which charges it one epoch later); mu0 ' +
-    'uniform; centre size/2 rounded down. Source: Perrin, Perolat, Lauriere, Geist, Elie, Pietquin, "Fictitious play for mean ' +
+    'uniform; centre size/2. Source: Perrin, Perolat, Lauriere, Geist, Elie, Pietquin, "Fictitious play for mean ' +
     'field games: continuous time analysis and applications" (NeurIPS 2020), §4.2; OpenSpiel python_mfg_crowd_modelling.',
   kwargsSchema: {
     type: 'object',
     properties: {
       size: { type: 'integer', minimum: 2, default: 10, description: 'Number of cells on the ring.' },
-      horizon: { type: 'integer', minimum: 1, default: 10, description: 'Number of decision epochs H.' },
+      H: { type: 'integer', minimum: 1, default: 10, description: 'Horizon: number of decision epochs (t = 0..H-1).' },
     },
     additionalProperties: false,
   },

@@ -8,7 +8,7 @@ export type Cell = readonly [number, number];
 
 export interface CrowdModelling2DKwargs extends Record<string, unknown> {
   size: number;
-  horizon: number;
+  H: number;
   noise_intensity: number;
   crowd_aversion_coef: number;
   /** Cells no agent may enter. */
@@ -35,7 +35,7 @@ const EPS = 1e-25;
 
 const DEFAULTS: CrowdModelling2DKwargs = {
   size: 10,
-  horizon: 10,
+  H: 10,
   noise_intensity: 1,
   crowd_aversion_coef: 1,
   forbidden_cells: [],
@@ -57,7 +57,7 @@ const DEFAULTS: CrowdModelling2DKwargs = {
  */
 export function crowdModelling2D(kwargs: Partial<CrowdModelling2DKwargs> = {}): FiniteGame {
   const k: CrowdModelling2DKwargs = { ...DEFAULTS, ...kwargs };
-  const { size, horizon } = k;
+  const { size, H: horizon } = k;
   const S = size * size;
   const bad = (msg: string): never => {
     throw new MfgError('MFG_ERR_GAME_INVALID', `CrowdModelling2D: ${msg}`);
@@ -99,8 +99,10 @@ export function crowdModelling2D(kwargs: Partial<CrowdModelling2DKwargs> = {}): 
 
   // pos[s]: positional reward r_x + r_y of the cell; cost[a]: the move cost of action a.
   const pos = new Float64Array(S);
-  const targets = k.positional_rewards ?? [[Math.floor(size / 2), Math.floor(size / 2), 1]];
-  targets.forEach((t, i) => {
+  // The default target is the centre (size/2, size/2) exactly as DESIGN §2 writes it (a half-cell
+  // for odd sizes); targets given by the user must be cells.
+  const targets = k.positional_rewards ?? [[size / 2, size / 2, 1]];
+  (k.positional_rewards ?? []).forEach((t, i) => {
     if (t.length !== 3) bad(`positional_rewards[${i}] must be [x, y, v], got [${t.join(', ')}]`);
     checkCell(t, `positional_rewards[${i}]`);
   });
@@ -225,7 +227,7 @@ const cellSchema = { type: 'array', items: { type: 'integer', minimum: 0 }, minI
 /** The kwargs schema, shared with the FourRooms and Maze presets (which fix some of them). */
 export const crowdModelling2DProperties: KwargsSchema['properties'] = {
   size: { type: 'integer', minimum: 1, default: 10, description: 'Side of the square torus.' },
-  horizon: { type: 'integer', minimum: 1, default: 10, description: 'Number of decision epochs H.' },
+  H: { type: 'integer', minimum: 1, default: 10, description: 'Horizon: number of decision epochs (t = 0..H-1).' },
   noise_intensity: {
     type: 'number',
     minimum: 0,

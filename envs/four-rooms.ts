@@ -20,7 +20,7 @@ export const FOUR_ROOMS_LAYOUT: readonly string[] = [
 ];
 
 export interface FourRoomsKwargs extends Record<string, unknown> {
-  horizon: number;
+  H: number;
   noise_intensity: number;
   crowd_aversion_coef: number;
 }
@@ -29,7 +29,7 @@ export interface FourRoomsKwargs extends Record<string, unknown> {
 export function fourRooms(kwargs: Partial<FourRoomsKwargs> = {}): FiniteGame {
   return crowdModelling2D({
     size: FOUR_ROOMS_LAYOUT.length,
-    horizon: kwargs.horizon ?? 40,
+    H: kwargs.H ?? 40,
     noise_intensity: kwargs.noise_intensity ?? 1,
     crowd_aversion_coef: kwargs.crowd_aversion_coef ?? 1,
     forbidden_cells: layoutToForbiddenCells(FOUR_ROOMS_LAYOUT),
@@ -49,7 +49,7 @@ export const fourRoomsSpec: EnvSpec<FourRoomsKwargs> = {
   kwargsSchema: {
     type: 'object',
     properties: {
-      horizon: { ...crowdModelling2DProperties['horizon'], default: 40 },
+      H: { ...crowdModelling2DProperties['H'], default: 40 },
       noise_intensity: crowdModelling2DProperties['noise_intensity']!,
       crowd_aversion_coef: crowdModelling2DProperties['crowd_aversion_coef']!,
     },

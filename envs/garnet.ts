@@ -6,7 +6,7 @@ import type { EnvSpec } from '../src/registry/env-spec';
 
 export interface GarnetKwargs extends Record<string, unknown> {
   size: number;
-  horizon: number;
+  H: number;
   seed: number;
   num_action: number;
   num_chance_action: number;
@@ -14,7 +14,7 @@ export interface GarnetKwargs extends Record<string, unknown> {
   eta: number;
 }
 
-const DEFAULTS: GarnetKwargs = { size: 10, horizon: 10, seed: 0, num_action: 3, num_chance_action: 3, sparsity_factor: 1, eta: 1 };
+const DEFAULTS: GarnetKwargs = { size: 10, H: 10, seed: 0, num_action: 3, num_chance_action: 3, sparsity_factor: 1, eta: 1 };
 const EPS = 1e-25;
 
 /** The random tables of one garnet: r(x, a) and, per (x, a), K next states with probabilities. */
@@ -69,7 +69,7 @@ export function garnet(kwargs: Partial<GarnetKwargs> = {}): FiniteGame {
   const base = tables.reward;
   return singlePopulationGame({
     name: 'agents',
-    horizon: k.horizon,
+    horizon: k.H,
     numStates: S,
     numActions: A,
     mu0: new Float64Array(S).fill(1 / S),
@@ -102,7 +102,7 @@ export const garnetSpec: EnvSpec<GarnetKwargs> = {
     type: 'object',
     properties: {
       size: { type: 'integer', minimum: 1, default: 10, description: 'Number of states.' },
-      horizon: { type: 'integer', minimum: 1, default: 10, description: 'Number of decision epochs H.' },
+      H: { type: 'integer', minimum: 1, default: 10, description: 'Horizon: number of decision epochs (t = 0..H-1).' },
       seed: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0, description: 'Seed of the random tables.' },
       num_action: { type: 'integer', minimum: 1, default: 3, description: 'Number of actions.' },
       num_chance_action: { type: 'integer', minimum: 1, default: 3, description: 'Number of random next states per (state, action).' },

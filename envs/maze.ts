@@ -29,7 +29,7 @@ export const MAZE_LAYOUT: readonly string[] = [
 ];
 
 export interface MazeKwargs extends Record<string, unknown> {
-  horizon: number;
+  H: number;
   noise_intensity: number;
   crowd_aversion_coef: number;
 }
@@ -38,7 +38,7 @@ export interface MazeKwargs extends Record<string, unknown> {
 export function maze(kwargs: Partial<MazeKwargs> = {}): FiniteGame {
   return crowdModelling2D({
     size: MAZE_LAYOUT.length,
-    horizon: kwargs.horizon ?? 100,
+    H: kwargs.H ?? 100,
     noise_intensity: kwargs.noise_intensity ?? 1,
     crowd_aversion_coef: kwargs.crowd_aversion_coef ?? 1,
     forbidden_cells: layoutToForbiddenCells(MAZE_LAYOUT),
@@ -58,7 +58,7 @@ export const mazeSpec: EnvSpec<MazeKwargs> = {
   kwargsSchema: {
     type: 'object',
     properties: {
-      horizon: { ...crowdModelling2DProperties['horizon'], default: 100 },
+      H: { ...crowdModelling2DProperties['H'], default: 100 },
       noise_intensity: crowdModelling2DProperties['noise_intensity']!,
       crowd_aversion_coef: crowdModelling2DProperties['crowd_aversion_coef']!,
     },

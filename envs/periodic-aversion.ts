@@ -5,7 +5,7 @@ import type { EnvSpec } from '../src/registry/env-spec';
 
 export interface PeriodicAversionKwargs extends Record<string, unknown> {
   size: number;
-  horizon: number;
+  H: number;
   dt: number;
   xmin: number;
   xmax: number;
@@ -16,7 +16,7 @@ export interface PeriodicAversionKwargs extends Record<string, unknown> {
 
 const DEFAULTS: PeriodicAversionKwargs = {
   size: 21,
-  horizon: 20,
+  H: 20,
   dt: 0.01,
   xmin: 0,
   xmax: 1,
@@ -76,7 +76,7 @@ export function periodicAversion(kwargs: Partial<PeriodicAversionKwargs> = {}): 
 
   return singlePopulationGame({
     name: 'crowd',
-    horizon: k.horizon,
+    horizon: k.H,
     numStates: size,
     numActions: A,
     mu0: new Float64Array(size).fill(1 / size),
@@ -108,7 +108,7 @@ export const periodicAversionSpec: EnvSpec<PeriodicAversionKwargs> = {
     type: 'object',
     properties: {
       size: { type: 'integer', minimum: 2, default: 21, description: 'Number of cells on the circle.' },
-      horizon: { type: 'integer', minimum: 1, default: 20, description: 'Number of decision epochs H.' },
+      H: { type: 'integer', minimum: 1, default: 20, description: 'Horizon: number of decision epochs (t = 0..H-1).' },
       dt: { type: 'number', exclusiveMinimum: 0, default: 0.01, description: 'Time step.' },
       xmin: { type: 'number', default: 0, description: 'Position of cell 0.' },
       xmax: { type: 'number', default: 1, description: 'Position of cell size-1; dx = (xmax - xmin)/(size - 1).' },

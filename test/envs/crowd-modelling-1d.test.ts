@@ -10,7 +10,7 @@ const RIGHT = 2;
 
 describe('CrowdModelling1D-v0', () => {
   finiteEnvInvariants('CrowdModelling1D-v0', () => crowdModelling1D());
-  finiteEnvInvariants('CrowdModelling1D-v0 size=7 H=4', () => crowdModelling1D({ size: 7, horizon: 4 }));
+  finiteEnvInvariants('CrowdModelling1D-v0 size=7 H=4', () => crowdModelling1D({ size: 7, H: 4 }));
 
   it('moves -1/0/+1 on the ring, then adds a uniform -1/0/+1 noise step', () => {
     const k = crowdModelling1D().transition(0, 0, [new Float64Array(30)]);
@@ -46,7 +46,7 @@ describe('CrowdModelling1D-v0', () => {
 
   it('rejects bad kwargs, naming them', () => {
     expectKwargsError('CrowdModelling1D-v0', { size: 1 }, 'size');
-    expectKwargsError('CrowdModelling1D-v0', { horizon: 2.5 }, 'horizon');
+    expectKwargsError('CrowdModelling1D-v0', { H: 2.5 }, 'H');
     expectKwargsError('CrowdModelling1D-v0', { sise: 10 }, 'sise');
   });
 });

@@ -18,7 +18,7 @@ describe('CrowdModelling2D-v0', () => {
   finiteEnvInvariants('CrowdModelling2D-v0 congestion, two targets, walls, noise 0.3', () =>
     crowdModelling2D({
       size: 6,
-      horizon: 5,
+      H: 5,
       congestion: true,
       noise_intensity: 0.3,
       forbidden_cells: [[2, 2], [2, 3], [3, 2]],
@@ -26,8 +26,8 @@ describe('CrowdModelling2D-v0', () => {
       positional_rewards: [[1, 1, 0.5], [4, 4, 1]],
     }),
   );
-  finiteEnvInvariants('FourRooms-v0 H=10', () => fourRooms({ horizon: 10 }));
-  finiteEnvInvariants('Maze-v0 H=8', () => maze({ horizon: 8 }));
+  finiteEnvInvariants('FourRooms-v0 H=10', () => fourRooms({ H: 10 }));
+  finiteEnvInvariants('Maze-v0 H=8', () => maze({ H: 8 }));
 
   it('is a torus: from (0, 0) up reaches (0, 9) and left reaches (9, 0); noise 1 spreads over the 5 moves', () => {
     const k = crowdModelling2D().transition(0, 0, [new Float64Array(500)]);
@@ -127,7 +127,7 @@ describe('CrowdModelling2D-v0', () => {
   });
 
   it('a 64x64 grid with H=50 evaluates and its flow keeps mass 1', () => {
-    const game = crowdModelling2D({ size: 64, horizon: 50 });
+    const game = crowdModelling2D({ size: 64, H: 50 });
     const e = evaluatePolicy(game, uniformPolicy(game));
     const SA = 64 * 64 * 5;
     const last = e.flow[0]!.subarray(49 * SA, 50 * SA).reduce((x, y) => x + y, 0);
@@ -149,6 +149,6 @@ describe('CrowdModelling2D-v0', () => {
     expect(code(() => crowdModelling2D({ forbidden_cells: [[1, 1]], initial_cells: [[1, 1]] }))).to.match(/initial_cells\[0\].*forbidden/);
     expectKwargsError('CrowdModelling2D-v0', { noise_intensity: 1.5 }, 'noise_intensity');
     expectKwargsError('FourRooms-v0', { size: 20 }, 'size');
-    expect(makeGame('Maze-v0', { horizon: 5 }).horizon).to.equal(5);
+    expect(makeGame('Maze-v0', { H: 5 }).horizon).to.equal(5);
   });
 });

@@ -5,12 +5,12 @@ import { makeGame } from '../../src/registry/registry';
 import type { FiniteGame } from '../../src/core/finite-game';
 import { expectKwargsError, finiteEnvInvariants, randomPolicy } from './finite-env-invariants';
 
-const KW = { size: 10, horizon: 10, seed: 0, num_action: 3, num_chance_action: 3, sparsity_factor: 1, eta: 1 };
+const KW = { size: 10, H: 10, seed: 0, num_action: 3, num_chance_action: 3, sparsity_factor: 1, eta: 1 };
 
 describe('Garnet-v0', () => {
   finiteEnvInvariants('Garnet-v0', () => garnet());
   finiteEnvInvariants('Garnet-v0 seed=7 size=25 A=4 K=5 sparsity=0.5', () =>
-    garnet({ seed: 7, size: 25, num_action: 4, num_chance_action: 5, sparsity_factor: 0.5, horizon: 6 }),
+    garnet({ seed: 7, size: 25, num_action: 4, num_chance_action: 5, sparsity_factor: 0.5, H: 6 }),
   );
 
   it('the same seed gives the same game bit for bit; another seed a different one', () => {
@@ -43,8 +43,8 @@ describe('Garnet-v0', () => {
   });
 
   it('pays r(x, a) - eta·log(mu_t(x) + 1e-25): with eta = 0 the uniform policy is worth the mean base reward at t = 0', () => {
-    const game = garnet({ eta: 0, horizon: 1 });
-    const r = garnetTables({ ...KW, eta: 0, horizon: 1 }).reward;
+    const game = garnet({ eta: 0, H: 1 });
+    const r = garnetTables({ ...KW, eta: 0, H: 1 }).reward;
     const e = evaluatePolicy(game, uniformPolicy(game));
     expect(e.policyValue).to.be.closeTo(r.reduce((x, y) => x + y, 0) / 30, 1e-12);
     let best = 0;

@@ -4,7 +4,7 @@ import { expectKwargsError, finiteEnvInvariants, prob } from './finite-env-invar
 
 describe('PeriodicAversion-v0', () => {
   finiteEnvInvariants('PeriodicAversion-v0', () => periodicAversion());
-  finiteEnvInvariants('PeriodicAversion-v0 size=9 n=2 H=5', () => periodicAversion({ size: 9, n_actions_per_side: 2, horizon: 5 }));
+  finiteEnvInvariants('PeriodicAversion-v0 size=9 n=2 H=5', () => periodicAversion({ size: 9, n_actions_per_side: 2, H: 5 }));
 
   it('noise weights follow the N(0, volatility²·dt) density at (k - n)·dx, normalised (defaults: dx = 0.05, sd = 0.1)', () => {
     const k = periodicAversion().transition(0, 0, [new Float64Array(21 * 21)]);
