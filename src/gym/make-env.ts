@@ -18,8 +18,12 @@ export interface MakeEnvOptions {
   population?: string;
   meanField?: MeanFieldMode;
   autoreset?: AutoresetMode;
-  /** The policy whose flow Gamma(pi) is the initial mean field (default uniform over legal actions). */
-  policy?: TabularPolicy;
+  /**
+   * The policy whose flow Gamma(pi) is the initial mean field (default uniform over legal
+   * actions): a full tabular policy, or one Float64Array for the agents' population 0 (the
+   * others then follow the uniform policy).
+   */
+  policy?: TabularPolicy | Float64Array;
   /** `fictitious` mode: refit the flow every that many episodes (0 = only on updatePopulation()). */
   updateEvery?: number;
   /** Seed of agents reset before ever being seeded (default: from the OS). */
@@ -60,9 +64,11 @@ export async function makeEnvWithKwargs(id: string, options: MakeEnvOptions = {}
   return { env, kwargs };
 }
 
-async function initialPopulation(game: FiniteGame, kind: string, policy: TabularPolicy | undefined): Promise<FinitePopulationFlow> {
-  if (policy !== undefined) checkPolicy(game, policy);
-  const pi = policy ?? uniformPolicy(game);
+async function initialPopulation(game: FiniteGame, kind: string, policy: TabularPolicy | Float64Array | undefined): Promise<FinitePopulationFlow> {
+  let pi = uniformPolicy(game);
+  if (policy instanceof Float64Array) pi[0] = policy;
+  else if (policy !== undefined) pi = policy;
+  if (policy !== undefined) checkPolicy(game, pi);
   if (kind === 'exact') return ExactPopulation.fromPolicy(game, pi);
   return makePopulation(game, { kind, policy: pi });
 }

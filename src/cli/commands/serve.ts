@@ -1,0 +1,65 @@
+import { Command } from 'commander';
+import { MfgError } from '../../core/errors';
+import { DEFAULT_LIMITS, type ServerLimits } from '../../server/limits';
+import { DEFAULT_BIND, MfgServer } from '../../server/mfg-server';
+import { collect, registerEnvs } from '../env-options';
+
+interface ServeOptions {
+  bind: string;
+  load: string[];
+  idleTimeout?: string;
+  maxAgents?: string;
+  maxEnvs?: string;
+  maxMessageBytes?: string;
+}
+
+/**
+ * `mfgym serve`: the ZeroMQ gym server (protocol/PROTOCOL.md). Prints `listening <endpoint>` on
+ * stdout once bound (bind port 0 to get a free port), logs session events on stderr, and closes
+ * every env and the socket on SIGINT or SIGTERM.
+ */
+export function serveCommand(): Command {
+  return new Command('serve')
+    .description('serve the gym environments over ZeroMQ + msgpack (protocol/PROTOCOL.md)')
+    .option('--bind <endpoint>', 'ZeroMQ endpoint to bind (loopback by default; port 0 picks a free port)', DEFAULT_BIND)
+    .option('--load <module>', 'a JS module registering extra games (repeatable)', collect, [])
+    .option('--idle-timeout <seconds>', `close the envs of a connection silent for that long (default ${DEFAULT_LIMITS.idleTimeoutS})`)
+    .option('--max-agents <n>', `most agents per env (default ${DEFAULT_LIMITS.maxAgentsPerEnv})`)
+    .option('--max-envs <n>', `most open envs per connection (default ${DEFAULT_LIMITS.maxEnvsPerConnection})`)
+    .option('--max-message-bytes <n>', `largest request frame (default ${DEFAULT_LIMITS.maxMessageBytes})`)
+    .action(async (opts: ServeOptions) => {
+      const limits: Partial<ServerLimits> = {};
+      if (opts.idleTimeout !== undefined) limits.idleTimeoutS = positive(opts.idleTimeout, '--idle-timeout', false);
+      if (opts.maxAgents !== undefined) limits.maxAgentsPerEnv = positive(opts.maxAgents, '--max-agents', true);
+      if (opts.maxEnvs !== undefined) limits.maxEnvsPerConnection = positive(opts.maxEnvs, '--max-envs', true);
+      if (opts.maxMessageBytes !== undefined) limits.maxMessageBytes = positive(opts.maxMessageBytes, '--max-message-bytes', true);
+      if (!/^(tcp|ipc|inproc):\/\//.test(opts.bind)) {
+        throw new MfgError('MFG_ERR_CLI_BAD_ARGUMENT', `--bind ${opts.bind} is not a ZeroMQ endpoint; expected e.g. tcp://127.0.0.1:5555`);
+      }
+      await registerEnvs(opts.load);
+      const server = new MfgServer({ bind: opts.bind, limits });
+      let endpoint: string;
+      try {
+        endpoint = await server.start();
+      } catch (e) {
+        throw new MfgError('MFG_ERR_CLI_BAD_ARGUMENT', `cannot bind ${opts.bind}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      }
+      process.stdout.write(`listening ${endpoint}\n`);
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string): void => {
+          process.stderr.write(`mfgym serve: ${signal}, closing\n`);
+          void server.close().then(resolve);
+        };
+        process.once('SIGINT', () => stop('SIGINT'));
+        process.once('SIGTERM', () => stop('SIGTERM'));
+      });
+    });
+}
+
+function positive(text: string, flag: string, integer: boolean): number {
+  const x = Number(text);
+  if (!Number.isFinite(x) || x <= 0 || (integer && !Number.isInteger(x))) {
+    throw new MfgError('MFG_ERR_CLI_BAD_ARGUMENT', `${flag} must be a positive ${integer ? 'integer' : 'number'}, got ${JSON.stringify(text)}`);
+  }
+  return x;
+}

@@ -1,0 +1,3 @@
+import type { Handler } from '../handler-context';
+
+export const ping: Handler = () => ({ pong: true });

@@ -1,0 +1,17 @@
+import type { Handler } from '../handler-context';
+import { float64ToWire } from '../wire-array';
+
+export const populationReport: Handler = (req, ctx) => {
+  const env = ctx.sessions.env(ctx.session, req.handle as string);
+  const r = env.report();
+  return {
+    mean_field: r.meanField,
+    population: r.population,
+    iteration: r.iteration,
+    episodes: r.episodes,
+    samples: r.samples,
+    horizon: r.horizon,
+    num_states: r.numStates,
+    mu: float64ToWire(r.mu, [r.horizon, r.numStates]),
+  };
+};

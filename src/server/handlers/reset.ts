@@ -1,0 +1,21 @@
+import { MfgError } from '../../core/errors';
+import type { Handler } from '../handler-context';
+import { int32ToWire, wireToBool, type WireArray } from '../wire-array';
+import { infosToWire } from './infos-to-wire';
+
+export const reset: Handler = (req, ctx) => {
+  const env = ctx.sessions.env(ctx.session, req.handle as string);
+  const options = (req.options ?? {}) as { reset_mask?: WireArray };
+  let resetMask: Uint8Array | undefined;
+  if (options.reset_mask !== undefined) {
+    const m = options.reset_mask;
+    resetMask = wireToBool(m, 'options.reset_mask');
+    if (m.shape.length !== 1 || m.shape[0] !== env.numAgents) {
+      throw new MfgError('MFG_ERR_ENV_BAD_OPTION', `options.reset_mask must have shape [${env.numAgents}], got [${m.shape.join(', ')}]`, {
+        details: { option: 'reset_mask', expected: [env.numAgents], got: m.shape },
+      });
+    }
+  }
+  const r = env.reset(req.seed as number | number[] | null | undefined, resetMask === undefined ? {} : { resetMask });
+  return { obs: int32ToWire(r.obs, [env.numAgents, env.obsDim]), infos: infosToWire(env, r.infos) };
+};
