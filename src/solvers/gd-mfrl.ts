@@ -31,10 +31,17 @@ import { param, type ParamSpecs, type SolverParams } from './solver';
  * and the exploitability recorded per iteration is computed exactly against Gamma(pi), so the
  * curve is directly comparable with the exact solver's.
  *
- * Per iteration: FP fits twice (the current policy, to best respond to it, and the best
- * response, whose flow weights the average exactly as mixPolicies does for exact FP); OMD
- * fits once (the current policy, for Q^pi). Fits are async (TensorFlow.js), so this runs in
- * its own loop rather than through runSolver's synchronous step.
+ * Fits per iteration:
+ * - FP fits the best response's agents (its flow weights the average, as mixPolicies does for
+ *   exact FP). The flow of the next policy is then, by default, the same average of estimates,
+ *   L^_{k+1} = (1-w)·L^_k + w·L^(BR_k): when the dynamics ignore the mean field this is exactly
+ *   the flow of the mixed policy (Gamma is affine along the mixing), it costs no further fit, and
+ *   the estimation noise of successive fits averages out like fictitious play's own average.
+ *   When the dynamics read the mean field that identity fails, so the current policy's agents
+ *   are simulated and fitted afresh each iteration ('refit', two fits per iteration).
+ * - OMD fits the current policy's agents once (for Q^pi); its logits do not average flows.
+ * Fits are async (TensorFlow.js), so this runs in its own loop rather than through runSolver's
+ * synchronous step.
  */
 export type GdAlgorithm = 'fp' | 'omd';
 
@@ -118,6 +125,13 @@ export interface GdMfrlOptions {
   readonly seed?: number;
   /** Passed to every fit untouched (e.g. the generator's training budget). */
   readonly settings?: Readonly<Record<string, unknown>>;
+  /**
+   * FP only: how the current policy's flow is estimated after the first iteration. 'average'
+   * mixes the previous estimate with the best response's (one fit per iteration), 'refit'
+   * simulates and fits the current policy's agents (two). 'auto' (default): 'average' unless the
+   * game's dynamics depend on the mean field.
+   */
+  readonly flowUpdate?: 'auto' | 'average' | 'refit';
   readonly tol?: number;
   readonly initialPolicy?: TabularPolicy;
   readonly onIteration?: (progress: GdIterationProgress) => void;
@@ -138,7 +152,7 @@ export interface GdIterationProgress {
   /** Seconds spent fitting populations so far. */
   readonly fitSeconds: number;
   readonly evaluation: PolicyEvaluation;
-  /** The representation fitted to pi_i's agents (e.g. to read a generative honesty report). */
+  /** The representation fitted last: to pi_i's agents, or in FP's average mode to the last best response's. */
   readonly population: FinitePopulationFlow;
 }
 
@@ -160,6 +174,10 @@ export interface GdMfrlResult {
   readonly fitSeconds: number[];
   readonly iterations: number;
   readonly stopped: StopReason;
+  /** How FP estimated the current policy's flow ('average' or 'refit'; 'refit' for OMD). */
+  readonly flowUpdate: 'average' | 'refit';
+  /** Populations fitted in the run (simulations of numAgents agents each). */
+  readonly fits: number;
   readonly policy: TabularPolicy;
   readonly evaluation: PolicyEvaluation;
 }
@@ -190,6 +208,14 @@ export async function runGdMfrl(game: Game, solver: string | GdSolverDefinition,
   let policy = options.initialPolicy ?? uniformPolicy(finite);
   if (options.initialPolicy) checkPolicy(finite, policy);
 
+  const flowUpdate = options.flowUpdate ?? 'auto';
+  if (!['auto', 'average', 'refit'].includes(flowUpdate)) {
+    throw new MfgError('MFG_ERR_SOLVER_BAD_PARAM', `flowUpdate = ${JSON.stringify(flowUpdate)} is invalid, expected 'auto', 'average' or 'refit'`, {
+      details: { param: 'flowUpdate', value: flowUpdate, expected: ['auto', 'average', 'refit'] },
+    });
+  }
+  const averageFlows = def.algorithm === 'fp' && (flowUpdate === 'average' || (flowUpdate === 'auto' && !finite.dynamicsDependOnMeanField));
+
   const t0 = performance.now();
   const out = {
     exploitability: [] as number[],
@@ -203,9 +229,11 @@ export async function runGdMfrl(game: Game, solver: string | GdSolverDefinition,
   // OMD's accumulated logits start at log pi_0, as the exact omd does.
   const y = def.algorithm === 'omd' ? policy.map((pi) => pi.map(Math.log)) : null;
 
+  // The current policy's estimated flow carried over from the last update (average mode).
+  let carried: FlowEstimate | null = null;
   try {
     for (let i = 0; ; i++) {
-      const estimate = await estimator.estimate(policy, seeds.nextSeed());
+      const estimate: FlowEstimate = carried ?? (await estimator.estimate(policy, seeds.nextSeed()));
       evaluation = evaluatePolicy(finite, policy);
       const q = finite.populations.map((_pop, p) => backwardInduction(finite, estimate.flow, p, { optimal: true, policy: policy[p]! }));
       out.exploitability.push(evaluation.exploitability);
@@ -238,7 +266,9 @@ export async function runGdMfrl(game: Game, solver: string | GdSolverDefinition,
         const piBr = bestResponse(finite, q.map((x) => x.qStar!), params['temperature']!);
         const brEstimate = await estimator.estimate(piBr, seeds.nextSeed());
         const alpha = params['alpha']!;
-        policy = mixPolicies(finite, policy, estimate.flow, piBr, brEstimate.flow, alpha === 0 ? 1 / (i + 2) : alpha);
+        const w = alpha === 0 ? 1 / (i + 2) : alpha;
+        policy = mixPolicies(finite, policy, estimate.flow, piBr, brEstimate.flow, w);
+        if (averageFlows) carried = { population: brEstimate.population, flow: mixFlows(estimate.flow, brEstimate.flow, w) };
       } else {
         const alpha = params['alpha']!;
         policy = finite.populations.map((pop, p) => {
@@ -265,6 +295,8 @@ export async function runGdMfrl(game: Game, solver: string | GdSolverDefinition,
     ...out,
     iterations: out.exploitability.length - 1,
     stopped,
+    flowUpdate: averageFlows ? 'average' : 'refit',
+    fits: estimator.fits,
     policy,
     evaluation: evaluation!,
   };
@@ -279,8 +311,9 @@ interface FlowEstimate {
 
 /** Simulates agents under a policy, fits a population to them, and reads back its flow table. */
 class FlowEstimator {
-  /** Cumulative seconds spent in simulation + fitting. */
+  /** Cumulative seconds spent in simulation + fitting, and the number of fits. */
   seconds = 0;
+  fits = 0;
 
   constructor(
     private readonly game: FiniteGame,
@@ -296,8 +329,19 @@ class FlowEstimator {
     const population = await makePopulation(this.game, { kind: this.kind, policy, numAgents: this.numAgents, seed, settings });
     const flow = estimatedFlow(this.game, population, policy);
     this.seconds += (performance.now() - start) / 1000;
+    this.fits++;
     return { population, flow };
   }
+}
+
+/** (1-w)·a + w·b, table by table (a fresh table: estimates may be shared with the caller). */
+function mixFlows(a: TimeTable, b: TimeTable, w: number): TimeTable {
+  return a.map((x, p) => {
+    const y = b[p]!;
+    const out = new Float64Array(x.length);
+    for (let j = 0; j < x.length; j++) out[j] = (1 - w) * x[j]! + w * y[j]!;
+    return out;
+  });
 }
 
 /**

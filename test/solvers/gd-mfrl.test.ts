@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { beachBar } from '../../envs/beach-bar';
 import { leftRight } from '../../envs/left-right';
+import { susceptibleInfected } from '../../envs/susceptible-infected';
 import { isMfgError } from '../../src/core/errors';
 import { exploitability, meanFieldFlow, uniformPolicy } from '../../src/core/tabular/index';
 import { ExactPopulation } from '../../src/populations/exact-population';
@@ -80,6 +81,52 @@ describe('GD-MFRL solvers (gd-fp, gd-omd)', function () {
       const other = await runGdMfrl(bb, 'gd-fp', { iterations: K, population: 'particles', numAgents: 10_000, seed: 4 });
       expect(other.flowTv).to.not.deep.equal(fp.flowTv);
     });
+  });
+
+  describe('generative (softmax generator, wasm backend, 5000 agents per fit)', () => {
+    // A small training budget keeps a fit at about a second; the consensus loop still runs its
+    // discriminator test on held-out agents every fit.
+    const settings = { steps: 300, maxRounds: 1, discriminator: { steps: 50 } };
+    const opts = { population: 'generative', numAgents: 5000, seed: 7, settings } as const;
+    let fp: GdMfrlResult;
+    let omd: GdMfrlResult;
+    before(async function () {
+      this.timeout(120_000);
+      fp = await runGdMfrl(bb, 'gd-fp', { ...opts, iterations: 6 });
+      omd = await runGdMfrl(bb, 'gd-omd', { ...opts, iterations: 4 });
+    });
+
+    it('BeachBar gd-fp tracks exact fp: within 25% + 0.01 at every iteration, one fit per iteration', () => {
+      for (let i = 1; i <= 6; i++) expect(Math.abs(fp.exploitability[i]! - exactFp.exploitability[i]!)).to.be.at.most(0.25 * exactFp.exploitability[i]! + 0.01, `iteration ${i}`);
+      expect(fp.exploitability[6]).to.be.below(fp.exploitability[0]! / 10);
+      expect(fp.flowUpdate).to.equal('average');
+      expect(fp.fits).to.equal(7); // pi_0, then one best response per iteration
+      for (const tv of fp.flowTv) expect(tv).to.be.below(0.05);
+    });
+
+    it('BeachBar gd-omd tracks exact omd within 25% + 0.01 at every iteration', () => {
+      for (let i = 1; i <= 4; i++) expect(Math.abs(omd.exploitability[i]! - exactOmd.exploitability[i]!)).to.be.at.most(0.25 * exactOmd.exploitability[i]! + 0.01, `iteration ${i}`);
+      for (const tv of omd.flowTv) expect(tv).to.be.below(0.05);
+    });
+
+    it('is deterministic under a seed: a shorter run with the same seed is a prefix, bit for bit', async () => {
+      const short = await runGdMfrl(bb, 'gd-omd', { ...opts, iterations: 2 });
+      expect(short.exploitability).to.deep.equal(omd.exploitability.slice(0, 3));
+      expect(short.flowTv).to.deep.equal(omd.flowTv.slice(0, 3));
+    });
+  });
+
+  it('FP refits the current policy where the dynamics read the mean field (SusceptibleInfected), and both modes track exact fp', async () => {
+    const si = susceptibleInfected();
+    expect(si.dynamicsDependOnMeanField).to.equal(true);
+    const exact = await runSolver(si, createSolver('fp'), { iterations: 20 });
+    const refit = await runGdMfrl(si, 'gd-fp', { iterations: 20, population: 'particles', numAgents: 10_000, seed: 5 });
+    expect(refit.flowUpdate).to.equal('refit');
+    expect(refit.fits).to.equal(41); // the current policy and the best response, every iteration, and pi_20
+    // The N-player simulation reads the empirical mu(I): bias plus noise of order 1/sqrt(N) per epoch.
+    for (let i = 5; i <= 20; i++) expect(refit.exploitability[i]).to.be.at.most(1.5 * exact.exploitability[i]! + 0.02, `iteration ${i}`);
+    const bb2 = await runGdMfrl(bb, 'gd-fp', { iterations: 5, population: 'particles', numAgents: 2000, flowUpdate: 'refit' });
+    expect(bb2.fits).to.equal(11);
   });
 
   it('LeftRight gd-fp with particles reaches P(left) = 2/3 like exact fp', async () => {
