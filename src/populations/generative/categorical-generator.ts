@@ -60,6 +60,28 @@ export class CategoricalModel implements TrainableModel<CategoricalConfig> {
     return w;
   }
 
+  /**
+   * Data-dependent start: every axis's per-epoch bias row becomes the log of that axis's
+   * smoothed empirical marginal at that epoch (counts + 1/2). Cells the data never visit start
+   * near -log(2n) instead of at the uniform logit, which Adam would need many steps to push down.
+   */
+  initFromData(w: NamedWeights, data: Examples): void {
+    const c = this.config;
+    const coords = splitCells(c, data.cells!);
+    const perEpoch = new Float64Array(c.horizon);
+    const mult = (i: number): number => (data.weights ? data.weights[i]! : 1);
+    for (let i = 0; i < data.count; i++) perEpoch[data.t[i]!]! += mult(i);
+    c.axes.forEach((n, k) => {
+      const counts = new Float64Array(c.horizon * n);
+      for (let i = 0; i < data.count; i++) counts[data.t[i]! * n + coords[k]![i]!]! += mult(i);
+      const bias = get(w, `bias${k}`).data;
+      for (let t = 0; t < c.horizon; t++) {
+        const total = perEpoch[t]! + 0.5 * n;
+        for (let x = 0; x < n; x++) bias[t * n + x] = Math.log((counts[t * n + x]! + 0.5) / total);
+      }
+    });
+  }
+
   loss(tf: Tf, v: Variables, batch: Examples): import('@tensorflow/tfjs').Scalar {
     const c = this.config;
     const coords = splitCells(c, batch.cells!);
@@ -77,7 +99,10 @@ export class CategoricalModel implements TrainableModel<CategoricalConfig> {
         const logits = tf.add(tf.add(tf.matMul(hid, v.get(`w2_${k}`)!), v.get(`b2_${k}`)!), tf.matMul(T, v.get(`bias${k}`)!));
         ll = tf.add(ll, tf.sum(tf.mul(onehots[k]!, tf.logSoftmax(logits)), 1));
       });
-      return tf.neg(tf.mean(ll)) as import('@tensorflow/tfjs').Scalar;
+      if (!batch.weights) return tf.neg(tf.mean(ll)) as import('@tensorflow/tfjs').Scalar;
+      const w = Float32Array.from(batch.weights);
+      const total = w.reduce((a, b) => a + b, 0);
+      return tf.div(tf.neg(tf.sum(tf.mul(ll, tf.tensor1d(w)))), total) as import('@tensorflow/tfjs').Scalar;
     });
   }
 }

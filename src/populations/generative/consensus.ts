@@ -40,6 +40,8 @@ export interface ConsensusOptions {
   readonly stepsGrowth: number;
   readonly batchSize: number;
   readonly learningRate: number;
+  readonly window: number;
+  readonly patience: number;
   readonly seed: number;
   readonly population: number;
   readonly discriminator: { hidden: number; steps: number; batchSize: number; learningRate: number };
@@ -102,6 +104,8 @@ export async function consensusLoop<C, D>(
       maxSteps: cap,
       batchSize: opts.batchSize,
       learningRate: opts.learningRate,
+      window: opts.window,
+      patience: opts.patience,
       seed: rng.nextSeed(),
       ...(opts.signal ? { signal: opts.signal } : {}),
       onStep: (step, total, loss) => opts.onProgress?.({ stage: 'fit', population: opts.population, round: r, step, totalSteps: total, loss }),
@@ -160,5 +164,11 @@ function concatExamples(a: Examples, b: Examples): Examples {
     x.set(a.x);
     x.set(b.x, a.x.length);
   }
-  return { count: a.count + b.count, t, cells, x, dim: a.dim };
+  let weights: Float64Array | null = null;
+  if (a.weights || b.weights) {
+    weights = new Float64Array(a.count + b.count).fill(1);
+    if (a.weights) weights.set(a.weights);
+    if (b.weights) weights.set(b.weights, a.count);
+  }
+  return { count: a.count + b.count, t, cells, x, dim: a.dim, weights };
 }

@@ -1,4 +1,5 @@
 import type { Rng } from '../../core/rng';
+import type { Examples } from './examples';
 import type { NamedWeights } from './weights';
 
 /** Data normalisation stored with a continuous generator: z = (x - shift) / scale per coordinate. */
@@ -39,3 +40,29 @@ export interface ContinuousDensity {
 }
 
 export const LOG_2PI = Math.log(2 * Math.PI);
+
+/** Per-epoch mean and standard deviation (H×d) of the standardised training points. */
+export function epochMoments(c: Standardiser & { horizon: number; dim: number }, data: Examples): { mean: Float64Array; sd: Float64Array } {
+  const { horizon: H, dim: d } = c;
+  const n = new Float64Array(H);
+  const mean = new Float64Array(H * d);
+  const sq = new Float64Array(H * d);
+  for (let i = 0; i < data.count; i++) {
+    const t = data.t[i]!;
+    n[t]!++;
+    for (let k = 0; k < d; k++) {
+      const z = (data.x![i * d + k]! - c.shift[k]!) / c.scale[k]!;
+      mean[t * d + k]! += z;
+      sq[t * d + k]! += z * z;
+    }
+  }
+  const sd = new Float64Array(H * d);
+  for (let t = 0; t < H; t++) {
+    for (let k = 0; k < d; k++) {
+      const m = mean[t * d + k]! / Math.max(n[t]!, 1);
+      mean[t * d + k] = m;
+      sd[t * d + k] = Math.max(Math.sqrt(Math.max(sq[t * d + k]! / Math.max(n[t]!, 1) - m * m, 0)), 1e-3);
+    }
+  }
+  return { mean, sd };
+}

@@ -1,11 +1,11 @@
 import { MfgError } from '../../core/errors';
 import { Rng } from '../../core/rng';
 import type { Tf } from './backend';
-import { LOG_2PI, type ContinuousDensity, type Standardiser } from './continuous-density';
+import { epochMoments, LOG_2PI, type ContinuousDensity, type Standardiser } from './continuous-density';
 import { affine, reluInPlace } from './dense';
 import type { Examples } from './examples';
 import type { TrainableModel, Variables } from './model';
-import { countParameters, f64, glorot, normalWeight, weight, type NamedWeights } from './weights';
+import { countParameters, f64, get, glorot, normalWeight, weight, type NamedWeights } from './weights';
 
 /**
  * A RealNVP-style normalising flow over R^d conditioned on the epoch (Dinh, Sohl-Dickstein,
@@ -59,6 +59,18 @@ export class FlowModel implements TrainableModel<FlowConfig> {
       w.set(`b2_${l}`, weight([2 * B.length]));
     }
     return w;
+  }
+
+  /** Data-dependent start: the per-epoch affine map standardises each epoch's own moments. */
+  initFromData(w: NamedWeights, data: Examples): void {
+    const c = this.config;
+    const m = epochMoments(c, data);
+    const shiftT = get(w, 'shiftT').data;
+    const logScaleT = get(w, 'logScaleT').data;
+    for (let i = 0; i < c.horizon * c.dim; i++) {
+      shiftT[i] = m.mean[i]!;
+      logScaleT[i] = Math.log(m.sd[i]!);
+    }
   }
 
   loss(tf: Tf, v: Variables, batch: Examples): import('@tensorflow/tfjs').Scalar {

@@ -12,19 +12,29 @@ export interface Examples {
   readonly dim: number;
   /** Class labels (1 = Monte Carlo, 0 = generator) for the discriminator; null for generators. */
   readonly labels?: Uint8Array | null;
+  /** Multiplicities of deduplicated examples (finite cells); null means 1 each. */
+  readonly weights?: Float64Array | null;
 }
 
+/**
+ * Finite examples deduplicated into distinct (t, cell) pairs weighted by their counts: the
+ * likelihood only depends on these counts, so small spaces train full-batch on a few hundred
+ * rows however many agents were simulated.
+ */
 export function finiteExamples(perEpoch: readonly Int32Array[]): Examples {
-  const count = perEpoch.reduce((n, c) => n + c.length, 0);
-  const t = new Int32Array(count);
-  const cells = new Int32Array(count);
-  let k = 0;
+  const t: number[] = [];
+  const cells: number[] = [];
+  const weights: number[] = [];
   perEpoch.forEach((c, e) => {
-    t.fill(e, k, k + c.length);
-    cells.set(c, k);
-    k += c.length;
+    const counts = new Map<number, number>();
+    for (let i = 0; i < c.length; i++) counts.set(c[i]!, (counts.get(c[i]!) ?? 0) + 1);
+    for (const [cell, n] of [...counts].sort((a, b) => a[0] - b[0])) {
+      t.push(e);
+      cells.push(cell);
+      weights.push(n);
+    }
   });
-  return { count, t, cells, x: null, dim: 0 };
+  return { count: t.length, t: Int32Array.from(t), cells: Int32Array.from(cells), x: null, dim: 0, weights: Float64Array.from(weights) };
 }
 
 export function continuousExamples(perEpoch: readonly Float64Array[], dim: number): Examples {
@@ -58,9 +68,34 @@ export function subset(ex: Examples, idx: ArrayLike<number>): Examples {
   return { count: n, t, cells, x, dim: ex.dim, labels };
 }
 
-/** n indices drawn uniformly with replacement. */
-export function drawBatch(count: number, n: number, rng: Rng): Int32Array {
+/** n indices drawn with replacement, uniformly or proportionally to the example weights. */
+export function drawBatch(ex: Examples, n: number, rng: Rng): Int32Array {
   const idx = new Int32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = rng.int(count);
+  const w = ex.weights;
+  if (!w) {
+    for (let i = 0; i < n; i++) idx[i] = rng.int(ex.count);
+    return idx;
+  }
+  let cdf = cdfCache.get(w);
+  if (!cdf) {
+    cdf = new Float64Array(w.length);
+    let acc = 0;
+    for (let i = 0; i < w.length; i++) cdf[i] = acc += w[i]!;
+    cdfCache.set(w, cdf);
+  }
+  const total = cdf[cdf.length - 1]!;
+  for (let i = 0; i < n; i++) {
+    const u = rng.random() * total;
+    let lo = 0;
+    let hi = cdf.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cdf[mid]! > u) hi = mid;
+      else lo = mid + 1;
+    }
+    idx[i] = lo;
+  }
   return idx;
 }
+
+const cdfCache = new WeakMap<Float64Array, Float64Array>();

@@ -34,6 +34,9 @@ export interface GenerativeOptions {
   readonly steps?: number;
   readonly batchSize?: number;
   readonly learningRate?: number;
+  /** Early stopping: windows of `window` steps (100) and `patience` (3) windows without a 1e-3 nat gain. */
+  readonly window?: number;
+  readonly patience?: number;
   readonly embedding?: number;
   readonly hidden?: number;
   /** MDN mixture components (default 4) and coupling layers of the flow (default 4). */
@@ -116,6 +119,8 @@ export async function fitGenerativePopulation(
     stepsGrowth: 2,
     batchSize: opt(options.batchSize, 512),
     learningRate: opt(options.learningRate, 0.01),
+    window: opt(options.window, 100),
+    patience: opt(options.patience, 3),
     discriminator: {
       hidden: opt(options.discriminator?.hidden, 32),
       steps: opt(options.discriminator?.steps, 400),
@@ -154,8 +159,9 @@ export async function fitGenerativePopulation(
       const cfg = categoricalConfig(pop, H, kind, opt(options.embedding, 16), opt(options.hidden, 64));
       const model = new CategoricalModel(cfg);
       const weights = model.init(new Rng(seed + 7919 * p));
-      if (options.warmStart) copyMatching(options.warmStart.weights[p] ?? new Map(), weights);
       const [train, test] = splitFinite(cellsAll, holdout);
+      if (options.warmStart) copyMatching(options.warmStart.weights[p] ?? new Map(), weights);
+      else model.initFromData(weights, finiteExamples(train));
       const more = options.moreSamples;
       const res = await consensusLoop(
         h,
@@ -217,6 +223,7 @@ export async function fitGenerativePopulation(
   const model = cfg.kind === 'mdn' ? new MdnModel(cfg) : new FlowModel(cfg);
   const weights = model.init(new Rng(seed));
   if (options.warmStart) copyMatching(options.warmStart.weights[0] ?? new Map(), weights);
+  else model.initFromData(weights, continuousExamples(train, d));
   const more = options.moreSamples;
   const res = await consensusLoop<GeneratorConfig, ContinuousDensity>(
     h,

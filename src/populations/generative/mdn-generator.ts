@@ -1,11 +1,11 @@
 import { MfgError } from '../../core/errors';
 import type { Rng } from '../../core/rng';
 import type { Tf } from './backend';
-import { LOG_2PI, type ContinuousDensity, type Standardiser } from './continuous-density';
+import { epochMoments, LOG_2PI, type ContinuousDensity, type Standardiser } from './continuous-density';
 import { affine, addRow, logSoftmaxInPlace, logSumExp, reluInPlace, sampleLogProbs } from './dense';
 import type { Examples } from './examples';
 import type { TrainableModel, Variables } from './model';
-import { countParameters, f64, glorot, normalWeight, weight, type NamedWeights } from './weights';
+import { countParameters, f64, get, glorot, normalWeight, weight, type NamedWeights } from './weights';
 
 /**
  * Mixture density network over R^d conditioned on the epoch (Bishop 1994): an MLP of the epoch
@@ -46,6 +46,23 @@ export class MdnModel implements TrainableModel<MdnConfig> {
     w.set('b2', b2);
     w.set('bias', weight([c.horizon, outWidth(c)]));
     return w;
+  }
+
+  /** Data-dependent start: every component's per-epoch mean and log-scale at the epoch's own moments. */
+  initFromData(w: NamedWeights, data: Examples): void {
+    const c = this.config;
+    const { components: K, dim: d } = c;
+    const m = epochMoments(c, data);
+    const bias = get(w, 'bias').data;
+    const W = outWidth(c);
+    for (let t = 0; t < c.horizon; t++) {
+      for (let k = 0; k < K; k++) {
+        for (let j = 0; j < d; j++) {
+          bias[t * W + K + k * d + j] = m.mean[t * d + j]!;
+          bias[t * W + K * (1 + d) + k * d + j] = Math.log(m.sd[t * d + j]!);
+        }
+      }
+    }
   }
 
   loss(tf: Tf, v: Variables, batch: Examples): import('@tensorflow/tfjs').Scalar {

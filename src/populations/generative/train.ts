@@ -13,7 +13,8 @@ export interface TrainOptions {
   readonly seed: number;
   /**
    * Early stopping: the mean loss over each window of `window` steps must improve by at least
-   * `tolerance` (nats) on the best window so far, else after `patience` such windows training stops.
+   * `tolerance` (nats) on the best window so far; each window that does not halves the learning
+   * rate, and after `patience` of them training stops.
    * Warm starts stop early this way, which is how the knowledge base saves work.
    */
   readonly window?: number;
@@ -62,7 +63,8 @@ export async function trainModel<C>(h: TfHandle, model: TrainableModel<C>, weigh
   try {
     for (; steps < opts.maxSteps; ) {
       if (opts.signal?.aborted) throw new MfgError('MFG_ERR_GENERATIVE_ABORTED', 'generative fit aborted');
-      const batch = subset(data, drawBatch(data.count, Math.min(opts.batchSize, data.count), rng));
+      // Small (deduplicated) data sets train full-batch with their weights: no minibatch noise.
+      const batch = data.count <= opts.batchSize ? data : { ...subset(data, drawBatch(data, opts.batchSize, rng)), weights: null };
       const lossT = optimizer.minimize(() => model.loss(tf, vars as Variables, batch), true, list);
       const loss = lossT!.dataSync()[0]!;
       lossT!.dispose();
@@ -76,9 +78,14 @@ export async function trainModel<C>(h: TfHandle, model: TrainableModel<C>, weigh
         if (last < best - tol) {
           best = last;
           bad = 0;
-        } else if (++bad >= patience) {
-          stoppedEarly = true;
-          break;
+        } else {
+          if (++bad >= patience) {
+            stoppedEarly = true;
+            break;
+          }
+          // Reduce on plateau: minibatch noise at a fixed rate keeps Adam hovering around the
+          // optimum (and moves a warm start away from it); halving the rate lets it settle.
+          (optimizer as unknown as { learningRate: number }).learningRate /= 2;
         }
         sum = 0;
         inWindow = 0;

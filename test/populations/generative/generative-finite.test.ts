@@ -1,0 +1,135 @@
+import { expect } from 'chai';
+import { Rng } from '../../../src/core/rng';
+import { meanFieldFlow, uniformPolicy } from '../../../src/core/tabular/index';
+import { loadTf } from '../../../src/populations/generative/backend';
+import { classifierTwoSampleTest, fitGenerativePopulation } from '../../../src/populations/generative/index';
+import { makePopulation } from '../../../src/populations/make-population';
+import { simulateAgents } from '../../../src/populations/simulate-agents';
+import { histogramTv, ringWalk, torusWalk } from './fixtures';
+
+/** Fast settings: small models, a few hundred steps (each file stays well under 60 s on wasm). */
+const FAST = { steps: 600, window: 50, patience: 2, learningRate: 0.03, discriminator: { steps: 300 } } as const;
+
+describe('generative population: finite games (softmax and autoregressive generators)', () => {
+  const ring = ringWalk(8, 5);
+  const ringFlow = meanFieldFlow(ring, uniformPolicy(ring))[0]!;
+  const N = 6000;
+  const ringSamples = simulateAgents(ring, uniformPolicy(ring), N, new Rng(11));
+
+  it('softmax: the fitted flow agrees with the exact flow within the histogram TV of its training sample', async () => {
+    const fit = await fitGenerativePopulation(ring, ringSamples, { ...FAST, seed: 1, exact: [ringFlow] });
+    const nTrain = Math.round(N * 0.7);
+    const SA = 24;
+    for (const e of fit.report.epochs) {
+      // Bound: 2x the first-order expected TV of a histogram of nTrain draws, plus 0.01 for the fit.
+      const bound = 2 * histogramTv(ringFlow.subarray(e.t * SA, (e.t + 1) * SA), nTrain) + 0.01;
+      expect(e.tvJoint!, `epoch ${e.t}`).to.be.below(bound);
+      expect(e.tv!).to.be.at.most(e.tvJoint! + 1e-12); // marginalising cannot increase TV
+    }
+    // masses are a distribution at every epoch
+    for (let t = 0; t < 5; t++) {
+      let total = 0;
+      for (let s = 0; s < 8; s++) total += fit.population.stateMass(0, t, s);
+      expect(total).to.be.closeTo(1, 1e-9);
+    }
+    expect(fit.population.meanFieldAt(2)![0]!.length).to.equal(24);
+    expect(fit.report.consensus).to.equal(true);
+    expect(fit.backend).to.be.oneOf(['wasm', 'tensorflow']);
+    expect(fit.memoryBytes).to.be.greaterThan(0);
+  });
+
+  it('autoregressive over a 6x6 torus + action: TV within the histogram bound, never a state table', async () => {
+    const game = torusWalk(6, 4);
+    const flow = meanFieldFlow(game, uniformPolicy(game))[0]!;
+    const samples = simulateAgents(game, uniformPolicy(game), 8000, new Rng(5));
+    const fit = await fitGenerativePopulation(game, samples, { ...FAST, steps: 1500, generator: 'autoregressive', seed: 2, exact: [flow] });
+    expect(fit.population.meanFieldAt(1)).to.equal(null);
+    const S = 36;
+    const A = 5;
+    for (const e of fit.report.epochs) {
+      const mu = new Float64Array(S);
+      for (let s = 0; s < S; s++) for (let a = 0; a < A; a++) mu[s]! += flow[e.t * S * A + s * A + a]!;
+      const bound = 2 * histogramTv(mu, 5600) + 0.02;
+      expect(e.tv!, `epoch ${e.t}`).to.be.below(bound);
+    }
+    // the batched query gives the per-state values
+    const states = Int32Array.from({ length: S }, (_x, i) => i);
+    const batch = fit.population.logStateMassBatch(0, 3, states);
+    for (let s = 0; s < S; s++) expect(batch[s]).to.equal(fit.population.logStateMass(0, 3, s));
+    // the state marginal is exactly the product of the state-axis conditionals: it sums to 1
+    expect(batch.reduce((a, b) => a + Math.exp(b), 0)).to.be.closeTo(1, 1e-9);
+  });
+
+  it('the discriminator catches a generator of the wrong epoch and not a right one', async () => {
+    const h = await loadTf();
+    const config = { kind: 'finite' as const, horizon: 5, axes: [8, 3], hidden: 32 };
+    const draw = (t: number, n: number, rng: Rng): Int32Array => {
+      const out = new Int32Array(n);
+      for (let i = 0; i < n; i++) out[i] = rng.categorical(ringFlow, t * 24, 24);
+      return out;
+    };
+    const rng = new Rng(3);
+    const mc = [0, 1, 2, 3, 4].map((t) => draw(t, 2000, rng));
+    const wrong = [0, 1, 2, 3, 4].map((t) => draw(Math.min(t + 1, 4), 2000, rng));
+    const caught = await classifierTwoSampleTest(h, config, mc, wrong, { seed: 1, maxSteps: 300 });
+    expect(caught.combinedPValue).to.be.below(1e-6);
+    expect(caught.accuracy).to.be.above(0.55);
+    // Right generator = the exact flow itself: p-values should look uniform, so their mean is not small.
+    const ps: number[] = [];
+    for (let k = 0; k < 4; k++) {
+      const r = new Rng(100 + k);
+      const a = [0, 1, 2, 3, 4].map((t) => draw(t, 2000, r));
+      const b = [0, 1, 2, 3, 4].map((t) => draw(t, 2000, r));
+      ps.push((await classifierTwoSampleTest(h, config, a, b, { seed: 10 + k, maxSteps: 300 })).pValue);
+    }
+    expect(ps.reduce((x, y) => x + y, 0) / ps.length).to.be.above(0.1);
+  });
+
+  it('is deterministic given a seed and leaks no tensors', async () => {
+    const { tf } = await loadTf();
+    const before = tf.memory().numTensors;
+    const a = await fitGenerativePopulation(ring, ringSamples, { ...FAST, steps: 200, maxRounds: 1, seed: 9 });
+    const b = await fitGenerativePopulation(ring, ringSamples, { ...FAST, steps: 200, maxRounds: 1, seed: 9 });
+    expect(tf.memory().numTensors).to.equal(before);
+    for (let t = 0; t < 5; t++) for (let s = 0; s < 8; s++) expect(a.population.logStateMass(0, t, s)).to.equal(b.population.logStateMass(0, t, s));
+    expect(a.report.epochs.map((e) => e.pValue)).to.deep.equal(b.report.epochs.map((e) => e.pValue));
+    const xs = a.population.sampleStates(0, 2, 50, new Rng(4));
+    const ys = b.population.sampleStates(0, 2, 50, new Rng(4));
+    expect(Array.from(xs)).to.deep.equal(Array.from(ys));
+  });
+
+  it('the discriminator correction keeps a distribution and can be switched off again', async () => {
+    const fit = await fitGenerativePopulation(ring, ringSamples, { ...FAST, steps: 200, maxRounds: 1, seed: 4 });
+    const pop = fit.population;
+    const plain = Array.from({ length: 8 }, (_x, s) => pop.stateMass(0, 3, s));
+    pop.corrected = true;
+    let total = 0;
+    for (let s = 0; s < 8; s++) total += pop.stateMass(0, 3, s);
+    expect(total).to.be.closeTo(1, 1e-9);
+    pop.corrected = false;
+    expect(Array.from({ length: 8 }, (_x, s) => pop.stateMass(0, 3, s))).to.deep.equal(plain);
+  });
+
+  it('stops cleanly on an AbortSignal and rejects bad samples with a coded error', async () => {
+    const ctl = new AbortController();
+    ctl.abort();
+    await fitGenerativePopulation(ring, ringSamples, { signal: ctl.signal }).then(
+      () => expect.fail('should abort'),
+      (e) => expect(e.code).to.equal('MFG_ERR_GENERATIVE_ABORTED'),
+    );
+    const bad = { horizon: 5, cells: [ringSamples.cells[0]!.map((c, t) => (t === 2 ? Int32Array.of(0, 1, 99, 2) : c))] };
+    await fitGenerativePopulation(ring, bad).then(
+      () => expect.fail('should reject'),
+      (e) => expect(e.code).to.equal('MFG_ERR_GENERATIVE_BAD_SAMPLES'),
+    );
+  });
+
+  it('is the makePopulation kind "generative" (settings pass through, the fit report is attached)', async () => {
+    const pop = await makePopulation(ring, { kind: 'generative', numAgents: 3000, seed: 2, settings: { steps: 200, maxRounds: 1, window: 50, patience: 2 } });
+    expect(pop.kind).to.equal('generative');
+    let total = 0;
+    for (let s = 0; s < 8; s++) total += pop.stateMass(0, 4, s);
+    expect(total).to.be.closeTo(1, 1e-9);
+    expect((pop as unknown as { lastFit: { backend: string } }).lastFit.backend).to.be.a('string');
+  });
+});
