@@ -3,26 +3,26 @@ import { Box } from '../src/core/spaces/box';
 import type { EnvSpec } from '../src/registry/env-spec';
 
 export interface CrowdAversionNDKwargs extends Record<string, unknown> {
-  dim: number;
-  horizon: number;
+  d: number;
+  H: number;
   dt: number;
   sigma: number;
-  cTarget: number;
-  cCrowd: number;
+  c_target: number;
+  c_crowd: number;
   target: number;
 }
 
-export const CROWD_AVERSION_ND_DEFAULTS: CrowdAversionNDKwargs = { dim: 2, horizon: 20, dt: 0.1, sigma: 1, cTarget: 1, cCrowd: 1, target: 1 };
+export const CROWD_AVERSION_ND_DEFAULTS: CrowdAversionNDKwargs = { d: 2, H: 20, dt: 0.1, sigma: 1, c_target: 1, c_crowd: 1, target: 1 };
 
 /**
  * Crowd aversion in R^d (DESIGN §2): x' = x + a·dt + sigma·sqrt(dt)·xi with a in [-1, 1]^d
- * (clipped), mu0 = N(0, I), reward -(cTarget·|x - target|² + |a|²/2 + cCrowd·log mu_t(x))·dt at
+ * (clipped), mu0 = N(0, I), reward -(c_target·|x - target|² + |a|²/2 + c_crowd·log mu_t(x))·dt at
  * every epoch. The target is the point (target, ..., target). The agent pays for the density
  * of the population at its own point, which only a density model (KDE of particles, or the
  * generator) gives in R^10; the dynamics ignore the mean field.
  */
 export function crowdAversionND(kwargs: Partial<CrowdAversionNDKwargs> = {}): ContinuousGame {
-  const { dim: d, horizon, dt, sigma, cTarget, cCrowd, target } = { ...CROWD_AVERSION_ND_DEFAULTS, ...kwargs };
+  const { d, H: horizon, dt, sigma, c_target: cTarget, c_crowd: cCrowd, target } = { ...CROWD_AVERSION_ND_DEFAULTS, ...kwargs };
   const noise = sigma * Math.sqrt(dt);
   const point = new Float64Array(d);
   return {
@@ -68,18 +68,18 @@ export const crowdAversionNDSpec: EnvSpec<CrowdAversionNDKwargs> = {
   kind: 'continuous',
   description:
     'CrowdAversionND: agents in R^d (d = 1..10) steer with bounded velocity a in [-1,1]^d towards the point ' +
-    '(target, ..., target) under Brownian noise, and pay cCrowd·log mu_t(x), the log density of the population at their ' +
+    '(target, ..., target) under Brownian noise, and pay c_crowd·log mu_t(x), the log density of the population at their ' +
     'own position: an entropy-regularised crowd-aversion MFG in the spirit of Lasry and Lions (2007) and of the ' +
     'exploration MFGs of Lauriere et al. (2022). mu0 = N(0, I). Needs a density-carrying population (KDE particles or generative).',
   kwargsSchema: {
     type: 'object',
     properties: {
-      dim: { type: 'integer', minimum: 1, maximum: 10, default: 2, description: 'Dimension d of the state space.' },
-      horizon: { type: 'integer', minimum: 1, default: 20, description: 'Number of epochs H.' },
+      d: { type: 'integer', minimum: 1, maximum: 10, default: 2, description: 'Dimension d of the state space.' },
+      H: { type: 'integer', minimum: 1, default: 20, description: 'Number of epochs H.' },
       dt: { type: 'number', exclusiveMinimum: 0, default: 0.1, description: 'Time step.' },
       sigma: { type: 'number', minimum: 0, default: 1, description: 'Noise intensity.' },
-      cTarget: { type: 'number', minimum: 0, default: 1, description: 'Weight of the squared distance to the target.' },
-      cCrowd: { type: 'number', minimum: 0, default: 1, description: 'Weight of the crowd term log mu_t(x).' },
+      c_target: { type: 'number', minimum: 0, default: 1, description: 'Weight of the squared distance to the target.' },
+      c_crowd: { type: 'number', minimum: 0, default: 1, description: 'Weight of the crowd term log mu_t(x).' },
       target: { type: 'number', default: 1, description: 'Every coordinate of the target point.' },
     },
     additionalProperties: false,

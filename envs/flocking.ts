@@ -3,18 +3,18 @@ import { Box } from '../src/core/spaces/box';
 import type { EnvSpec } from '../src/registry/env-spec';
 
 export interface FlockingKwargs extends Record<string, unknown> {
-  dim: number;
-  horizon: number;
+  d: number;
+  H: number;
   dt: number;
   sigma: number;
   beta: number;
-  neighborSamples: number;
-  positionStd0: number;
-  velocityStd0: number;
-  actionBound: number;
+  neighbor_samples: number;
+  position_std0: number;
+  velocity_std0: number;
+  action_bound: number;
 }
 
-export const FLOCKING_DEFAULTS: FlockingKwargs = { dim: 2, horizon: 50, dt: 0.1, sigma: 0.1, beta: 0.5, neighborSamples: 256, positionStd0: 1, velocityStd0: 1, actionBound: 5 };
+export const FLOCKING_DEFAULTS: FlockingKwargs = { d: 2, H: 50, dt: 0.1, sigma: 0.1, beta: 0.5, neighbor_samples: 256, position_std0: 1, velocity_std0: 1, action_bound: 5 };
 
 /**
  * Flocking (Perrin, Laurière, Pérolat, Geist, Élie, Pietquin, "Mean Field Games Flock! The
@@ -25,13 +25,13 @@ export const FLOCKING_DEFAULTS: FlockingKwargs = { dim: 2, horizon: 50, dt: 0.1,
  *   F(x, v) = ∫ (v - v') / (1 + |x - x'|²)^beta dmu_t(x', v')  =  W(x)·(v - vbar_W(x)),
  * W(x) the population's Cucker–Smale weight around x and vbar_W(x) its weighted mean velocity
  * there: an agent is paid for matching the velocity of its neighbours, nearer ones counting more.
- * The integral is estimated from `neighborSamples` samples of mu_t drawn once per epoch call and
+ * The integral is estimated from `neighbor_samples` samples of mu_t drawn once per epoch call and
  * shared by the batch (a sample-based mean-field term, unbiased for F, so the squared norm
- * carries a small O(1/M) bias; documented, not corrected). mu0: x ~ N(0, positionStd0²·I),
- * v ~ N(0, velocityStd0²·I). As in the paper's reward the running terms are not scaled by dt.
+ * carries a small O(1/M) bias; documented, not corrected). mu0: x ~ N(0, position_std0²·I),
+ * v ~ N(0, velocity_std0²·I). As in the paper's reward the running terms are not scaled by dt.
  */
 export function flocking(kwargs: Partial<FlockingKwargs> = {}): ContinuousGame {
-  const { dim: d, horizon, dt, sigma, beta, neighborSamples: M, positionStd0, velocityStd0, actionBound: bound } = { ...FLOCKING_DEFAULTS, ...kwargs };
+  const { d, H: horizon, dt, sigma, beta, neighbor_samples: M, position_std0: positionStd0, velocity_std0: velocityStd0, action_bound: bound } = { ...FLOCKING_DEFAULTS, ...kwargs };
   const D = 2 * d;
   const noise = sigma * Math.sqrt(dt);
   const force = new Float64Array(d);
@@ -99,15 +99,15 @@ export const flockingSpec: EnvSpec<FlockingKwargs> = {
   kwargsSchema: {
     type: 'object',
     properties: {
-      dim: { type: 'integer', enum: [2, 3], default: 2, description: 'Dimension d of positions and velocities (state is 2d).' },
-      horizon: { type: 'integer', minimum: 1, default: 50, description: 'Number of epochs H.' },
+      d: { type: 'integer', enum: [2, 3], default: 2, description: 'Dimension d of positions and velocities (state is 2d).' },
+      H: { type: 'integer', minimum: 1, default: 50, description: 'Number of epochs H.' },
       dt: { type: 'number', exclusiveMinimum: 0, default: 0.1, description: 'Time step.' },
       sigma: { type: 'number', minimum: 0, default: 0.1, description: 'Noise on the velocity.' },
       beta: { type: 'number', minimum: 0, default: 0.5, description: 'Cucker-Smale exponent: weight (1 + |x - x\'|²)^-beta.' },
-      neighborSamples: { type: 'integer', minimum: 1, default: 256, description: 'Population samples per reward call for the flocking term.' },
-      positionStd0: { type: 'number', minimum: 0, default: 1, description: 'Initial positions ~ N(0, positionStd0²·I).' },
-      velocityStd0: { type: 'number', minimum: 0, default: 1, description: 'Initial velocities ~ N(0, velocityStd0²·I).' },
-      actionBound: { type: 'number', exclusiveMinimum: 0, default: 5, description: 'Accelerations are clipped to [-actionBound, actionBound]^d.' },
+      neighbor_samples: { type: 'integer', minimum: 1, default: 256, description: 'Population samples per reward call for the flocking term.' },
+      position_std0: { type: 'number', minimum: 0, default: 1, description: 'Initial positions ~ N(0, position_std0²·I).' },
+      velocity_std0: { type: 'number', minimum: 0, default: 1, description: 'Initial velocities ~ N(0, velocity_std0²·I).' },
+      action_bound: { type: 'number', exclusiveMinimum: 0, default: 5, description: 'Accelerations are clipped to [-action_bound, action_bound]^d.' },
     },
     additionalProperties: false,
   },

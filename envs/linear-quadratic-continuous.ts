@@ -4,7 +4,7 @@ import { Box } from '../src/core/spaces/box';
 import type { EnvSpec } from '../src/registry/env-spec';
 
 export interface LqContinuousKwargs extends Record<string, unknown> {
-  horizon: number;
+  H: number;
   dt: number;
   K: number;
   q: number;
@@ -13,23 +13,23 @@ export interface LqContinuousKwargs extends Record<string, unknown> {
   sigma: number;
   mean0: number;
   var0: number;
-  actionBound: number;
+  action_bound: number;
 }
 
-export const LQ_CONTINUOUS_DEFAULTS: LqContinuousKwargs = { horizon: 100, dt: 0.1, K: 0, q: 0.01, kappa: 0.5, c: 1, sigma: 1, mean0: 0, var0: 1, actionBound: 10 };
+export const LQ_CONTINUOUS_DEFAULTS: LqContinuousKwargs = { H: 100, dt: 0.1, K: 0, q: 0.01, kappa: 0.5, c: 1, sigma: 1, mean0: 0, var0: 1, action_bound: 10 };
 
 /**
  * The systemic-risk linear-quadratic MFG of Carmona, Fouque and Sun (2015), time-discretised
  * (DESIGN §2): epochs k = 0..H-1 at times k·dt, terminal time T = H·dt (H = 100, dt = 0.1 give
  * T = 10), x' = x + (K(m_k - x) + a)dt + sigma·sqrt(dt)·xi, reward
  * -(a²/2 - q·a·(m_k - x) + kappa/2·(m_k - x)²)·dt at every epoch, and -c/2·(m_k - x)² as well
- * at the last one; m_k the mean of mu_k. Actions are clipped to [-actionBound, actionBound].
+ * at the last one; m_k the mean of mu_k. Actions are clipped to [-action_bound, action_bound].
  * Its reference policy is the closed-form equilibrium control and its exactFlow the Gaussian
  * flow that control produces (lqClosedForm).
  */
 export function linearQuadraticContinuous(kwargs: Partial<LqContinuousKwargs> = {}): ContinuousGame {
   const p = checkLq({ ...LQ_CONTINUOUS_DEFAULTS, ...kwargs });
-  const { horizon: H, dt, K, q, kappa, c, sigma, mean0, var0, actionBound: bound } = p;
+  const { H, dt, K, q, kappa, c, sigma, mean0, var0, action_bound: bound } = p;
   const noise = sigma * Math.sqrt(dt);
   const sd0 = Math.sqrt(var0);
   const clip = (a: number): number => Math.min(bound, Math.max(-bound, a));
@@ -83,7 +83,7 @@ function checkLq(p: LqContinuousKwargs): LqContinuousKwargs {
  * Fouque and Sun 2015, with delta± = -(K+q) ± sqrt((K+q)² + kappa - q²)).
  */
 export function lqEta(t: number, kwargs: Partial<LqContinuousKwargs> = {}): number {
-  const { horizon, dt, K, q, kappa, c } = checkLq({ ...LQ_CONTINUOUS_DEFAULTS, ...kwargs });
+  const { H: horizon, dt, K, q, kappa, c } = checkLq({ ...LQ_CONTINUOUS_DEFAULTS, ...kwargs });
   const root = Math.sqrt((K + q) ** 2 + kappa - q * q);
   const dp = -(K + q) + root;
   const dm = -(K + q) - root;
@@ -108,7 +108,7 @@ export interface LqClosedForm {
  */
 export function lqClosedForm(kwargs: Partial<LqContinuousKwargs> = {}): LqClosedForm {
   const p = checkLq({ ...LQ_CONTINUOUS_DEFAULTS, ...kwargs });
-  const H = p.horizon;
+  const H = p.H;
   const eta = new Float64Array(H);
   const mean = new Float64Array(H).fill(p.mean0);
   const variance = new Float64Array(H);
@@ -152,7 +152,7 @@ export const linearQuadraticContinuousSpec: EnvSpec<LqContinuousKwargs> = {
   kwargsSchema: {
     type: 'object',
     properties: {
-      horizon: { type: 'integer', minimum: 1, default: 100, description: 'Number of epochs H (terminal time T = H·dt).' },
+      H: { type: 'integer', minimum: 1, default: 100, description: 'Number of epochs H (terminal time T = H·dt).' },
       dt: num(0.1, 'Time step.', { exclusiveMinimum: 0 }),
       K: num(0, 'Mean-reversion rate towards m_t in the dynamics.'),
       q: num(0.01, 'Incentive to borrow/lend: cross term q·a·(m_t - x).'),
@@ -161,7 +161,7 @@ export const linearQuadraticContinuousSpec: EnvSpec<LqContinuousKwargs> = {
       sigma: num(1, 'Noise intensity.', { minimum: 0 }),
       mean0: num(0, 'Mean of the initial distribution N(mean0, var0).'),
       var0: num(1, 'Variance of the initial distribution.', { minimum: 0 }),
-      actionBound: num(10, 'Actions are clipped to [-actionBound, actionBound].', { exclusiveMinimum: 0 }),
+      action_bound: num(10, 'Actions are clipped to [-action_bound, action_bound].', { exclusiveMinimum: 0 }),
     },
     additionalProperties: false,
   },

@@ -18,7 +18,7 @@ function gaussianField(d: number, s2: number): ContinuousMeanField {
 
 describe('CrowdAversionND-v0', () => {
   it('reward = -(cTarget|x - target|² + |a|²/2 + cCrowd·log mu_t(x))·dt at a hand-checked point, actions clipped to [-1, 1]', () => {
-    const game = crowdAversionND({ dim: 2, cTarget: 2, cCrowd: 0.5, target: 1 });
+    const game = crowdAversionND({ d: 2, c_target: 2, c_crowd: 0.5, target: 1 });
     const out = new Float64Array(1);
     game.reward(0, Float64Array.of(0, 3), Float64Array.of(0.5, -4), 1, gaussianField(2, 1), new Rng(1), out);
     const logMu = -Math.log(2 * Math.PI) - 9 / 2;
@@ -38,7 +38,7 @@ describe('CrowdAversionND-v0', () => {
   it('with a = 0 the flow is N(0, (1 + sigma²·t·dt) I): particle variance per axis within 4 standard errors, d = 1, 5, 10', () => {
     for (const d of [1, 5, 10]) {
       const N = 4000;
-      const game = makeGame('CrowdAversionND-v0', { dim: d, horizon: 11 }) as ReturnType<typeof crowdAversionND>;
+      const game = makeGame('CrowdAversionND-v0', { d: d, H: 11 }) as ReturnType<typeof crowdAversionND>;
       const sim = simulateContinuous(game, (_t, _x, n) => new Float64Array(n * d), N, new Rng(d));
       const x = sim.points[10]!;
       const v = 1 + 1 * 10 * 0.1;
@@ -53,7 +53,7 @@ describe('CrowdAversionND-v0', () => {
   it('scored against particles it reads their KDE: the crowd term of a central agent matches the Gaussian log density (d = 2)', () => {
     const d = 2;
     const N = 20000;
-    const game = crowdAversionND({ dim: d, horizon: 1, cTarget: 0, cCrowd: 1 });
+    const game = crowdAversionND({ d: d, H: 1, c_target: 0, c_crowd: 1 });
     const x = simulateContinuous(game, (_t, _x, n) => new Float64Array(n * d), N, new Rng(4)).points[0]!;
     const mf = new ContinuousParticles(x, d, { maxKernelPoints: N });
     const out = new Float64Array(1);
@@ -66,7 +66,7 @@ describe('CrowdAversionND-v0', () => {
   });
 
   it('accepts d = 1..10 and refuses d = 11', () => {
-    expect(makeGame('CrowdAversionND-v0', { dim: 10 }).kind).to.equal('continuous');
-    expect(() => makeGame('CrowdAversionND-v0', { dim: 11 })).to.throw(/dim/);
+    expect(makeGame('CrowdAversionND-v0', { d: 10 }).kind).to.equal('continuous');
+    expect(() => makeGame('CrowdAversionND-v0', { d: 11 })).to.throw(/kwarg "d"/);
   });
 });

@@ -22,7 +22,7 @@ function fixedSamples(rows: number[][]): ContinuousMeanField {
 
 describe('Flocking-v0', () => {
   it('with beta = 0 the flocking term is |v - mean velocity|²: reward -|v - vbar|² - |a|²/2', () => {
-    const game = flocking({ dim: 2, beta: 0, neighborSamples: 4 });
+    const game = flocking({ d: 2, beta: 0, neighbor_samples: 4 });
     const mf = fixedSamples([[0, 0, 1, 0], [5, 5, 3, 2], [1, 2, 1, 0], [9, 9, 3, 2]]); // vbar = (2, 1)
     const out = new Float64Array(1);
     game.reward(0, Float64Array.of(0, 0, 0, 0), Float64Array.of(1, 1), 1, mf, new Rng(1), out);
@@ -30,7 +30,7 @@ describe('Flocking-v0', () => {
   });
 
   it('the Cucker–Smale weight (1 + |x - x\'|²)^-beta discounts distant neighbours (hand-checked, beta = 1)', () => {
-    const game = flocking({ dim: 2, beta: 1, neighborSamples: 2 });
+    const game = flocking({ d: 2, beta: 1, neighbor_samples: 2 });
     const mf = fixedSamples([[1, 0, 2, 0], [0, 3, 0, 4]]);
     const out = new Float64Array(1);
     game.reward(0, Float64Array.of(0, 0, 0, 0), Float64Array.of(0, 0), 1, mf, new Rng(1), out);
@@ -39,7 +39,7 @@ describe('Flocking-v0', () => {
   });
 
   it('agents flying together are not penalised: equal velocities give reward -|a|²/2', () => {
-    const game = flocking({ dim: 3, beta: 0.5, neighborSamples: 3 });
+    const game = flocking({ d: 3, beta: 0.5, neighbor_samples: 3 });
     const mf = fixedSamples([[0, 0, 0, 1, 2, 3], [4, 0, 1, 1, 2, 3], [9, 9, 9, 1, 2, 3]]);
     const out = new Float64Array(1);
     game.reward(0, Float64Array.of(2, 2, 2, 1, 2, 3), Float64Array.of(0, 2, 0), 1, mf, new Rng(1), out);
@@ -47,7 +47,7 @@ describe('Flocking-v0', () => {
   });
 
   it('dynamics: x\' = x + v·dt and v\' = v + a·dt (sigma = 0), accelerations clipped', () => {
-    const game = flocking({ dim: 2, sigma: 0, actionBound: 1 });
+    const game = flocking({ d: 2, sigma: 0, action_bound: 1 });
     const out = new Float64Array(4);
     game.step(0, Float64Array.of(1, 2, 3, 4), Float64Array.of(0.5, -7), 1, fixedSamples([[0, 0, 0, 0]]), new Rng(1), out);
     expect([...out].map((v) => Math.round(v * 1e12) / 1e12)).to.deep.equal([1.3, 2.4, 3.05, 3.9]);
@@ -55,7 +55,7 @@ describe('Flocking-v0', () => {
 
   it('aligning with the population mean velocity (a = k(vbar - v)) shrinks the velocity dispersion the flocking term penalises; doing nothing lets it grow with the noise', () => {
     const d = 2;
-    const game = flocking({ dim: d, horizon: 30, beta: 0 });
+    const game = flocking({ d: d, H: 30, beta: 0 });
     const align = (_t: number, x: Float64Array, n: number, mf: ContinuousMeanField): Float64Array => {
       const m = mf.mean();
       const a = new Float64Array(n * d);
@@ -80,7 +80,7 @@ describe('Flocking-v0', () => {
   });
 
   it('is registered for d = 2 or 3 only', () => {
-    expect(makeGame('Flocking-v0', { dim: 3 }).kind).to.equal('continuous');
-    expect(() => makeGame('Flocking-v0', { dim: 4 })).to.throw(/dim/);
+    expect(makeGame('Flocking-v0', { d: 3 }).kind).to.equal('continuous');
+    expect(() => makeGame('Flocking-v0', { d: 4 })).to.throw(/kwarg "d"/);
   });
 });

@@ -21,9 +21,9 @@ import '../../src/index';
 function linearFeedbackCost(g: ArrayLike<number>, p: LqContinuousKwargs): number {
   let s = p.var0;
   let cost = 0;
-  for (let k = 0; k < p.horizon; k++) {
+  for (let k = 0; k < p.H; k++) {
     cost += (g[k]! * g[k]! / 2 - p.q * g[k]! + p.kappa / 2) * s * p.dt;
-    if (k === p.horizon - 1) cost += (p.c / 2) * s;
+    if (k === p.H - 1) cost += (p.c / 2) * s;
     else s = (1 - (p.K + g[k]!) * p.dt) ** 2 * s + p.sigma * p.sigma * p.dt;
   }
   return cost;
@@ -37,7 +37,7 @@ function bestResponseCost(p: LqContinuousKwargs): number {
   const b = 1 - p.K * p.dt;
   let P = (p.kappa / 2 - p.q * p.q / 2) * p.dt + p.c / 2; // last epoch: a = -q y is optimal
   let r = 0;
-  for (let k = p.horizon - 2; k >= 0; k--) {
+  for (let k = p.H - 2; k >= 0; k--) {
     const g = (p.q + 2 * P * b) / (1 + 2 * P * p.dt);
     r += P * p.sigma * p.sigma * p.dt;
     P = (g * g / 2 - p.q * g + p.kappa / 2) * p.dt + P * (b - g * p.dt) ** 2;
@@ -51,7 +51,7 @@ describe('LinearQuadraticContinuous-v0', () => {
   it('eta solves the Riccati ODE eta\' = 2(K+q)eta + eta² - (kappa - q²) (central differences) with eta_T = c', () => {
     for (const kw of [{}, { K: 0.5, c: 0 }, { q: 0.3, kappa: 2, c: 3 }]) {
       const P = { ...p, ...kw };
-      const T = P.horizon * P.dt;
+      const T = P.H * P.dt;
       expect(lqEta(T, P)).to.be.closeTo(P.c, 1e-12);
       for (const t of [0, 2.5, 7, 9.5, 9.99]) {
         const h = 1e-5;
@@ -97,7 +97,7 @@ describe('LinearQuadraticContinuous-v0', () => {
 
   it('the closed form is an O(dt)-equilibrium of the discretised game: exploitability 0.0307 at dt = 0.1, halving with dt', () => {
     const gaps = [0.1, 0.05, 0.025].map((dt) => {
-      const P = { ...p, dt, horizon: Math.round(10 / dt) };
+      const P = { ...p, dt, H: Math.round(10 / dt) };
       const gains = lqClosedForm(P).eta.map((e) => e + P.q);
       return linearFeedbackCost(gains, P) - bestResponseCost(P);
     });
@@ -108,7 +108,7 @@ describe('LinearQuadraticContinuous-v0', () => {
   });
 
   it('reward and dynamics follow DESIGN §2 at a hand-checked point', () => {
-    const game = linearQuadraticContinuous({ K: 0.5, horizon: 3 });
+    const game = linearQuadraticContinuous({ K: 0.5, H: 3 });
     const mf = { mean: () => Float64Array.of(2) };
     const r = new Float64Array(1);
     game.reward(0, Float64Array.of(1), Float64Array.of(0.5), 1, mf, new Rng(1), r);
@@ -123,7 +123,7 @@ describe('LinearQuadraticContinuous-v0', () => {
   });
 
   it('is registered with its kwargs schema; a kwarg without a closed form is refused', () => {
-    const g = makeGame('LinearQuadraticContinuous-v0', { horizon: 10 });
+    const g = makeGame('LinearQuadraticContinuous-v0', { H: 10 });
     expect(g.kind).to.equal('continuous');
     expect(g.horizon).to.equal(10);
     expect(() => makeGame('LinearQuadraticContinuous-v0', { dt: -1 })).to.throw(/dt/);
@@ -131,7 +131,7 @@ describe('LinearQuadraticContinuous-v0', () => {
   });
 
   it('is deterministic under a seed', () => {
-    const run = (): Float64Array => simulateContinuous(linearQuadraticContinuous({ horizon: 5 }), lqEquilibriumPolicy({ horizon: 5 }), 50, new Rng(77)).points[4]!;
+    const run = (): Float64Array => simulateContinuous(linearQuadraticContinuous({ H: 5 }), lqEquilibriumPolicy({ H: 5 }), 50, new Rng(77)).points[4]!;
     expect([...run()]).to.deep.equal([...run()]);
   });
 });

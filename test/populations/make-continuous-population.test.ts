@@ -50,12 +50,12 @@ describe('makeContinuousPopulation', () => {
   });
 
   it('CrowdAversionND d = 10: particles under the passive policy match the heat flow N(0, (1 + t·dt) I) at the W2 noise level', () => {
-    const r = particlesVersusNull(makeGame('CrowdAversionND-v0', { dim: 10 }) as ContinuousGame, 2000);
+    const r = particlesVersusNull(makeGame('CrowdAversionND-v0', { d: 10 }) as ContinuousGame, 2000);
     expect(r.particles).to.be.below(1.5 * r.nullW2);
   });
 
   it('particles are reproducible under a seed and count their bytes (8·d per agent per epoch)', async () => {
-    const game = makeGame('CrowdAversionND-v0', { dim: 3, horizon: 4 }) as ContinuousGame;
+    const game = makeGame('CrowdAversionND-v0', { d: 3, H: 4 }) as ContinuousGame;
     const a = makeContinuousPopulationSync(game, { kind: 'particles', numAgents: 100, seed: 9 }) as ContinuousParticleFlow;
     const b = (await makeContinuousPopulation(game, { kind: 'particles', numAgents: 100, seed: 9 })) as ContinuousParticleFlow;
     expect([...a.samples.points[3]!]).to.deep.equal([...b.samples.points[3]!]);
