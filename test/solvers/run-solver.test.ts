@@ -102,9 +102,9 @@ describe('runSolver', () => {
     registerBuiltinEnvs();
     // Small instances keep this quick; the bound holds whatever the size.
     const small: Record<string, Record<string, unknown>> = {
-      'CrowdModelling2D-v0': { size: 5, horizon: 5 },
-      'FourRooms-v0': { horizon: 5 },
-      'Maze-v0': { horizon: 5 },
+      'CrowdModelling2D-v0': { size: 5, H: 5 },
+      'FourRooms-v0': { H: 5 },
+      'Maze-v0': { H: 5 },
       'BuildingEvacuation-v0': { floors: 2 },
     };
     for (const s of list()) {
