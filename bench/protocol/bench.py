@@ -163,8 +163,8 @@ def fmt(x: float) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--seconds", type=float, default=2.0, help="length of one timed window")
-    ap.add_argument("--repeats", type=int, default=3, help="timed windows per figure (median reported)")
+    ap.add_argument("--seconds", type=float, default=1.0, help="length of one timed window")
+    ap.add_argument("--repeats", type=int, default=5, help="timed windows per figure (median reported)")
     ap.add_argument("--sizes", default="1,64,4096,65536", help="agents per message")
     ap.add_argument("--no-ts", action="store_true", help="skip the in-process TypeScript column")
     args = ap.parse_args()

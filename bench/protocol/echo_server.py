@@ -26,7 +26,15 @@ def serve(address: str) -> None:
     try:
         while True:
             identity, frame = sock.recv_multipart()
-            req = msgpack.unpackb(frame, raw=False)
+            try:
+                req = msgpack.unpackb(frame, raw=False)
+                if not isinstance(req, dict):
+                    raise ValueError("not a map")
+            except Exception as e:  # stay up, as a server must
+                bad = {"v": "1.0", "id": None, "ok": False,
+                       "error": {"code": "MFG_ERR_PROTOCOL_MALFORMED", "message": str(e), "details": {}}}
+                sock.send_multipart([identity, msgpack.packb(bad, use_bin_type=True)])
+                continue
             result = {k: v for k, v in req.items() if k not in ("v", "id", "op")}
             if req.get("op") == "ping":
                 result = {"pong": True}

@@ -36,6 +36,7 @@ class Client:
         # linger 0: closing never blocks on undeliverable requests (server gone).
         self._sock.setsockopt(zmq.LINGER, 0)
         self._sock.connect(address)
+        self._rcvtimeo = -1
         self._ids = itertools.count()
         self._closed = False
         self.client_name = client_name
@@ -59,9 +60,17 @@ class Client:
     def receive_raw(self, timeout: Optional[float] = None) -> Dict[str, Any]:
         """The next reply map, whatever its id (undecoded arrays)."""
         t = self.timeout if timeout is None else timeout
-        if not self._sock.poll(None if t is None else int(t * 1000)):
-            raise MfgTimeoutError(f"no reply from {self.address} within {t} s", {"timeout_s": t})
-        return unpack(self._sock.recv(copy=True))
+        ms = -1 if t is None else max(0, int(round(t * 1000)))
+        if ms != self._rcvtimeo:
+            # A receive timeout on the socket rather than a poll() per message: one system call less
+            # per round trip, which shows at thousands of round trips per second.
+            self._sock.setsockopt(zmq.RCVTIMEO, ms)
+            self._rcvtimeo = ms
+        try:
+            frame = self._sock.recv(copy=True)
+        except zmq.Again:
+            raise MfgTimeoutError(f"no reply from {self.address} within {t} s", {"timeout_s": t}) from None
+        return unpack(frame)
 
     def wait(self, rid: int, op: str = "?") -> Dict[str, Any]:
         """Waits for the reply with id ``rid``; returns its raw reply map (result not decoded)."""
