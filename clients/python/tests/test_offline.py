@@ -88,9 +88,16 @@ def test_batch_space_stacks_like_gymnasium():
 def test_actions_are_encoded_with_the_wire_dtype_and_non_integers_refused():
     d = Discrete(5)
     m = action_array(np.int64(3), d, 1)
-    assert m["dtype"] == "<i8" and m["shape"] == [1] and decode_array(m)[0] == 3
+    assert m["dtype"] == "|u1" and m["shape"] == [1] and decode_array(m)[0] == 3
     m = action_array(np.array([1, 2, 3], np.int32), d, 3)
-    assert m["dtype"] == "<i8" and list(decode_array(m)) == [1, 2, 3]
+    assert m["dtype"] == "|u1" and list(decode_array(m)) == [1, 2, 3]
+    # values the game will refuse still travel exactly, in the narrowest dtype that holds them
+    m = action_array([-1, 300], d, 2)
+    assert m["dtype"] == "<i4" and list(decode_array(m)) == [-1, 300]
+    m = action_array([2**40], d, 1)
+    assert m["dtype"] == "<i8" and decode_array(m)[0] == 2**40
+    m = action_array(np.array([2.0]), d, 1)
+    assert m["dtype"] == "|u1" and decode_array(m)[0] == 2
     with pytest.raises(EnvError) as e:
         action_array([1.5], d, 1)
     assert e.value.code == "MFG_ERR_ENV_BAD_ACTION"
