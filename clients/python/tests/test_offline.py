@@ -141,3 +141,18 @@ def test_schema_checker_rejects_what_the_schemas_forbid(schemas):
     assert schemas.errors(step, "step.request.json") == []
     assert schemas.errors({**step, "actions": {**arr, "data": "not bytes"}}, "step.request.json")
     assert schemas.errors({**step, "actions": {**arr, "dtype": ">f8"}}, "step.request.json")
+
+
+def test_autoreset_modes_accept_gymnasium_spellings():
+    from enum import Enum
+    from mfgym.vector_env import _mode_name
+
+    class AutoresetMode(Enum):  # gymnasium >= 1.1's values
+        NEXT_STEP = "NextStep"
+        SAME_STEP = "SameStep"
+        DISABLED = "Disabled"
+
+    assert [_mode_name(m) for m in AutoresetMode] == ["next_step", "same_step", "disabled"]
+    assert [_mode_name(m) for m in ("NextStep", "same_step", "Disabled")] == ["next_step", "same_step", "disabled"]
+    with pytest.raises(ValueError):
+        _mode_name("sometimes")

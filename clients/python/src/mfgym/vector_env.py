@@ -24,19 +24,22 @@ AUTORESET_MODES = ("next_step", "same_step", "disabled")
 
 
 def _autoreset_value(mode: str) -> Any:
-    """gymnasium.vector.AutoresetMode member when gymnasium has it (>= 1.1), else the string."""
+    """gymnasium.vector.AutoresetMode member when gymnasium has it (>= 1.1; values "NextStep", ...), else the string."""
     try:  # pragma: no cover - depends on the environment
         from gymnasium.vector import AutoresetMode
-        return AutoresetMode(mode)
+        return AutoresetMode[mode.upper()]
     except Exception:
         return mode
 
 
 def _mode_name(mode: Any) -> str:
-    name = getattr(mode, "value", mode)
-    if name not in AUTORESET_MODES:
+    """The wire name of an autoreset mode given as "next_step", "NextStep" or an AutoresetMode member."""
+    raw = getattr(mode, "name", mode)
+    key = str(raw).replace("_", "").lower()
+    names = {m.replace("_", ""): m for m in AUTORESET_MODES}
+    if key not in names:
         raise ValueError(f"autoreset_mode must be one of {AUTORESET_MODES}, got {mode!r}")
-    return str(name)
+    return names[key]
 
 
 class MfgVectorEnv(VectorEnvBase):
