@@ -1,6 +1,6 @@
 import { MfgError } from '../../core/errors';
 import type { Handler } from '../handler-context';
-import { boolToWire, float64ToWire, int32ToWire, wireToFloat64, type WireArray } from '../wire-array';
+import { boolToWire, checkWireArray, float64ToWire, int32ToWire, wireToFloat64, type WireArray } from '../wire-array';
 import { infosToWire } from './infos-to-wire';
 
 /** All N agents' actions in one message; the env checks each value and names the bad agent. */
@@ -8,6 +8,7 @@ export const step: Handler = (req, ctx) => {
   const env = ctx.sessions.env(ctx.session, req.handle as string);
   const actions = req.actions as WireArray;
   const N = env.numAgents;
+  checkWireArray(actions, 'actions'); // a declared shape that the bytes do not fill is a malformed request
   if (actions.dtype === '|b1') {
     throw new MfgError('MFG_ERR_ENV_BAD_ACTION', `actions must be integers (Discrete(${env.numActions})), got dtype |b1`, { details: { reason: 'dtype', got: actions.dtype } });
   }
