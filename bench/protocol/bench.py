@@ -3,7 +3,7 @@ echo, and agent-steps/s with N agents per message on CrowdModelling2D-v0, next t
 TypeScript stepping of the same env.
 
     bash bench/protocol/run.sh                 # builds nothing: run `npx tsc -p .` first
-    python3 bench/protocol/bench.py --seconds 2 --sizes 1,64,4096,65536
+    python3 bench/protocol/bench.py --seconds 1 --repeats 5 --sizes 1,64,4096,65536
 
 Both servers run on free loopback ports for the duration of the run and are stopped at the end.
 Each figure is the median of `--repeats` timed windows of `--seconds` (after a warm-up), with the
@@ -185,7 +185,9 @@ def main() -> int:
         print(f"# protocol benchmark: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
               f"Python {platform.python_version()}, pyzmq {__import__('zmq').__version__}, "
               f"numpy {np.__version__}, node {subprocess.run(['node', '--version'], capture_output=True, text=True).stdout.strip()}")
-        print(f"# each figure: median of {args.repeats} windows of {args.seconds} s\n")
+        load = os.getloadavg()
+        print(f"# each figure: median of {args.repeats} windows of {args.seconds} s; load average before the run "
+              f"{load[0]:.2f} on {os.cpu_count()} cores (figures from a busy machine understate both columns)\n")
 
         rt = round_trips(echo_addr, server_addr, args.seconds, args.repeats)
         print("## (a) single-agent round trips per second from Python (one request in flight)\n")
@@ -206,6 +208,8 @@ def main() -> int:
             tsv = f"{fmt(t['agent_steps_per_s'])}/s" if t else "n/a"
             ratio = f"{r['agent_steps_per_s'] / t['agent_steps_per_s']:.2f}" if t else "n/a"
             print(f"| {r['n']:,} | {fmt(r['agent_steps_per_s'])}/s | {r['ms_per_step']:.3f} | {tsv} | {ratio} |")
+        load = os.getloadavg()
+        print(f"\n# load average after the run: {load[0]:.2f}")
         big = [r for r in rows if r["n"] == 65536]
         if big:
             v = big[0]["agent_steps_per_s"]
