@@ -116,3 +116,18 @@ def test_make_with_a_policy_sets_the_fixed_flow_to_its_gamma(address):
     with pytest.raises(mfgym.MfgError) as e:
         mfgym.make_vec("LeftRight-v0", num_envs=2, address=address, make_options={"policy": np.ones((2, 3, 2))})
     assert e.value.code == "MFG_ERR_POLICY_NOT_DISTRIBUTION"
+
+
+def test_live_mode_the_agents_are_the_mean_field(address):
+    # 3 of 4 agents go left: at epoch 1 the agents' own empirical distribution is (0, 3/4, 1/4),
+    # so r_1(left) = -3/4 and r_1(right) = -2·1/4 = -1/2, whatever the uniform flow would say.
+    env = mfgym.make_vec("LeftRight-v0", num_envs=N, address=address, autoreset_mode="disabled", mean_field="live")
+    try:
+        env.reset(seed=0)
+        env.step(np.array([0, 0, 1, 0]))
+        _, r1, term, _, _ = env.step(np.zeros(N, dtype=np.int64))
+        assert term.all() and r1.tolist() == [-0.75, -0.75, -0.5, -0.75]
+        rep = env.population_report()
+        assert rep["mean_field"] == "live" and np.allclose(rep["mu"][1], [0, 0.75, 0.25], rtol=0, atol=1e-15)
+    finally:
+        env.close()
