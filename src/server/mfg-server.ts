@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Router } from 'zeromq';
+import type { Router } from 'zeromq';
 import { MfgError, toMfgError } from '../core/errors';
 import { MAX_SEED } from '../core/rng';
 import { decodeFrame, encodeFrame, isMap } from './codec';
@@ -55,7 +55,9 @@ export class MfgServer {
 
   /** Binds and starts the receive loop; resolves to the bound endpoint. */
   async start(): Promise<string> {
-    const sock = new Router();
+    // zeromq is a native addon: loaded when a server starts, not when 'mfgym' is imported.
+    const { Router: RouterSocket } = await import('zeromq');
+    const sock = new RouterSocket();
     const bind = this.options.bind ?? DEFAULT_BIND;
     await sock.bind(bind);
     this.sock = sock;
