@@ -18,7 +18,7 @@ export { register, unregister, spec, list, makeGame, resolveKwargs } from './reg
 export type { EnvSpec, EnvSpecJSON, KwargsSchema } from './registry/env-spec';
 export { parseEnvId, formatEnvId, type EnvId } from './registry/env-id';
 export { loadEnvModule } from './registry/load-module';
-export { MfgVectorEnv, makeEnv, makeEnvWithKwargs, MEAN_FIELD_MODES, AUTORESET_MODES } from './gym/index';
+export { MfgVectorEnv, MfgEnv, makeEnv, makeSingleEnv, makeEnvWithKwargs, MEAN_FIELD_MODES, AUTORESET_MODES } from './gym/index';
 export type { VectorEnvOptions, VectorInfos, ResetResult, StepResult, ResetOptions, PopulationUpdateResult, PopulationReport, MakeEnvOptions, MeanFieldMode, AutoresetMode } from './gym/index';
 export { MfgServer, DEFAULT_BIND, DEFAULT_LIMITS, PROTOCOL_VERSION, type ServerOptions, type ServerLimits } from './server/index';
 

@@ -4,3 +4,4 @@ export { type MeanFieldMode, type AutoresetMode, MEAN_FIELD_MODES, AUTORESET_MOD
 export { observationSpace, actionSpace, stateCoordinates } from './observation-layout';
 export { fictitiousUpdate } from './fictitious-update';
 export { epochTables, type EpochTables } from './epoch-tables';
+export { MfgEnv, makeSingleEnv, type SingleStepResult } from './single-agent-env';

@@ -1,0 +1,69 @@
+import { MfgError } from '../core/errors';
+import { makeEnv, type MakeEnvOptions } from './make-env';
+import { MfgVectorEnv } from './vector-env';
+
+export interface SingleStepResult {
+  /** The agent's state coordinates then its epoch t. */
+  obs: number[];
+  reward: number;
+  terminated: boolean;
+  truncated: boolean;
+  info: { actionMask: Uint8Array; t: number };
+}
+
+/**
+ * The representative agent as a plain Gymnasium env (DESIGN §4): reset(seed, options) -> (obs,
+ * info), step(action) -> (obs, reward, terminated, truncated, info). It is a vector env of one
+ * agent with autoreset disabled: after `terminated`, call reset() as with any Gymnasium env.
+ */
+export class MfgEnv {
+  constructor(readonly vector: MfgVectorEnv) {
+    if (vector.numAgents !== 1 || vector.autoreset !== 'disabled') {
+      throw new MfgError('MFG_ERR_ENV_BAD_OPTION', 'a single-agent env wraps a vector env of 1 agent with autoreset disabled', {
+        details: { numAgents: vector.numAgents, autoreset: vector.autoreset },
+      });
+    }
+  }
+
+  get observationSpace() {
+    return this.vector.observationSpace;
+  }
+
+  get actionSpace() {
+    return this.vector.actionSpace;
+  }
+
+  reset(seed?: number | null): { obs: number[]; info: { actionMask: Uint8Array; t: number } } {
+    const r = this.vector.reset(seed ?? null);
+    return { obs: Array.from(r.obs), info: { actionMask: r.infos.actionMask, t: r.infos.t[0]! } };
+  }
+
+  step(action: number): SingleStepResult {
+    const s = this.vector.step([action]);
+    return {
+      obs: Array.from(s.obs),
+      reward: s.rewards[0]!,
+      terminated: s.terminated[0] === 1,
+      truncated: s.truncated[0] === 1,
+      info: { actionMask: s.infos.actionMask, t: s.infos.t[0]! },
+    };
+  }
+
+  /** fictitious mode: see MfgVectorEnv.updatePopulation. */
+  updatePopulation() {
+    return this.vector.updatePopulation();
+  }
+
+  report() {
+    return this.vector.report();
+  }
+
+  close(): void {
+    this.vector.close();
+  }
+}
+
+/** make(id, ...) for one representative agent. */
+export async function makeSingleEnv(id: string, options: Omit<MakeEnvOptions, 'numAgents' | 'autoreset'> = {}): Promise<MfgEnv> {
+  return new MfgEnv(await makeEnv(id, { ...options, numAgents: 1, autoreset: 'disabled' }));
+}
