@@ -156,3 +156,16 @@ def test_autoreset_modes_accept_gymnasium_spellings():
     assert [_mode_name(m) for m in ("NextStep", "same_step", "Disabled")] == ["next_step", "same_step", "disabled"]
     with pytest.raises(ValueError):
         _mode_name("sometimes")
+
+
+def test_single_agent_views_have_the_types_gymnasium_expects():
+    from mfgym.env import single_info, single_obs
+    assert type(single_obs(np.array([[4]], dtype=np.int64), Discrete(5))) is int
+    assert type(single_obs(np.array([4], dtype=np.int64), Discrete(5))) is int
+    o = single_obs(np.array([[1, 2, 3]], dtype=np.int64), MultiDiscrete([3, 3, 4]))
+    assert o.dtype == np.int64 and o.shape == (3,) and o in MultiDiscrete([3, 3, 4])
+    b = single_obs(np.array([[0.5, -1.0]], dtype=np.float64), Box(-2.0, 2.0, shape=(2,), dtype=np.float32))
+    assert b.dtype == np.float32 and b.shape == (2,)
+    info = single_info({"action_mask": np.array([[True, False]]), "t": np.array([3], dtype=np.int64), "note": "x"})
+    assert info["action_mask"].tolist() == [True, False] and type(info["t"]) is int and info["t"] == 3
+    assert info["note"] == "x"
