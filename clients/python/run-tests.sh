@@ -6,4 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")"
 export PYTHONPATH="$PWD/src${PYTHONPATH:+:$PYTHONPATH}"
 export PYTHONDONTWRITEBYTECODE=1
-exec /usr/bin/python3 -m pytest -q -p no:cacheprovider tests "$@"
+if [ $# -eq 0 ]; then set -- tests; fi
+exec /usr/bin/python3 -m pytest -q -p no:cacheprovider "$@"
