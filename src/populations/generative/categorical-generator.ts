@@ -82,6 +82,33 @@ export class CategoricalModel implements TrainableModel<CategoricalConfig> {
     });
   }
 
+  /**
+   * Warm-start alignment: keeps the loaded network (the learned dependence between coordinates)
+   * but shifts the first axis's per-epoch bias so that axis's marginal equals the new data's
+   * smoothed marginal exactly: log p(x_0 | t) moves by log(empirical) - log(current).
+   */
+  alignFirstAxis(w: NamedWeights, data: Examples): void {
+    const c = this.config;
+    const n = c.axes[0]!;
+    const fresh = new CategoricalModel(c);
+    const target = new Map([[`bias0`, weight([c.horizon, n])]]);
+    // The smoothed empirical marginal of axis 0 per epoch, computed as initFromData would.
+    const tmp: NamedWeights = new Map(w);
+    tmp.set('bias0', target.get('bias0')!);
+    for (let k = 1; k < c.axes.length; k++) tmp.set(`bias${k}`, weight([c.horizon, c.axes[k]!]));
+    fresh.initFromData(tmp, data);
+    const current = new CategoricalDensity(c, w);
+    const bias = get(w, 'bias0').data;
+    for (let t = 0; t < c.horizon; t++) {
+      const logEmp = target.get('bias0')!.data;
+      for (let x = 0; x < n; x++) {
+        // logCellMass of the first axis alone: the row of axis 0 (no earlier coordinates).
+        const lp = current.axisLogProb(t, 0, x);
+        bias[t * n + x]! += logEmp[t * n + x]! - lp;
+      }
+    }
+  }
+
   loss(tf: Tf, v: Variables, batch: Examples): import('@tensorflow/tfjs').Scalar {
     const c = this.config;
     const coords = splitCells(c, batch.cells!);
@@ -212,6 +239,11 @@ export class CategoricalDensity {
       this.coord[k] = cell % axes[k]!;
       cell = Math.floor(cell / axes[k]!);
     }
+  }
+
+  /** log p(x_0 = x | t): the first axis's marginal. */
+  axisLogProb(t: number, k: 0, x: number): number {
+    return this.row(t, k)[x]!;
   }
 
   /** log L_t(s, a) for the joint cell s*A + a. */

@@ -18,6 +18,8 @@ export interface ConsensusRound {
   readonly loss: number;
   readonly trainSeconds: number;
   readonly trainingExamples: number;
+  /** Mean training loss per window of steps (the learning curve). */
+  readonly curve: readonly number[];
   readonly c2stAccuracy: number;
   /** Bonferroni-combined p-value of the round's test (pooled + per epoch). */
   readonly pValue: number;
@@ -42,6 +44,7 @@ export interface ConsensusOptions {
   readonly learningRate: number;
   readonly window: number;
   readonly patience: number;
+  readonly targetLoss?: number;
   readonly seed: number;
   readonly population: number;
   readonly discriminator: { hidden: number; steps: number; batchSize: number; learningRate: number };
@@ -106,6 +109,7 @@ export async function consensusLoop<C, D>(
       learningRate: opts.learningRate,
       window: opts.window,
       patience: opts.patience,
+      ...(opts.targetLoss !== undefined ? { targetLoss: opts.targetLoss } : {}),
       seed: rng.nextSeed(),
       ...(opts.signal ? { signal: opts.signal } : {}),
       onStep: (step, total, loss) => opts.onProgress?.({ stage: 'fit', population: opts.population, round: r, step, totalSteps: total, loss }),
@@ -130,6 +134,7 @@ export async function consensusLoop<C, D>(
       loss: fit.loss,
       trainSeconds: fit.seconds,
       trainingExamples: data.count,
+      curve: fit.curve,
       c2stAccuracy: c2st.accuracy,
       pValue: c2st.combinedPValue,
     });

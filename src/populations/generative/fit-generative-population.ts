@@ -37,6 +37,8 @@ export interface GenerativeOptions {
   /** Early stopping: windows of `window` steps (100) and `patience` (3) windows without a 1e-3 nat gain. */
   readonly window?: number;
   readonly patience?: number;
+  /** Stop a fit once a window's mean training loss reaches this (e.g. to measure a warm start's saving). */
+  readonly targetLoss?: number;
   readonly embedding?: number;
   readonly hidden?: number;
   /** MDN mixture components (default 4) and coupling layers of the flow (default 4). */
@@ -121,6 +123,7 @@ export async function fitGenerativePopulation(
     learningRate: opt(options.learningRate, 0.01),
     window: opt(options.window, 100),
     patience: opt(options.patience, 3),
+    ...(options.targetLoss !== undefined ? { targetLoss: options.targetLoss } : {}),
     discriminator: {
       hidden: opt(options.discriminator?.hidden, 32),
       steps: opt(options.discriminator?.steps, 400),
@@ -160,14 +163,20 @@ export async function fitGenerativePopulation(
       const model = new CategoricalModel(cfg);
       const weights = model.init(new Rng(seed + 7919 * p));
       const [train, test] = splitFinite(cellsAll, holdout);
-      if (options.warmStart) copyMatching(options.warmStart.weights[p] ?? new Map(), weights);
-      else model.initFromData(weights, finiteExamples(train));
+      const trainEx = finiteExamples(train);
+      if (options.warmStart && copyMatching(options.warmStart.weights[p] ?? new Map(), weights) === weights.size) {
+        model.alignFirstAxis(weights, trainEx);
+      } else {
+        // Cold start, or a warm start that only partly fits: data init, then whatever matches wins.
+        model.initFromData(weights, trainEx);
+        if (options.warmStart) copyMatching(options.warmStart.weights[p] ?? new Map(), weights);
+      }
       const more = options.moreSamples;
       const res = await consensusLoop(
         h,
         model,
         weights,
-        finiteExamples(train),
+        trainEx,
         test,
         (w) => new CategoricalDensity(cfg, w),
         (d, t, n, rng) => d.sampleCells(t, n, rng),

@@ -18,7 +18,7 @@
  * - report (HonestyReport): consensus (bool), alpha, c2stAccuracy, pValue, combinedPValue,
  *   meanNll, meanTv/maxTv (when options.exact is given), meanW2 (when options.closedForm is
  *   given), rounds[p][r] = { round, steps, maxSteps, loss, trainSeconds, trainingExamples,
- *   c2stAccuracy, pValue }, and epochs[] = { population, t, c2stAccuracy, pValue, nTest, nll,
+ *   curve (mean loss per window), c2stAccuracy, pValue }, and epochs[] = { population, t, c2stAccuracy, pValue, nTest, nll,
  *   distance, nullDistance, tv?, tvJoint?, w2?, meanError?, varianceError? }.
  * - fitSeconds: wall clock of the whole call; trainSeconds/steps: generator training alone;
  *   memoryBytes: population.memoryBytes(); backend: "wasm" or "tensorflow" (tfjs-node).
@@ -27,7 +27,7 @@
  *
  * options (GenerativeOptions, all optional): generator 'auto'|'softmax'|'autoregressive'|'mdn'|
  * 'flow'; seed (0); steps (2000, Adam step cap of the first round, early stopping on the
- * training loss: windows of `window` (100) steps, `patience` (3)); batchSize (512); learningRate (0.01); embedding (16); hidden (64 finite, 32
+ * training loss: windows of `window` (100) steps, `patience` (3); or stop at `targetLoss`); batchSize (512); learningRate (0.01); embedding (16); hidden (64 finite, 32
  * continuous); components (4, MDN); layers (4, flow); holdout (0.3, share of each epoch's
  * samples kept for the discriminator and the NLL); alpha (0.05) and maxRounds (3) of the
  * consensus loop; discriminator { hidden 32, steps 400, batchSize 256, learningRate 0.01 };
@@ -65,7 +65,7 @@ export { classifierTwoSampleTest, type C2stResult, type EpochC2st, type Discrimi
 export { KnowledgeBase, saveGenerator, loadGenerator, populationFromModels, kwargsDistance, type GeneratorMetadata, type SavedGenerator, type WarmStartQuery } from './knowledge-base';
 export { binomialUpperTail, energyDistance, discreteEnergyDistance, gaussianW2, totalVariation } from './stats';
 
-const NUMBER_SETTINGS = ['steps', 'batchSize', 'learningRate', 'window', 'patience', 'embedding', 'hidden', 'components', 'layers', 'holdout', 'alpha', 'maxRounds', 'seed'] as const;
+const NUMBER_SETTINGS = ['steps', 'batchSize', 'learningRate', 'window', 'patience', 'targetLoss', 'embedding', 'hidden', 'components', 'layers', 'holdout', 'alpha', 'maxRounds', 'seed'] as const;
 
 /** GenerativeOptions from makePopulation's untyped settings (checked at this edge). */
 export function optionsFromSettings(settings: Readonly<Record<string, unknown>>): GenerativeOptions {

@@ -20,6 +20,8 @@ export interface TrainOptions {
   readonly window?: number;
   readonly tolerance?: number;
   readonly patience?: number;
+  /** Stop as soon as a window's mean loss reaches this value (used to measure warm-start savings). */
+  readonly targetLoss?: number;
   readonly signal?: AbortSignal;
   readonly onStep?: (step: number, maxSteps: number, loss: number) => void;
 }
@@ -30,6 +32,8 @@ export interface TrainResult {
   readonly loss: number;
   readonly seconds: number;
   readonly stoppedEarly: boolean;
+  /** Mean loss of every completed window (the learning curve). */
+  readonly curve: number[];
 }
 
 /**
@@ -60,6 +64,7 @@ export async function trainModel<C>(h: TfHandle, model: TrainableModel<C>, weigh
   let last = NaN;
   let steps = 0;
   let stoppedEarly = false;
+  const curve: number[] = [];
   try {
     for (; steps < opts.maxSteps; ) {
       if (opts.signal?.aborted) throw new MfgError('MFG_ERR_GENERATIVE_ABORTED', 'generative fit aborted');
@@ -75,6 +80,11 @@ export async function trainModel<C>(h: TfHandle, model: TrainableModel<C>, weigh
       opts.onStep?.(steps, opts.maxSteps, loss);
       if (inWindow === window) {
         last = sum / window;
+        curve.push(last);
+        if (opts.targetLoss !== undefined && last <= opts.targetLoss) {
+          stoppedEarly = true;
+          break;
+        }
         if (last < best - tol) {
           best = last;
           bad = 0;
@@ -99,5 +109,5 @@ export async function trainModel<C>(h: TfHandle, model: TrainableModel<C>, weigh
     optimizer.dispose();
     for (const v of list) v.dispose();
   }
-  return { steps, loss: last, seconds: (performance.now() - start) / 1000, stoppedEarly };
+  return { steps, loss: last, seconds: (performance.now() - start) / 1000, stoppedEarly, curve };
 }

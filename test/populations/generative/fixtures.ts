@@ -1,3 +1,5 @@
+import type { ContinuousGame } from '../../../src/core/continuous-game';
+import { Box } from '../../../src/core/spaces/box';
 import { buildKernel } from '../../../src/core/kernel';
 import type { FiniteGame } from '../../../src/core/finite-game';
 import { singlePopulationGame } from '../../../src/core/single-population-game';
@@ -65,4 +67,52 @@ export function histogramTv(p: ArrayLike<number>, n: number): number {
   let s = 0;
   for (let k = 0; k < p.length; k++) s += Math.sqrt((2 * p[k]! * (1 - p[k]!)) / (Math.PI * n));
   return s / 2;
+}
+
+/**
+ * A mean-field-free linear Gaussian game in R^2, x' = M x + b + 0.3·xi, x_0 ~ N(0, I): its flow
+ * is Gaussian with mean m' = M m + b and covariance C' = M C M^T + 0.09 I (the closed form the
+ * flow generator is checked against); the rotation-shear M makes the covariance correlated.
+ */
+export function linearGaussian2D(horizon = 4): { game: ContinuousGame; mean(t: number): Float64Array; covariance(t: number): Float64Array } {
+  const M = [0.9, -0.4, 0.3, 0.8];
+  const b = [0.5, -0.2];
+  const means = [Float64Array.of(0, 0)];
+  const covs = [Float64Array.of(1, 0, 0, 1)];
+  for (let t = 1; t < horizon; t++) {
+    const m = means[t - 1]!;
+    const C = covs[t - 1]!;
+    means.push(Float64Array.of(M[0]! * m[0]! + M[1]! * m[1]! + b[0]!, M[2]! * m[0]! + M[3]! * m[1]! + b[1]!));
+    const MC = [M[0]! * C[0]! + M[1]! * C[2]!, M[0]! * C[1]! + M[1]! * C[3]!, M[2]! * C[0]! + M[3]! * C[2]!, M[2]! * C[1]! + M[3]! * C[3]!];
+    covs.push(
+      Float64Array.of(
+        MC[0]! * M[0]! + MC[1]! * M[1]! + 0.09,
+        MC[0]! * M[2]! + MC[1]! * M[3]!,
+        MC[2]! * M[0]! + MC[3]! * M[1]!,
+        MC[2]! * M[2]! + MC[3]! * M[3]! + 0.09,
+      ),
+    );
+  }
+  const game: ContinuousGame = {
+    kind: 'continuous',
+    horizon,
+    stateSpace: new Box(-Infinity, Infinity, [2]),
+    actionSpace: new Box(-1, 1, [1]),
+    needs: [],
+    sampleInitial(n, rng, out) {
+      for (let i = 0; i < 2 * n; i++) out[i] = rng.normal();
+    },
+    reward(_t, _x, _a, n, _mf, _rng, out) {
+      out.fill(0, 0, n);
+    },
+    step(_t, x, _a, n, _mf, rng, out) {
+      for (let i = 0; i < n; i++) {
+        const x0 = x[2 * i]!;
+        const x1 = x[2 * i + 1]!;
+        out[2 * i] = M[0]! * x0 + M[1]! * x1 + b[0]! + 0.3 * rng.normal();
+        out[2 * i + 1] = M[2]! * x0 + M[3]! * x1 + b[1]! + 0.3 * rng.normal();
+      }
+    },
+  };
+  return { game, mean: (t) => means[t]!, covariance: (t) => covs[t]! };
 }
