@@ -53,6 +53,9 @@ export interface MakeOptions {
   /** Population 0's policy pi_t(a|s), flat in [t][s][a] order, with its shape [H, S, A]: its flow is the initial mean field. */
   policy?: { data: ArrayLike<number>; shape: [number, number, number] };
   updateEvery?: number;
+  /** Population-aware observations: obs rows gain features of mu_t (obs becomes <f8). */
+  populationFeatures?: 'none' | 'moments' | 'histogram';
+  histogramBins?: number;
 }
 
 export interface Infos {
@@ -184,6 +187,8 @@ export class MfgClient {
     const options: Record<string, unknown> = {};
     if (o.updateEvery !== undefined) options.update_every = o.updateEvery;
     if (o.policy) options.policy = float64Array(o.policy.data, [...o.policy.shape]);
+    if (o.populationFeatures) options.population_features = o.populationFeatures;
+    if (o.histogramBins !== undefined) options.histogram_bins = o.histogramBins;
     if (Object.keys(options).length > 0) fields.options = options;
     return new RemoteEnv(this, await this.call('make', fields));
   }

@@ -5,3 +5,4 @@ export { observationSpace, actionSpace, stateCoordinates } from './observation-l
 export { fictitiousUpdate } from './fictitious-update';
 export { epochTables, type EpochTables } from './epoch-tables';
 export { MfgEnv, makeSingleEnv, type SingleStepResult } from './single-agent-env';
+export { FeatureMap, POPULATION_FEATURES, type PopulationFeatures } from './population-features';

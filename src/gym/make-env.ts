@@ -7,6 +7,7 @@ import { makePopulation } from '../populations/make-population';
 import type { FinitePopulationFlow } from '../populations/population';
 import { makeGame, resolveKwargs } from '../registry/registry';
 import type { AutoresetMode, MeanFieldMode } from './modes';
+import type { PopulationFeatures } from './population-features';
 import { MfgVectorEnv } from './vector-env';
 
 export interface MakeEnvOptions {
@@ -28,6 +29,10 @@ export interface MakeEnvOptions {
   updateEvery?: number;
   /** Seed of agents reset before ever being seeded (default: from the OS). */
   entropySeed?: number;
+  /** Population-aware observation features: 'none' (default), 'moments', 'histogram'. */
+  populationFeatures?: PopulationFeatures;
+  /** Cells per axis of the 'histogram' features (default 4). */
+  histogramBins?: number;
 }
 
 /** A built vector env and the kwargs it was built with (defaults filled). */
@@ -60,6 +65,8 @@ export async function makeEnvWithKwargs(id: string, options: MakeEnvOptions = {}
     populationKind: kind,
     updateEvery: options.updateEvery,
     entropySeed: options.entropySeed,
+    populationFeatures: options.populationFeatures,
+    histogramBins: options.histogramBins,
   });
   return { env, kwargs };
 }

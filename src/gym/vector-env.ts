@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { MfgError } from '../core/errors';
 import type { FiniteGame, FinitePopulation, MeanFieldAt, SparseKernel } from '../core/finite-game';
 import { MAX_SEED, Rng, checkSeed } from '../core/rng';
+import { Box } from '../core/spaces/box';
 import type { Discrete } from '../core/spaces/discrete';
 import type { MultiDiscrete } from '../core/spaces/multi-discrete';
 import { checkPolicy, uniformPolicy, type TabularPolicy, type TimeTable } from '../core/tabular/policy';
@@ -11,6 +12,7 @@ import { epochTables, type EpochTables } from './epoch-tables';
 import { fictitiousUpdate } from './fictitious-update';
 import { checkAutoresetMode, checkMeanFieldMode, type AutoresetMode, type MeanFieldMode } from './modes';
 import { actionSpace, observationSpace, stateCoordinates } from './observation-layout';
+import { FeatureMap, type PopulationFeatures } from './population-features';
 
 // Agent status: before its first reset, inside an episode, or past its last epoch awaiting a reset.
 const NEVER_RESET = 0;
@@ -30,6 +32,10 @@ export interface VectorEnvOptions {
   updateEvery?: number;
   /** Seeds agents that reset before ever being seeded (default: 52 bits from the OS). */
   entropySeed?: number;
+  /** Population-aware observation features of mu_t at each agent's epoch (default 'none'). */
+  populationFeatures?: PopulationFeatures;
+  /** Cells per axis of the 'histogram' features (default 4). */
+  histogramBins?: number;
 }
 
 /** Per-agent infos, vectorised (Gymnasium vector-env form). Arrays are fresh on every call. */
@@ -43,16 +49,21 @@ export interface VectorInfos {
   finalObsMask?: Uint8Array;
   finalInfo?: { actionMask: Uint8Array; t: Int32Array };
   finalInfoMask?: Uint8Array;
+  /** With population features: the features of the terminal observations, [N*F]. */
+  finalFeatures?: Float64Array;
 }
 
 export interface ResetResult {
   /** [N*(d+1)]: each agent's state coordinates then its epoch. */
   obs: Int32Array;
+  /** With population features: [N*F], the features of mu_t at each agent's epoch t. */
+  features?: Float64Array;
   infos: VectorInfos;
 }
 
 export interface StepResult {
   obs: Int32Array;
+  features?: Float64Array;
   rewards: Float64Array;
   terminated: Uint8Array;
   truncated: Uint8Array;
@@ -109,6 +120,13 @@ export class MfgVectorEnv {
   readonly numActions: number;
   /** Length of one observation row: state coordinates + epoch. */
   readonly obsDim: number;
+  /** The population features appended to observations (dim 0 when none). */
+  readonly features: FeatureMap;
+  /**
+   * The observation space including the population features: observationSpace itself without
+   * features, else a float64 Box of [coordinates, t, features].
+   */
+  readonly fullObservationSpace: MultiDiscrete | Box;
 
   private readonly pop: FinitePopulation;
   private readonly coords: Int32Array;
@@ -120,6 +138,8 @@ export class MfgVectorEnv {
   /** The flow of every population as tables, kept in fictitious mode (the one that refits). */
   private flowTable: TimeTable | null = null;
   private tables: EpochTables | null = null;
+  /** Features of mu_t for t = 0..H (t = H repeats H-1), fixed and fictitious modes. */
+  private featureTable: Float64Array | null = null;
 
   private readonly state: Int32Array;
   private readonly epoch: Int32Array;
@@ -161,6 +181,13 @@ export class MfgVectorEnv {
     this.actionSpace = actionSpace(this.pop);
     this.obsDim = this.pop.stateShape.length + 1;
     this.coords = stateCoordinates(this.pop);
+    this.features = new FeatureMap(this.pop, options.populationFeatures ?? 'none', this.coords, options.histogramBins ?? 4);
+    if (this.features.dim === 0) this.fullObservationSpace = this.observationSpace;
+    else {
+      const low = [...this.pop.stateShape.map(() => 0), 0, ...this.features.low];
+      const high = [...this.pop.stateShape.map((n) => n - 1), this.horizon, ...this.features.high];
+      this.fullObservationSpace = new Box(low, high, [low.length], 'float64');
+    }
     this.mu0Cdf = new Float64Array(this.numStates);
     let acc = 0;
     for (let s = 0; s < this.numStates; s++) this.mu0Cdf[s] = acc += this.pop.mu0[s]!;
@@ -175,6 +202,7 @@ export class MfgVectorEnv {
     }
     if (this.meanField === 'fictitious') this.flowTable = flowTables(game, this.population);
     if (this.meanField !== 'live' || !game.dynamicsDependOnMeanField) this.tables = epochTables(game, this.population);
+    if (this.meanField !== 'live') this.featureTable = this.flowFeatures();
 
     this.state = new Int32Array(N);
     this.epoch = new Int32Array(N);
@@ -214,7 +242,9 @@ export class MfgVectorEnv {
       if (seeds !== null) this.rngs[i] = new Rng(seeds[i]!);
       this.resetAgent(i);
     }
-    return { obs: this.observations(), infos: this.infos() };
+    const out: ResetResult = { obs: this.observations(), infos: this.infos() };
+    if (this.features.dim > 0) out.features = this.featureRows(this.state, this.epoch, null);
+    return out;
   }
 
   /** One step of every agent: actions[i] is agent i's flat action index. */
@@ -265,6 +295,7 @@ export class MfgVectorEnv {
     let finalMask: Uint8Array | undefined;
     let finalT: Int32Array | undefined;
     let finalActionMask: Uint8Array | undefined;
+    let finalState: Int32Array | undefined;
     let ended = 0;
     for (let i = 0; i < N; i++) {
       if (status[i] === ENDED) {
@@ -292,7 +323,9 @@ export class MfgVectorEnv {
           finalMask = new Uint8Array(N);
           finalT = new Int32Array(N);
           finalActionMask = new Uint8Array(N * A);
+          finalState = new Int32Array(N);
         }
+        finalState![i] = s;
         this.writeObservation(i, finalObs);
         this.writeActionMask(i, finalActionMask!);
         finalMask![i] = 1;
@@ -312,8 +345,11 @@ export class MfgVectorEnv {
       infos.finalObsMask = finalMask;
       infos.finalInfo = { actionMask: finalActionMask!, t: finalT! };
       infos.finalInfoMask = finalMask!.slice();
+      if (this.features.dim > 0) infos.finalFeatures = this.featureRows(finalState!, finalT!, finalMask!);
     }
-    return { obs: this.observations(), rewards, terminated, truncated, infos };
+    const out: StepResult = { obs: this.observations(), rewards, terminated, truncated, infos };
+    if (this.features.dim > 0) out.features = this.featureRows(this.state, this.epoch, null);
+    return out;
   }
 
   /**
@@ -354,6 +390,7 @@ export class MfgVectorEnv {
       else {
         this.population = pop;
         this.tables = epochTables(this.game, pop);
+        this.featureTable = this.flowFeatures();
       }
     }
   }
@@ -585,6 +622,58 @@ export class MfgVectorEnv {
     this.flowTable = flow;
     this.population = population;
     this.tables = epochTables(this.game, population);
+    this.featureTable = this.flowFeatures();
+  }
+
+  /** Features of the flow's mu_t for t = 0..H-1, and t = H (terminal observations) repeating H-1. */
+  private flowFeatures(): Float64Array | null {
+    const F = this.features.dim;
+    if (F === 0) return null;
+    const H = this.horizon;
+    const S = this.numStates;
+    const table = new Float64Array((H + 1) * F);
+    const mu = new Float64Array(S);
+    for (let t = 0; t < H; t++) {
+      for (let s = 0; s < S; s++) mu[s] = this.population.stateMass(0, t, s);
+      this.features.write(mu, table, t * F);
+    }
+    table.copyWithin(H * F, (H - 1) * F, H * F);
+    return table;
+  }
+
+  /**
+   * Features of each row's epoch: the flow's mu_t, or in live mode the empirical distribution of
+   * the rows (agents) that share that epoch now. Rows outside mask (when given) are left at 0.
+   */
+  private featureRows(states: Int32Array, epochs: Int32Array, mask: Uint8Array | null): Float64Array {
+    const F = this.features.dim;
+    const N = this.numAgents;
+    const out = new Float64Array(N * F);
+    let table = this.featureTable;
+    if (table === null) {
+      const H1 = this.horizon + 1;
+      const S = this.numStates;
+      const counts = new Float64Array(H1 * S);
+      const n = new Float64Array(H1);
+      for (let i = 0; i < N; i++) {
+        if (mask !== null && !mask[i]) continue;
+        counts[epochs[i]! * S + states[i]!]! += 1;
+        n[epochs[i]!]! += 1;
+      }
+      table = new Float64Array(H1 * F);
+      for (let t = 0; t < H1; t++) {
+        if (n[t] === 0) continue;
+        const mu = counts.subarray(t * S, (t + 1) * S);
+        for (let s = 0; s < S; s++) mu[s] = mu[s]! / n[t]!;
+        this.features.write(mu, table, t * F);
+      }
+    }
+    for (let i = 0; i < N; i++) {
+      if (mask !== null && !mask[i]) continue;
+      const from = epochs[i]! * F;
+      for (let f = 0; f < F; f++) out[i * F + f] = table[from + f]!;
+    }
+    return out;
   }
 }
 

@@ -164,6 +164,22 @@ describe('server: round trips through the TypeScript client', function () {
     await env.close();
   });
 
+  it('population_features: obs become <f8 rows [state, t, features] and observation_space a Box', async () => {
+    const raw = await a.request('make', { env_id: 'LeftRight-v0', num_agents: 2, options: { population_features: 'moments' } });
+    expect(replyErrors('make', raw)).to.equal(null);
+    expect(raw.result!.observation_space).to.deep.equal({ type: 'Box', shape: [4], dtype: 'float64', low: [0, 0, 0, 0], high: [2, 2, 2, 1] });
+    const handle = raw.result!.handle as string;
+    await a.call('reset', { handle, seed: 0 });
+    const { int64Array, decodeArrays } = await import('../../clients/ts/index');
+    const sr = await a.request('step', { handle, actions: int64Array([0, 1]) });
+    expect(replyErrors('step', sr)).to.equal(null);
+    const obs = (decodeArrays(sr.result) as any).obs;
+    expect(obs.dtype).to.equal('<f8');
+    expect(obs.shape).to.deep.equal([2, 4]);
+    expect(Array.from(obs.data)).to.deep.equal([1, 1, 1.5, 0.5, 2, 1, 1.5, 0.5]);
+    await a.call('close', { handle });
+  });
+
   it('handles belong to their connection; close is idempotent; closed handles say so', async () => {
     const env = await a.make('LeftRight-v0', { numAgents: 2 });
     await expectRemote(b.call('reset', { handle: env.handle, seed: 0 }), 'MFG_ERR_SESSION_FORBIDDEN');

@@ -1,5 +1,6 @@
 import type { MfgVectorEnv, VectorInfos } from '../../gym/vector-env';
 import { boolToWire, int32ToWire } from '../wire-array';
+import { obsToWire } from './obs-to-wire';
 
 /** Vector infos in the wire form: arrays over the N agents, Gymnasium's "_key" masks. */
 export function infosToWire(env: MfgVectorEnv, infos: VectorInfos): Record<string, unknown> {
@@ -10,7 +11,7 @@ export function infosToWire(env: MfgVectorEnv, infos: VectorInfos): Record<strin
     t: int32ToWire(infos.t, [N]),
   };
   if (infos.finalObs !== undefined) {
-    out.final_obs = int32ToWire(infos.finalObs, [N, env.obsDim]);
+    out.final_obs = obsToWire(env, infos.finalObs, infos.finalFeatures);
     out._final_obs = boolToWire(infos.finalObsMask!, [N]);
     out.final_info = { action_mask: boolToWire(infos.finalInfo!.actionMask, [N, A]), t: int32ToWire(infos.finalInfo!.t, [N]) };
     out._final_info = boolToWire(infos.finalInfoMask!, [N]);

@@ -16,7 +16,7 @@ export const make: Handler = async (req, ctx) => {
       details: { limit: 'max_envs_per_connection', value: ctx.session.open.size + 1, max: ctx.limits.maxEnvsPerConnection },
     });
   }
-  const options = (req.options ?? {}) as { policy?: WireArray; update_every?: number };
+  const options = (req.options ?? {}) as { policy?: WireArray; update_every?: number; population_features?: 'none' | 'moments' | 'histogram'; histogram_bins?: number };
   let policy: Float64Array | undefined;
   if (options.policy !== undefined) {
     if (options.policy.shape.length !== 3) {
@@ -35,6 +35,8 @@ export const make: Handler = async (req, ctx) => {
     autoreset: req.autoreset ?? 'next_step',
     policy,
     updateEvery: options.update_every ?? 0,
+    populationFeatures: options.population_features ?? 'none',
+    histogramBins: options.histogram_bins ?? 4,
   });
   if (policy !== undefined) {
     const expected = [env.horizon, env.numStates, env.numActions];
@@ -50,7 +52,7 @@ export const make: Handler = async (req, ctx) => {
     handle,
     env_id: envId,
     kwargs,
-    observation_space: env.observationSpace.toJSON(),
+    observation_space: env.fullObservationSpace.toJSON(),
     action_space: env.actionSpace.toJSON(),
     num_agents: env.numAgents,
     horizon: env.horizon,

@@ -1,6 +1,7 @@
 import { MfgError } from '../../core/errors';
 import type { Handler } from '../handler-context';
-import { int32ToWire, wireToBool, type WireArray } from '../wire-array';
+import { wireToBool, type WireArray } from '../wire-array';
+import { obsToWire } from './obs-to-wire';
 import { infosToWire } from './infos-to-wire';
 
 export const reset: Handler = (req, ctx) => {
@@ -17,5 +18,5 @@ export const reset: Handler = (req, ctx) => {
     }
   }
   const r = env.reset(req.seed as number | number[] | null | undefined, resetMask === undefined ? {} : { resetMask });
-  return { obs: int32ToWire(r.obs, [env.numAgents, env.obsDim]), infos: infosToWire(env, r.infos) };
+  return { obs: obsToWire(env, r.obs, r.features), infos: infosToWire(env, r.infos) };
 };

@@ -1,6 +1,7 @@
 import { MfgError } from '../../core/errors';
 import type { Handler } from '../handler-context';
-import { boolToWire, checkWireArray, float64ToWire, int32ToWire, wireToFloat64, type WireArray } from '../wire-array';
+import { boolToWire, checkWireArray, float64ToWire, wireToFloat64, type WireArray } from '../wire-array';
+import { obsToWire } from './obs-to-wire';
 import { infosToWire } from './infos-to-wire';
 
 /** All N agents' actions in one message; the env checks each value and names the bad agent. */
@@ -19,7 +20,7 @@ export const step: Handler = (req, ctx) => {
   }
   const s = env.step(wireToFloat64(actions, 'actions'));
   return {
-    obs: int32ToWire(s.obs, [N, env.obsDim]),
+    obs: obsToWire(env, s.obs, s.features),
     rewards: float64ToWire(s.rewards, [N]),
     terminated: boolToWire(s.terminated, [N]),
     truncated: boolToWire(s.truncated, [N]),
