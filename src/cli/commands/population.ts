@@ -273,6 +273,8 @@ async function runFinite(o: PopulationRunOptions, game: FiniteGame, kind: Popula
     }
   }
 
+  // Measured before the figures below, which may materialise tables (a particle histogram's L_t).
+  const builtBytes = population.memoryBytes();
   // exact / particles: the same figures the generative report gives, measured on fresh agents.
   const H = game.horizon;
   const nHeld = Math.min(MAX_HELD_OUT, Math.max(4, Math.round(0.3 * (kind === 'exact' ? o.samples : o.samples))));
@@ -327,7 +329,7 @@ async function runFinite(o: PopulationRunOptions, game: FiniteGame, kind: Popula
   } else {
     notes.push('c2stAccuracy/pValue are null: the discriminator test was skipped (--no-c2st)');
   }
-  return finish(population.memoryBytes());
+  return finish(builtBytes);
 
   function finish(memoryBytes: number): PopulationRun {
     const tvs = epochs.map((e) => e.tv!);
@@ -486,6 +488,8 @@ async function runContinuous(o: PopulationRunOptions, game: ContinuousGame, kind
   t0 = performance.now();
   const flow = new ContinuousParticleFlow(samples);
   const fitSeconds = simulateSeconds + (performance.now() - t0) / 1000;
+  // The particles themselves; the KDE built for the NLL below adds its centres when they are a subsample.
+  const builtBytes = flow.memoryBytes();
   const nHeld = Math.min(MAX_HELD_OUT, Math.max(4, Math.round(0.3 * o.samples)));
   const held = simulateContinuous(game, policy, nHeld, new Rng(heldSeed));
   const epochs: EpochRow[] = [];
@@ -526,7 +530,7 @@ async function runContinuous(o: PopulationRunOptions, game: ContinuousGame, kind
   } else notes.push('c2stAccuracy/pValue are null: the discriminator test was skipped (--no-c2st)');
   notes.push(`nll: Scott-bandwidth KDE of the particles on ${Math.min(MAX_KDE_QUERIES, nHeld)} held-out points per epoch`);
   return {
-    report: continuousReport(o, kind, policyName, flow.memoryBytes(), fitSeconds, simulateSeconds, consensus, backend, combinedPValue, epochs, notes, { steps: null, trainSeconds: null, warmStart: null, saved: null }),
+    report: continuousReport(o, kind, policyName, builtBytes, fitSeconds, simulateSeconds, consensus, backend, combinedPValue, epochs, notes, { steps: null, trainSeconds: null, warmStart: null, saved: null }),
     finite: null,
     continuous: { logDensity: (t, x) => flow.logDensity(t, x), memoryBytes: () => flow.memoryBytes() },
   };
