@@ -2,7 +2,7 @@ import type { ContinuousMeanField } from '../../core/continuous-game';
 import { MfgError } from '../../core/errors';
 import type { MeanFieldAt, MeanFieldQuery } from '../../core/finite-game';
 import { Rng } from '../../core/rng';
-import type { FinitePopulationFlow } from '../population';
+import type { ContinuousPopulationFlow, FinitePopulationFlow } from '../population';
 import type { CategoricalDensity } from './categorical-generator';
 import type { ContinuousDensity } from './continuous-density';
 import { logSumExp } from './dense';
@@ -147,8 +147,10 @@ export class GenerativeFinitePopulation implements FinitePopulationFlow {
  * A continuous game's flow represented by a fitted MDN or coupling flow, with the same optional
  * discriminator correction (Z_t by a fixed-seed Monte Carlo average over generator samples).
  */
-export class GenerativeContinuousPopulation {
+export class GenerativeContinuousPopulation implements ContinuousPopulationFlow {
   readonly kind = 'generative' as const;
+  /** The fit that produced this population, when it came from fitGenerativePopulation via makeContinuousPopulation. */
+  lastFit: { readonly report: unknown; readonly fitSeconds: number; readonly memoryBytes: number; readonly backend: string } | null = null;
   private correctedOn = false;
   private readonly logZ = new Map<number, number>();
 

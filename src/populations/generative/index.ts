@@ -41,12 +41,18 @@
  * `new KnowledgeBase(root)` with save(name, models, meta) / entries() / closest({ envId, kwargs,
  * kind?, horizon? }) for warm starts.
  *
- * Importing this module registers the 'generative' kind with makePopulation; its `settings`
- * are the options above (plain JSON values plus signal/onProgress).
+ * Importing this module registers the 'generative' kind with makePopulation and
+ * makeContinuousPopulation; their `settings` are the options above (plain JSON values plus
+ * signal/onProgress), plus `exactTv: true` (finite: compute the tabular flow of the policy for
+ * the report's TV). Continuous games under their reference policy feed their exactFlow() to the
+ * report (W2, mean and variance errors). The fit is kept on `population.lastFit`.
  */
 import { MfgError } from '../../core/errors';
+import { meanFieldFlow } from '../../core/tabular/forward-flow';
+import { registerContinuousPopulationKind, type ContinuousPopulationBuildContext } from '../make-continuous-population';
 import { registerPopulationKind, type PopulationBuildContext } from '../make-population';
 import { fitGenerativePopulation, type GenerativeOptions } from './fit-generative-population';
+import type { GaussianFlow } from './honesty';
 
 export { loadTf, type TfHandle } from './backend';
 export {
@@ -79,7 +85,7 @@ export function optionsFromSettings(settings: Readonly<Record<string, unknown>>)
         throw new MfgError('MFG_ERR_GENERATIVE_BAD_OPTION', `generative setting generator must be auto, softmax, autoregressive, mdn or flow, got ${JSON.stringify(v)}`);
       }
       out[k] = v;
-    } else if (k === 'correct') {
+    } else if (k === 'correct' || k === 'exactTv') {
       if (typeof v !== 'boolean') throw new MfgError('MFG_ERR_GENERATIVE_BAD_OPTION', `generative setting correct must be a boolean, got ${JSON.stringify(v)}`);
       out[k] = v;
     } else if (['discriminator', 'signal', 'onProgress', 'warmStart', 'exact', 'closedForm', 'moreSamples'].includes(k)) {
@@ -92,10 +98,37 @@ export function optionsFromSettings(settings: Readonly<Record<string, unknown>>)
 }
 
 async function buildGenerative(ctx: PopulationBuildContext) {
-  const options = optionsFromSettings(ctx.settings);
-  const fit = await fitGenerativePopulation(ctx.game, ctx.samples(), { ...options, seed: options.seed ?? ctx.rng.nextSeed() });
+  const { exactTv, ...options } = optionsFromSettings(ctx.settings) as GenerativeOptions & { exactTv?: boolean };
+  // exactTv: the report's exact TV needs the tabular flow, the very table a large grid avoids: opt-in.
+  const exact = options.exact ?? (exactTv ? meanFieldFlow(ctx.game, ctx.policy) : undefined);
+  const fit = await fitGenerativePopulation(ctx.game, ctx.samples(), { ...options, seed: options.seed ?? ctx.rng.nextSeed(), ...(exact ? { exact } : {}) });
   fit.population.lastFit = fit;
   return fit.population;
 }
 
+async function buildGenerativeContinuous(ctx: ContinuousPopulationBuildContext) {
+  const { exactTv: _unused, ...options } = optionsFromSettings(ctx.settings) as GenerativeOptions & { exactTv?: boolean };
+  // The game's Gaussian closed form (when the flow is its reference flow) feeds the report's W2.
+  const params = ctx.isReferencePolicy ? ctx.game.exactFlow?.() : undefined;
+  const closedForm = options.closedForm ?? (params ? gaussianFlowFromParams(params) : undefined);
+  const fit = await fitGenerativePopulation(ctx.game, ctx.samples(), { ...options, seed: options.seed ?? ctx.rng.nextSeed(), ...(closedForm ? { closedForm } : {}) });
+  fit.population.lastFit = fit;
+  return fit.population;
+}
+
+/** A GaussianFlow from per-epoch means and diagonal variances (ContinuousGame.exactFlow). */
+export function gaussianFlowFromParams(p: { mean: readonly Float64Array[]; variance: readonly Float64Array[] }): GaussianFlow {
+  return {
+    mean: (t) => p.mean[t]!,
+    covariance: (t) => {
+      const v = p.variance[t]!;
+      const d = v.length;
+      const C = new Float64Array(d * d);
+      for (let k = 0; k < d; k++) C[k * d + k] = v[k]!;
+      return C;
+    },
+  };
+}
+
 registerPopulationKind('generative', buildGenerative);
+registerContinuousPopulationKind('generative', buildGenerativeContinuous);

@@ -3,6 +3,7 @@ import { linearQuadraticContinuous, lqClosedForm, lqEquilibriumPolicy } from '..
 import { Rng } from '../../../src/core/rng';
 import { loadTf } from '../../../src/populations/generative/backend';
 import { classifierTwoSampleTest, fitGenerativePopulation } from '../../../src/populations/generative/index';
+import { makeContinuousPopulation } from '../../../src/populations/make-continuous-population';
 import { passivePolicy, simulateContinuous } from '../../../src/populations/simulate-continuous';
 import { linearGaussian2D } from './fixtures';
 
@@ -10,7 +11,7 @@ const FAST = { steps: 800, window: 50, patience: 2, learningRate: 0.02, discrimi
 
 describe('generative population: continuous games (MDN and coupling flow)', () => {
   it('MDN on LinearQuadraticContinuous matches the closed-form mean and variance at every epoch', async () => {
-    const kw = { horizon: 8, mean0: 1, var0: 0.5 };
+    const kw = { H: 8, mean0: 1, var0: 0.5 };
     const game = linearQuadraticContinuous(kw);
     const exact = lqClosedForm(kw);
     const N = 4000;
@@ -68,5 +69,16 @@ describe('generative population: continuous games (MDN and coupling flow)', () =
       ps.push((await classifierTwoSampleTest(h, config, a, b, { seed: k })).pValue);
     }
     expect(ps.reduce((x, y) => x + y, 0) / ps.length).to.be.above(0.1);
+  });
+
+  it('is the makeContinuousPopulation kind "generative" (LQ reference flow: W2 to its closed form in the report)', async () => {
+    const game = linearQuadraticContinuous({ H: 5 });
+    const pop = await makeContinuousPopulation(game, { kind: 'generative', numAgents: 3000, seed: 1, settings: { steps: 300, window: 50, patience: 2, maxRounds: 1 } });
+    expect(pop.kind).to.equal('generative');
+    expect(pop.dim).to.equal(1);
+    const fit = (pop as unknown as { lastFit: { report: { epochs: { w2: number }[] } } }).lastFit;
+    expect(fit.report.epochs).to.have.length(5);
+    for (const e of fit.report.epochs) expect(e.w2).to.be.below(0.1);
+    expect(pop.at(2).mean()[0]).to.be.closeTo(0, 0.1); // the LQ equilibrium mean stays at mean0 = 0
   });
 });
