@@ -1,0 +1,172 @@
+import * as fs from 'node:fs';
+import { SingleBar } from 'cli-progress';
+import { Command } from 'commander';
+import { MfgError } from '../../core/errors';
+import { checkSeed } from '../../core/rng';
+import { createSolver, runSolver, solverNames, type SolverResult } from '../../solvers/index';
+import { curveChart, LABEL_WIDTH } from '../curve-chart';
+import { addEnvOptions, resolveEnv, type EnvOptions } from '../env-options';
+import { linePlotSvg } from '../plot';
+import { policyToFile, writePolicyFile } from '../policy-file';
+import { runInfo } from '../run-info';
+import { loadPolicy, requireFiniteGame } from './evaluate';
+
+interface SolveOptions extends EnvOptions {
+  algo: string;
+  iters: string;
+  alpha?: string;
+  temperature?: string;
+  eta?: string;
+  nInner?: string;
+  tol?: string;
+  seed: string;
+  policy: string;
+  out?: string;
+  policyOut?: string;
+  plot?: string;
+  json?: boolean;
+}
+
+/** Exit status of a solve stopped by SIGINT (128 + 2, the shell's convention), after writing results. */
+export const EXIT_INTERRUPTED = 130;
+
+/**
+ * `mfgym solve --env ID --algo NAME [...]`: runs an exact solver and reports the exploitability
+ * of every iterate (index 0 = the initial policy) with cumulative wall time.
+ */
+export function solveCommand(): Command {
+  return addEnvOptions(new Command('solve'))
+    .description('run an exact solver on a finite game and report its exploitability curve')
+    .requiredOption('--algo <name>', `solver: ${solverNames().join(' | ')}`)
+    .option('--iters <n>', 'number of iterations (the curve has n+1 points)', '100')
+    .option('--alpha <a>', 'fp: mixing weight (0 = 1/(i+2)); fixed-point: damping; omd/momd: learning rate; bpi: inverse temperature')
+    .option('--temperature <t>', 'fp/fixed-point: softmax best-response temperature (0 = greedy)')
+    .option('--eta <e>', 'prior-descent: temperature')
+    .option('--n-inner <k>', 'prior-descent: reset the prior every k steps (a positive integer, or "none")')
+    .option('--tol <x>', 'stop early once the exploitability is <= x')
+    .option('--seed <s>', 'recorded with the results (the exact solvers are deterministic)', '0')
+    .option('--policy <uniform|file>', 'initial policy: "uniform" over legal actions, or a policy file', 'uniform')
+    .option('--out <file>', 'write the results JSON (curve, params, seed, backend, versions) to a file')
+    .option('--policy-out <file>', 'write the final policy as a policy file (see README: policy files)')
+    .option('--plot <file.svg>', 'write an SVG plot of the exploitability curve')
+    .option('--json', 'print exactly one JSON object on stdout (no progress bar, no summary)')
+    .addHelpText('after', '\nSIGINT (Ctrl-C) stops after the current iteration, writes the results and exits with status 130.')
+    .action(async (opts: SolveOptions) => {
+      const iterations = parseNumber('--iters', opts.iters, 'MFG_ERR_SOLVER_BAD_PARAM');
+      const seed = checkSeed(parseNumber('--seed', opts.seed, 'MFG_ERR_SEED_INVALID'), '--seed');
+      const tol = opts.tol === undefined ? undefined : parseNumber('--tol', opts.tol, 'MFG_ERR_SOLVER_BAD_PARAM');
+      const params = solverParamsFromOptions(opts);
+      const solver = createSolver(opts.algo, params);
+      const { id, kwargs, game } = await resolveEnv(opts);
+      const finite = requireFiniteGame(game, id);
+      const initialPolicy = loadPolicy(opts.policy, finite, id);
+
+      const controller = new AbortController();
+      let interrupts = 0;
+      const onSigint = (): void => {
+        interrupts += 1;
+        if (interrupts > 1) process.exit(EXIT_INTERRUPTED);
+        process.stderr.write('\nmfgym: interrupted; stopping after the current iteration (Ctrl-C again to quit at once)\n');
+        controller.abort();
+      };
+      process.on('SIGINT', onSigint);
+      const bar = !opts.json && process.stderr.isTTY ? new SingleBar({ stream: process.stderr, format: 'solve {bar} {value}/{total} | exploitability {expl} | {duration_formatted} elapsed, eta {eta_formatted}', hideCursor: true }) : null;
+      bar?.start(iterations, 0, { expl: '-' });
+      let result: SolverResult;
+      try {
+        result = await runSolver(finite, solver, {
+          iterations,
+          tol,
+          initialPolicy,
+          signal: controller.signal,
+          onIteration: ({ iteration, exploitability }) => bar?.update(iteration, { expl: exploitability.toPrecision(4) }),
+        });
+      } finally {
+        bar?.stop();
+        process.off('SIGINT', onSigint);
+      }
+
+      const final = result.evaluation;
+      const report = {
+        env: id,
+        kwargs,
+        algo: solver.name,
+        params: result.params,
+        seed,
+        iterations,
+        completedIterations: result.iterations,
+        stopped: result.stopped,
+        tol: tol ?? null,
+        initialPolicy: opts.policy,
+        exploitability: result.exploitability,
+        seconds: result.seconds,
+        final: { exploitability: final.exploitability, policyValue: final.policyValue, bestResponseValue: final.bestResponseValue },
+        ...runInfo(),
+        date: new Date().toISOString(),
+      };
+      if (opts.out) writeFile(opts.out, `${JSON.stringify(report, null, 2)}\n`);
+      if (opts.policyOut) {
+        writePolicyFile(opts.policyOut, policyToFile(finite, id, kwargs, result.policy, { algo: solver.name, params: result.params, iterations: result.iterations, exploitability: final.exploitability }));
+      }
+      if (opts.plot) {
+        const xs = result.exploitability.map((_, i) => i);
+        writeFile(opts.plot, linePlotSvg(xs, result.exploitability, { title: `${id} · ${solver.name} ${JSON.stringify(result.params)}`, xLabel: 'iteration', yLabel: 'exploitability (log scale)' }));
+      }
+      if (opts.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+      else process.stdout.write(summary(report, result, opts));
+      if (result.stopped === 'interrupted') process.exitCode = EXIT_INTERRUPTED;
+    });
+}
+
+/** Only the parameters given on the command line; the solver fills in its own defaults. */
+function solverParamsFromOptions(opts: SolveOptions): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  if (opts.alpha !== undefined) out['alpha'] = parseNumber('--alpha', opts.alpha, 'MFG_ERR_SOLVER_BAD_PARAM');
+  if (opts.temperature !== undefined) out['temperature'] = parseNumber('--temperature', opts.temperature, 'MFG_ERR_SOLVER_BAD_PARAM');
+  if (opts.eta !== undefined) out['eta'] = parseNumber('--eta', opts.eta, 'MFG_ERR_SOLVER_BAD_PARAM');
+  if (opts.nInner !== undefined) out['nInner'] = opts.nInner === 'none' ? null : parseNumber('--n-inner', opts.nInner, 'MFG_ERR_SOLVER_BAD_PARAM');
+  return out;
+}
+
+function parseNumber(flag: string, text: string, code: 'MFG_ERR_SOLVER_BAD_PARAM' | 'MFG_ERR_SEED_INVALID'): number {
+  const v = text.trim() === '' ? Number.NaN : Number(text);
+  if (!Number.isFinite(v)) {
+    throw new MfgError(code, `${flag} ${JSON.stringify(text)} is not a number`, { details: { flag, value: text } });
+  }
+  return v;
+}
+
+function writeFile(file: string, text: string): void {
+  try {
+    fs.writeFileSync(file, text);
+  } catch (e) {
+    throw new MfgError('MFG_ERR_CLI_BAD_ARGUMENT', `cannot write ${file}: ${(e as Error).message}`, { cause: e, details: { file } });
+  }
+}
+
+function summary(report: { env: string; algo: string; params: object }, result: SolverResult, opts: SolveOptions): string {
+  const ex = result.exploitability;
+  const total = result.seconds[result.seconds.length - 1]!;
+  const n = result.iterations;
+  let best = 0;
+  for (let i = 1; i < ex.length; i++) if (ex[i]! < ex[best]!) best = i;
+  const first = ex[0]!;
+  const last = ex[ex.length - 1]!;
+  const lines = [
+    `${report.env} · ${report.algo} ${JSON.stringify(report.params)} · ${n} iterations in ${total.toFixed(3)} s${n ? ` (${((1000 * total) / n).toPrecision(3)} ms/iteration)` : ''}` +
+      (result.stopped === 'completed' ? '' : ` · stopped: ${result.stopped}`),
+    `exploitability ${first.toPrecision(6)} -> ${last.toPrecision(6)}${last > 0 ? ` (${(first / last).toPrecision(3)}x smaller)` : ''}; min ${ex[best]!.toPrecision(6)} at iteration ${best}`,
+    '',
+    'exploitability (log scale) by iteration:',
+    curveChart(ex),
+    xAxis(n, Math.min(ex.length, 60)),
+  ];
+  for (const [flag, file] of [['results', opts.out], ['policy', opts.policyOut], ['plot', opts.plot]] as const) if (file) lines.push(`${flag} written to ${file}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** "0 ... n" under the chart's first and last columns. */
+function xAxis(n: number, columns: number): string {
+  const last = String(n);
+  return `${' '.repeat(LABEL_WIDTH + 1)}0${' '.repeat(Math.max(1, columns - 1 - last.length))}${last}  (iteration)`;
+}

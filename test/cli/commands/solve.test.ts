@@ -1,0 +1,89 @@
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runCli, startCli, tempDir } from '../run-cli';
+
+describe('mfgym solve', () => {
+  it('--json prints exactly one object: N+1 exploitabilities, non-decreasing seconds, env/kwargs/algo/params', () => {
+    const r = runCli(['solve', '--env', 'LeftRight-v0', '--algo', 'fp', '--iters', '2', '--json']);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout.trimEnd().split('\n')).to.have.length(1);
+    const out = JSON.parse(r.stdout);
+    expect(out).to.include({ env: 'LeftRight-v0', algo: 'fp', seed: 0, iterations: 2, completedIterations: 2, stopped: 'completed' });
+    expect(out.kwargs).to.deep.equal({});
+    expect(out.params).to.deep.equal({ alpha: 0, temperature: 0 });
+    // The hand-worked FP run (test/solvers/fictitious-play.test.ts): 1/4, 3/16, 1/4.
+    expect(out.exploitability).to.deep.equal([0.25, 0.1875, 0.25]);
+    expect(out.seconds).to.have.length(3);
+    for (let i = 1; i < 3; i++) expect(out.seconds[i]).to.be.at.least(out.seconds[i - 1]);
+    expect(out.backend.precision).to.equal('float64');
+    expect(out.versions.node).to.equal(process.versions.node);
+  });
+
+  it('passes --alpha/--temperature/--eta/--n-inner to the solver and records them', () => {
+    const pd = JSON.parse(runCli(['solve', '--env', 'LeftRight-v0', '--algo', 'prior-descent', '--eta', '1', '--n-inner', '2', '--iters', '5', '--json']).stdout);
+    expect(pd.params).to.deep.equal({ eta: 1, nInner: 2 });
+    const fp = JSON.parse(runCli(['solve', '--env', 'LeftRight-v0', '--algo', 'fixed-point', '--alpha', '0.02', '--temperature', '0.01', '--iters', '3', '--json']).stdout);
+    expect(fp.params).to.deep.equal({ alpha: 0.02, temperature: 0.01 });
+    expect(fp.exploitability).to.have.length(4);
+  });
+
+  it('--tol stops early and says so', () => {
+    const out = JSON.parse(runCli(['solve', '--env', 'LeftRight-v0', '--algo', 'omd', '--iters', '100', '--tol', '1e-6', '--json']).stdout);
+    expect(out.stopped).to.equal('tolerance');
+    expect(out.exploitability.length).to.be.below(101);
+    expect(out.exploitability[out.exploitability.length - 1]).to.be.at.most(1e-6);
+  });
+
+  it('--out, --policy-out and --plot write the results, a policy file that evaluates to the same exploitability, and an SVG', () => {
+    const dir = tempDir();
+    const [outFile, policyFile, plotFile] = ['r.json', 'p.json', 'c.svg'].map((f) => path.join(dir, f));
+    const r = runCli(['solve', '--env', 'LeftRight-v0', '--algo', 'fp', '--iters', '7', '--out', outFile!, '--policy-out', policyFile!, '--plot', plotFile!]);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/LeftRight-v0 · fp/);
+    const results = JSON.parse(fs.readFileSync(outFile!, 'utf8'));
+    expect(results.exploitability).to.have.length(8);
+    const policy = JSON.parse(fs.readFileSync(policyFile!, 'utf8'));
+    expect(policy).to.include({ format: 'mfgym-policy', version: 1, env: 'LeftRight-v0', horizon: 2 });
+    expect(policy.populations[0].shape).to.deep.equal([2, 3, 2]);
+    const ev = JSON.parse(runCli(['evaluate', '--env', 'LeftRight-v0', '--policy', policyFile!, '--json']).stdout);
+    expect(ev.exploitability).to.equal(results.exploitability[7]);
+    // Starting a new run from the saved policy: its index 0 is where the last run ended.
+    const resumed = JSON.parse(runCli(['solve', '--env', 'LeftRight-v0', '--algo', 'omd', '--iters', '1', '--policy', policyFile!, '--json']).stdout);
+    expect(resumed.exploitability[0]).to.equal(results.exploitability[7]);
+    const svg = fs.readFileSync(plotFile!, 'utf8');
+    expect(svg).to.match(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svg.match(/<polyline [^>]*points="([^"]*)"/)![1]!.split(' ')).to.have.length(8);
+  });
+
+  it('SIGINT stops cleanly after the current iteration, still writes the results, exits 130', async function () {
+    this.timeout(30000);
+    const out = path.join(tempDir(), 'r.json');
+    const child = startCli(['solve', '--env', 'LeftRight-v0', '--algo', 'fp', '--iters', '20000000', '--out', out, '--json']);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    await catchesSigint(child.pid!);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    child.kill('SIGINT');
+    const status = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    expect(status, stderr).to.equal(130);
+    expect(stderr).to.match(/interrupted; stopping after the current iteration/);
+    const results = JSON.parse(fs.readFileSync(out, 'utf8'));
+    expect(results.stopped).to.equal('interrupted');
+    expect(results.exploitability.length).to.equal(results.completedIterations + 1);
+    expect(results.completedIterations).to.be.within(1, 19999999);
+    expect(JSON.parse(stdout).completedIterations).to.equal(results.completedIterations);
+  });
+});
+
+/**
+ * Gives the child time to load and enter the solve loop before the signal: node installs its
+ * own SIGINT handler at start-up, so /proc cannot tell when ours is in place, and a signal that
+ * lands before it kills the process instead of testing the handler. Start-up takes ~0.2 s here;
+ * 3 s leaves room for a loaded machine.
+ */
+async function catchesSigint(_pid: number): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+}
