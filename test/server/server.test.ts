@@ -180,6 +180,19 @@ describe('server: round trips through the TypeScript client', function () {
     await a.call('close', { handle });
   });
 
+  it('population "particles": rewards read a simulated population close to the exact flow', async () => {
+    const env = await a.make('LeftRight-v0', { numAgents: 2, population: 'particles' });
+    expect(env.info.population).to.equal('particles');
+    await env.reset(0);
+    await env.step([0, 1]);
+    const s = await env.step([0, 0]);
+    // exact: r(left) = -mu_1(left) = -1/2, r(right) = -2 mu_1(right) = -1; 10^4 simulated agents
+    expect(s.rewards.data[0]).to.be.closeTo(-0.5, 0.03);
+    expect(s.rewards.data[1]).to.be.closeTo(-1, 0.06);
+    expect(s.rewards.data[0]).to.not.equal(-0.5);
+    await env.close();
+  });
+
   it('handles belong to their connection; close is idempotent; closed handles say so', async () => {
     const env = await a.make('LeftRight-v0', { numAgents: 2 });
     await expectRemote(b.call('reset', { handle: env.handle, seed: 0 }), 'MFG_ERR_SESSION_FORBIDDEN');
