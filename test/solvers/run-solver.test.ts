@@ -98,6 +98,25 @@ describe('runSolver', () => {
     expect((e as { code: string }).code).to.equal('MFG_ERR_POLICY_NOT_DISTRIBUTION');
   });
 
+  it('handles several populations: two independent LeftRight populations sum their exploitabilities and both reach 2/3', async () => {
+    const one = leftRight();
+    const pop = one.populations[0]!;
+    const two: FiniteGame = {
+      kind: 'finite',
+      horizon: one.horizon,
+      populations: [pop, { ...pop, name: 'second' }],
+      dynamicsDependOnMeanField: false,
+      reward: (p, t, L, out) => one.reward(0, t, [L[p]!], out),
+      transition: (p, t, L) => one.transition(0, t, [L[p]!]),
+    };
+    const single = await runSolver(one, createSolver('fp'), { iterations: 10 });
+    const double = await runSolver(two, createSolver('fp'), { iterations: 10 });
+    for (let i = 0; i <= 10; i++) expect(double.exploitability[i]).to.equal(2 * single.exploitability[i]!);
+    const omd = await runSolver(two, createSolver('omd'), { iterations: 100 });
+    expect(omd.policy[0]![0]).to.be.closeTo(2 / 3, 1e-12);
+    expect(omd.policy[1]![0]).to.be.closeTo(2 / 3, 1e-12);
+  });
+
   describe('exploitability >= 0 at every iteration, every solver, every registered finite game', () => {
     registerBuiltinEnvs();
     // Small instances keep this quick; the bound holds whatever the size.
