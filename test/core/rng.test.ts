@@ -16,6 +16,22 @@ describe('Rng (xoshiro128** seeded by SplitMix64)', () => {
     expect(Array.from({ length: 4 }, () => r.nextUint32())).to.deep.equal([1776835114, 4165204688, 17111135, 2317295270]);
   });
 
+  it('seeds across the whole 53-bit range as the reference SplitMix64 does (carries and high words)', () => {
+    // Golden values: the same C program (64-bit splitmix64 seeding, then xoshiro128**), first three outputs.
+    const golden: [number, number[]][] = [
+      [0, [3737715805, 2584255861, 2876756834]],
+      [1, [1695105466, 1423115009, 634581793]],
+      [4294967295, [331202089, 2303545133, 2732085799]],
+      [4294967296, [3857403066, 3761880522, 2833589495]],
+      [123456789012345, [1152522364, 2119035097, 690119001]],
+      [9007199254740991, [1233166643, 1287031142, 661813442]],
+    ];
+    for (const [seed, out] of golden) {
+      const r = new Rng(seed);
+      expect([r.nextUint32(), r.nextUint32(), r.nextUint32()], `seed ${seed}`).to.deep.equal(out);
+    }
+  });
+
   it('gives the same stream for the same seed and different streams for neighbouring seeds', () => {
     const a = new Rng(7);
     const b = new Rng(7);
