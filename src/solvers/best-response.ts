@@ -5,13 +5,14 @@ import { greedyPolicy, softmaxPolicy, type TabularPolicy } from '../core/tabular
  * The best response the FP-family solvers use, per population, from Q* against the current
  * flow: greedy with uniform tie-breaking over exact maximisers (temperature 0, DESIGN §1), or
  * softmax(Q* / temperature) over legal actions (a regularised best response, OpenSpiel's
- * softmax_policy).
+ * softmax_policy). Writes into `out` when given (a solver reusing its buffers).
  */
-export function bestResponse(game: FiniteGame, qStar: readonly Float64Array[], temperature: number): TabularPolicy {
+export function bestResponse(game: FiniteGame, qStar: readonly Float64Array[], temperature: number, out?: TabularPolicy): TabularPolicy {
   return game.populations.map((pop, p) => {
     const { numStates: S, numActions: A, legal } = pop;
+    const buffer = (out?.[p] ?? new Float64Array(game.horizon * S * A)) as Float64Array<ArrayBuffer>;
     return temperature === 0
-      ? greedyPolicy(qStar[p]!, game.horizon, S, A, legal)
-      : softmaxPolicy(qStar[p]!, 1 / temperature, game.horizon, S, A, legal);
+      ? greedyPolicy(qStar[p]!, game.horizon, S, A, legal, buffer)
+      : softmaxPolicy(qStar[p]!, 1 / temperature, game.horizon, S, A, legal, buffer);
   });
 }

@@ -1,4 +1,4 @@
-import { meanFieldFlow } from '../core/tabular/index';
+import { meanFieldFlow, type TabularPolicy, type TimeTable } from '../core/tabular/index';
 import { bestResponse } from './best-response';
 import { mixPolicies } from './mix-policies';
 import { param, type SolverDefinition } from './solver';
@@ -24,11 +24,17 @@ export const fictitiousPlay: SolverDefinition = {
       name: 'fp',
       params,
       start(game) {
+        // The best response and its flow live only inside a step (mixPolicies returns fresh
+        // arrays, even for w = 1), so one pair of buffers serves the whole run: on a 100x100
+        // grid with H = 100 that is 80 MB not allocated and collected per iteration.
+        let piBr: TabularPolicy | undefined;
+        let flowBr: TimeTable | undefined;
         return {
           step(current, i) {
-            const piBr = bestResponse(game, current.qStar, temperature);
+            piBr = bestResponse(game, current.qStar, temperature, piBr);
+            flowBr = meanFieldFlow(game, piBr, flowBr);
             const w = alpha === 0 ? 1 / (i + 2) : alpha;
-            return mixPolicies(game, current.policy, current.flow, piBr, meanFieldFlow(game, piBr), w);
+            return mixPolicies(game, current.policy, current.flow, piBr, flowBr, w);
           },
         };
       },

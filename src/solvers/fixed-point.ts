@@ -1,4 +1,4 @@
-import { meanFieldFlow } from '../core/tabular/index';
+import { meanFieldFlow, type TabularPolicy, type TimeTable } from '../core/tabular/index';
 import { bestResponse } from './best-response';
 import { mixPolicies } from './mix-policies';
 import { param, type SolverDefinition } from './solver';
@@ -26,11 +26,16 @@ export const fixedPoint: SolverDefinition = {
       name: 'fixed-point',
       params,
       start(game) {
+        // Undamped, the best response is the next policy and must be fresh; damped, it only
+        // feeds mixPolicies, so its buffers (and its flow's) are reused across steps.
+        let piBr: TabularPolicy | undefined;
+        let flowBr: TimeTable | undefined;
         return {
           step(current) {
-            const piBr = bestResponse(game, current.qStar, temperature);
-            if (alpha === 1) return piBr;
-            return mixPolicies(game, current.policy, current.flow, piBr, meanFieldFlow(game, piBr), alpha);
+            if (alpha === 1) return bestResponse(game, current.qStar, temperature);
+            piBr = bestResponse(game, current.qStar, temperature, piBr);
+            flowBr = meanFieldFlow(game, piBr, flowBr);
+            return mixPolicies(game, current.policy, current.flow, piBr, flowBr, alpha);
           },
         };
       },
