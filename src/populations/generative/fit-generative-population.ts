@@ -321,3 +321,24 @@ function splitContinuous(points: readonly Float64Array[], d: number, holdout: nu
   }
   return [train, test];
 }
+
+/**
+ * The JSON the CLI prints for a fit (`mfgym population ... --json`): memoryBytes, fitSeconds,
+ * consensus and per-epoch { population, t, c2stAccuracy, pValue, nll, tv | w2, ... }, plus the
+ * summary figures and the rounds of the consensus loop. Plain data (no typed arrays).
+ */
+export function fitSummary(fit: GenerativeFit<unknown>): Record<string, unknown> {
+  const { epochs, rounds, ...summary } = fit.report;
+  return {
+    kind: 'generative',
+    generator: fit.models.kind,
+    backend: fit.backend,
+    memoryBytes: fit.memoryBytes,
+    fitSeconds: fit.fitSeconds,
+    trainSeconds: fit.trainSeconds,
+    steps: fit.steps,
+    ...summary,
+    rounds: rounds.map((rs) => rs.map(({ curve: _curve, ...r }) => r)),
+    epochs,
+  };
+}

@@ -24,6 +24,12 @@
  *   memoryBytes: population.memoryBytes(); backend: "wasm" or "tensorflow" (tfjs-node).
  * - models: { kind, configs, weights } — what saveGenerator / KnowledgeBase.save store and what
  *   options.warmStart takes back.
+ * - fitSummary(fit): the plain JSON object for `mfgym population --json` (memoryBytes,
+ *   fitSeconds, consensus, epochs[{ t, c2stAccuracy, pValue, nll, tv | w2, ... }], rounds, ...).
+ *
+ * CLI mapping: --samples N → numAgents of simulateAgents/simulateContinuous (or makePopulation's
+ * numAgents); --save DIR → saveGenerator(DIR, fit.models, { envId, kwargs }); --warm-start DIR →
+ * options.warmStart = (await loadGenerator(DIR)).models, or KnowledgeBase(DIR).closest(...).
  *
  * options (GenerativeOptions, all optional): generator 'auto'|'softmax'|'autoregressive'|'mdn'|
  * 'flow'; seed (0); steps (2000, Adam step cap of the first round, early stopping on the
@@ -57,6 +63,7 @@ import type { GaussianFlow } from './honesty';
 export { loadTf, type TfHandle } from './backend';
 export {
   fitGenerativePopulation,
+  fitSummary,
   type GenerativeOptions,
   type GenerativeFit,
   type HonestyReport,
