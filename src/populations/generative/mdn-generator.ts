@@ -40,9 +40,10 @@ export class MdnModel implements TrainableModel<MdnConfig> {
     w.set('w1', glorot(c.embedding, c.hidden, rng));
     w.set('b1', weight([c.hidden]));
     w.set('w2', glorot(c.hidden, outWidth(c), rng, 0.1));
-    // Spread the initial means so components do not start identical.
+    // Spread the initial means a little (0.1 sd in standardised units) so components do not start
+    // identical, while the mixture starts close to the data-initialised per-epoch Gaussian.
     const b2 = weight([outWidth(c)]);
-    for (let i = c.components; i < c.components * (1 + c.dim); i++) b2.data[i] = rng.normal();
+    for (let i = c.components; i < c.components * (1 + c.dim); i++) b2.data[i] = 0.1 * rng.normal();
     w.set('b2', b2);
     w.set('bias', weight([c.horizon, outWidth(c)]));
     return w;
