@@ -3,6 +3,7 @@
  *
  *   npm run bench:population            # full run (many minutes on 2 cores)
  *   npm run bench:population -- --quick # small smoke run
+ *   node dist/bench/population.js --plot-only [--quick]   # redraw the SVG from the JSON
  *
  * Grid: CrowdModelling2D-v0 at sizes 32..512, H = 50, everyone starting at the centre cell and
  * following the UNIFORM policy (a fixed policy: the flow is a spreading random walk on the torus),
@@ -306,13 +307,12 @@ function panelSvg(p: Panel, ox: number, oy: number, w: number, h: number): strin
   out.push(`<line x1="${L}" y1="${B}" x2="${R}" y2="${B}" stroke="black"/><line x1="${L}" y1="${T}" x2="${L}" y2="${B}" stroke="black"/>`);
   out.push(`<text x="${(L + R) / 2}" y="${oy + h - 8}" text-anchor="middle" font-size="11">${p.xLabel}</text>`);
   out.push(`<text x="${ox + 14}" y="${(T + B) / 2}" text-anchor="middle" font-size="11" transform="rotate(-90 ${ox + 14} ${(T + B) / 2})">${p.yLabel}</text>`);
-  p.series.forEach((s, i) => {
+  p.series.forEach((s) => {
     const good = s.points.filter(([x, y]) => x > 0 && y > 0 && Number.isFinite(y));
     if (good.length === 0) return;
     const c = colorOf(s.name);
     out.push(`<polyline fill="none" stroke="${c}" stroke-width="1.8" points="${good.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ')}"/>`);
     for (const [x, y] of good) out.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="2.5" fill="${c}"/>`);
-    out.push(`<rect x="${L + 8}" y="${T + 6 + 14 * i}" width="10" height="3" fill="${c}"/><text x="${L + 22}" y="${T + 10 + 14 * i}" font-size="10">${s.name}</text>`);
   });
   return out.join('\n');
 }
@@ -330,10 +330,25 @@ function plot(): string {
   const h = 300;
   const body = panels.map((p, i) => panelSvg(p, i * w, 20, w, h)).join('\n');
   const title = `mfgym bench/population${quick ? ' (quick)' : ''}: exact vs particles vs generative (uniform/passive fixed policies)`;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w * panels.length}" height="${h + 30}" viewBox="0 0 ${w * panels.length} ${h + 30}" font-family="sans-serif">\n<rect width="100%" height="100%" fill="white"/>\n<text x="${(w * panels.length) / 2}" y="16" text-anchor="middle" font-size="14">${title}</text>\n${body}\n</svg>\n`;
+  // One legend row under the panels, so no curve is hidden behind it.
+  const legend = kinds
+    .map((k, i) => {
+      const x = 80 + i * 190;
+      return `<rect x="${x}" y="${h + 30}" width="14" height="4" fill="${colorOf(k)}"/><text x="${x + 20}" y="${h + 35}" font-size="12">${k === 'generative' ? `generative (${GEN_SAMPLES} samples)` : k}</text>`;
+    })
+    .join('\n');
+  const W = w * panels.length;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${h + 50}" viewBox="0 0 ${W} ${h + 50}" font-family="sans-serif">\n<rect width="100%" height="100%" fill="white"/>\n<text x="${W / 2}" y="16" text-anchor="middle" font-size="14">${title}</text>\n${body}\n${legend}\n</svg>\n`;
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--plot-only')) {
+    // Redraw the figure and the table from a finished run's JSON (no fitting).
+    rows.push(...(JSON.parse(fs.readFileSync(OUT_JSON, 'utf8')) as { rows: Row[] }).rows);
+    fs.writeFileSync(OUT_SVG, plot());
+    process.stdout.write(`${table()}\n`);
+    return;
+  }
   registerBuiltinEnvs();
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
   if (only !== 'continuous') await gridRows();
