@@ -207,7 +207,6 @@ export class CategoricalDensity {
     let n = 0;
     for (const w of weights.values()) n += w.data.length;
     this.parameterCount = n;
-    get(weights, 'time');
   }
 
   /** log p(x_k = . | x_<k = coord[0..k), t) as a cached row. */

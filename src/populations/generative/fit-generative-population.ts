@@ -225,7 +225,9 @@ export async function fitGenerativePopulation(
     throw new MfgError('MFG_ERR_GENERATIVE_BAD_OPTION', `generator ${kind} is for finite games; continuous games use mdn or flow`);
   }
   const [train, test] = splitContinuous(cs.points, d, holdout);
-  const norm = standardiser(train, d);
+  // A warm start keeps the standardisation its weights were trained under.
+  const warmCfg = options.warmStart?.configs[0];
+  const norm = warmCfg && warmCfg.kind === kind && warmCfg.dim === d ? { shift: warmCfg.shift, scale: warmCfg.scale } : standardiser(train, d);
   const emb = opt(options.embedding, 16);
   const hidden = opt(options.hidden, 32);
   const cfg = kind === 'mdn' ? mdnConfig(H, d, norm, opt(options.components, 4), emb, hidden) : flowConfig(H, d, norm, opt(options.layers, 4), emb, hidden);

@@ -15,7 +15,10 @@ import {
   saveGenerator,
 } from '../../../src/populations/generative/index';
 import { simulateAgents } from '../../../src/populations/simulate-agents';
-import { torusWalk } from './fixtures';
+import { passivePolicy, simulateContinuous } from '../../../src/populations/simulate-continuous';
+import { GenerativeContinuousPopulation } from '../../../src/populations/generative/index';
+import type { FlowConfig } from '../../../src/populations/generative/coupling-flow-generator';
+import { linearGaussian2D, torusWalk } from './fixtures';
 
 const FAST = { steps: 1500, window: 50, patience: 2, learningRate: 0.02, maxRounds: 1, discriminator: { steps: 200 } } as const;
 
@@ -53,6 +56,34 @@ describe('generative population: knowledge base (save, load, warm start)', () =>
     const a = pop.sampleStates(0, 3, 100, new Rng(9));
     const b = fit.population.sampleStates(0, 3, 100, new Rng(9));
     expect(Array.from(a)).to.deep.equal(Array.from(b));
+  });
+
+  it('a coupling flow round-trips bit-identically too, and warm-starts under its saved standardisation', async () => {
+    const { game } = linearGaussian2D(3);
+    const samples = simulateContinuous(game, passivePolicy(game), 1500, new Rng(5));
+    const fit = await fitGenerativePopulation(game, samples, { ...FAST, steps: 100, generator: 'flow', layers: 2, seed: 5 });
+    const dir = path.join(root, 'flow');
+    await saveGenerator(dir, fit.models, { envId: 'LinearGaussian2D-v0' });
+    const loaded = await loadGenerator(dir);
+    const pop = populationFromModels(loaded.models) as GenerativeContinuousPopulation;
+    const x = Float64Array.of(0.3, -0.7, 1.1, 0.2);
+    for (let t = 0; t < 3; t++) {
+      expect(pop.logDensity(t, x, 0)).to.equal(fit.population.logDensity(t, x, 0));
+      expect(pop.logDensity(t, x, 2)).to.equal(fit.population.logDensity(t, x, 2));
+    }
+    expect(Array.from(pop.sample(1, 20, new Rng(1)))).to.deep.equal(Array.from(fit.population.sample(1, 20, new Rng(1))));
+    const warm = await fitGenerativePopulation(game, simulateContinuous(game, passivePolicy(game), 1500, new Rng(6)), {
+      ...FAST,
+      steps: 50,
+      generator: 'flow',
+      layers: 2,
+      seed: 6,
+      warmStart: loaded.models,
+    });
+    const cfg = warm.models.configs[0] as FlowConfig;
+    const saved = loaded.models.configs[0] as FlowConfig;
+    expect(cfg.shift).to.deep.equal(saved.shift);
+    expect(cfg.scale).to.deep.equal(saved.scale);
   });
 
   it('closest() picks the same env, nearest kwargs, then the latest iteration', async () => {
