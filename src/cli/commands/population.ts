@@ -79,6 +79,8 @@ export interface PopulationReport {
   trainSeconds: number | null;
   warmStart: { dir: string; envId: string; kwargs: Record<string, unknown> } | null;
   saved: string | null;
+  /** Generative only: the consensus loop's rounds per population (steps, loss, C2ST accuracy, p-value). */
+  rounds: Record<string, unknown>[][] | null;
   epochs: EpochRow[];
   notes: string[];
 }
@@ -228,7 +230,7 @@ async function runFinite(o: PopulationRunOptions, game: FiniteGame, kind: Popula
   let consensus: boolean | null = null;
   let backend: string | null = null;
   let combinedPValue: number | null = null;
-  let gen: { steps: number; trainSeconds: number } | null = null;
+  let gen: { steps: number; trainSeconds: number; rounds: Record<string, unknown>[][] } | null = null;
   let warmStart: PopulationReport['warmStart'] = null;
   let saved: string | null = null;
 
@@ -262,7 +264,7 @@ async function runFinite(o: PopulationRunOptions, game: FiniteGame, kind: Popula
       consensus = fit.report.consensus;
       backend = fit.backend;
       combinedPValue = fit.report.combinedPValue;
-      gen = { steps: fit.steps, trainSeconds: fit.trainSeconds };
+      gen = { steps: fit.steps, trainSeconds: fit.trainSeconds, rounds: roundsOf(fit.report.rounds) };
       epochs = fit.report.epochs.map((e) => ({ population: e.population, t: e.t, c2stAccuracy: e.c2stAccuracy, pValue: e.pValue, nll: e.nll, tv: e.tv ?? tvAt(game, population, exact, e.population, e.t) }));
       if (o.save) {
         await g.saveGenerator(o.save, fit.models, { envId: o.env, kwargs: o.kwargs, fitStats: { consensus: fit.report.consensus, c2stAccuracy: fit.report.c2stAccuracy, meanTv: fit.report.meanTv ?? NaN, steps: fit.steps, samples: o.samples } });
@@ -356,6 +358,7 @@ async function runFinite(o: PopulationRunOptions, game: FiniteGame, kind: Popula
       trainSeconds: gen?.trainSeconds ?? null,
       warmStart,
       saved,
+      rounds: gen?.rounds ?? null,
       epochs,
       notes,
     };
@@ -479,6 +482,7 @@ async function runContinuous(o: PopulationRunOptions, game: ContinuousGame, kind
         trainSeconds: fit.trainSeconds,
         warmStart: warm ? { dir: warm.dir, envId: warm.metadata.envId, kwargs: { ...warm.metadata.kwargs } } : null,
         saved,
+        rounds: roundsOf(fit.report.rounds),
       }),
       finite: null,
       continuous: { logDensity: (t, x) => pop.logDensity(t, x), memoryBytes: () => pop.memoryBytes() },
@@ -530,7 +534,7 @@ async function runContinuous(o: PopulationRunOptions, game: ContinuousGame, kind
   } else notes.push('c2stAccuracy/pValue are null: the discriminator test was skipped (--no-c2st)');
   notes.push(`nll: Scott-bandwidth KDE of the particles on ${Math.min(MAX_KDE_QUERIES, nHeld)} held-out points per epoch`);
   return {
-    report: continuousReport(o, kind, policyName, builtBytes, fitSeconds, simulateSeconds, consensus, backend, combinedPValue, epochs, notes, { steps: null, trainSeconds: null, warmStart: null, saved: null }),
+    report: continuousReport(o, kind, policyName, builtBytes, fitSeconds, simulateSeconds, consensus, backend, combinedPValue, epochs, notes, { steps: null, trainSeconds: null, warmStart: null, saved: null, rounds: null }),
     finite: null,
     continuous: { logDensity: (t, x) => flow.logDensity(t, x), memoryBytes: () => flow.memoryBytes() },
   };
@@ -548,7 +552,7 @@ function continuousReport(
   combinedPValue: number | null,
   epochs: EpochRow[],
   notes: string[],
-  gen: { steps: number | null; trainSeconds: number | null; warmStart: PopulationReport['warmStart']; saved: string | null },
+  gen: { steps: number | null; trainSeconds: number | null; warmStart: PopulationReport['warmStart']; saved: string | null; rounds: Record<string, unknown>[][] | null },
 ): PopulationReport {
   const w2s = epochs.map((e) => e.w2 ?? null);
   return {
@@ -666,6 +670,16 @@ async function loadWarmStart(g: typeof Generative, dir: string, envId: string, k
     throw new MfgError('MFG_ERR_GENERATIVE_BAD_MODEL_FILE', `--warm-start ${dir} holds no generator saved for ${envId}`, { details: { dir, envId } });
   }
   return entry;
+}
+
+/** The consensus rounds without their per-window learning curves (kept short for the JSON line). */
+function roundsOf(rounds: readonly (readonly object[])[]): Record<string, unknown>[][] {
+  return rounds.map((rs) =>
+    rs.map((r) => {
+      const { curve: _curve, ...rest } = r as Record<string, unknown>;
+      return rest;
+    }),
+  );
 }
 
 function checkKind(kind: string): PopulationKindName {

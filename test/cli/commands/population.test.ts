@@ -20,6 +20,7 @@ interface Report {
   steps: number | null;
   saved: string | null;
   warmStart: { dir: string; envId: string } | null;
+  rounds: { round: number; steps: number; c2stAccuracy: number; pValue: number }[][] | null;
   epochs: { population: number; t: number; c2stAccuracy: number | null; pValue: number | null; nll: number | null; tv?: number; w2?: number | null }[];
 }
 
@@ -49,6 +50,7 @@ describe('mfgym population', function () {
     expect(r.epochs[0]!.nll).to.be.closeTo(Math.log(12), 1e-12);
     expect(r.consensus).to.equal(null);
     expect(r.c2stAccuracy).to.equal(null);
+    expect(r.rounds).to.equal(null);
   });
 
   it('particles: TV shrinks like 1/sqrt(N); the C2ST does not tell 10^4 particles from fresh agents', () => {
@@ -87,6 +89,9 @@ describe('mfgym population', function () {
       expect(e.nll).to.be.closeTo(Math.log(12), 0.05); // near-uniform flow: NLL close to its entropy
       expect(e.pValue).to.be.within(0, 1);
     }
+    // One consensus round here (maxRounds 1); its C2ST is the report's.
+    expect(r.rounds).to.have.length(1);
+    expect(r.rounds![0]![0]!.steps).to.be.within(1, 300);
     expect(r.saved).to.equal(path.resolve(saved));
     expect(fs.existsSync(path.join(saved, 'model.json'))).to.equal(true);
     const warm = json(['--env', 'BeachBar-v0', '--population', 'generative', '--samples', '5000', '--settings', FAST, '--warm-start', dir, '--seed', '1']);
