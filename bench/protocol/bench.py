@@ -57,6 +57,21 @@ def wait_ping(address: str, proc: subprocess.Popen, what: str, deadline: float =
     raise RuntimeError(f"{what} did not answer ping within {deadline} s")
 
 
+def wait_raw(address: str, proc: subprocess.Popen, what: str, deadline: float = 30.0) -> None:
+    """Waits until a raw echo sends a frame back (it answers anything, with the frame itself)."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with {proc.returncode}")
+        with Client(address, timeout=0.5) as c:
+            try:
+                c.call_raw("ping")
+                return
+            except mfgym.MfgError:
+                pass
+    raise RuntimeError(f"{what} did not answer within {deadline} s")
+
+
 def stop(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         proc.terminate()
@@ -80,33 +95,35 @@ def timed(fn, seconds: float) -> "tuple[int, float]":
             return n, t - t0
 
 
-def round_trips(echo_addr: str, server_addr: str, seconds: float, repeats: int) -> dict:
-    echo, srv = Client(echo_addr, timeout=30), Client(server_addr, timeout=30)
+def round_trips(targets: dict, server_addr: str, seconds: float, repeats: int) -> dict:
+    """Round trips/s of the same client code against each echo in `targets` and against the server."""
+    from mfgym.codec import decode_tree
+
+    clients = {name: Client(addr, timeout=30) for name, addr in targets.items()}
+    srv = Client(server_addr, timeout=30)
     try:
         srv.hello()
         h = srv.call("make", env_id=ENV_ID, num_agents=1, autoreset="next_step")["handle"]
         srv.call("reset", handle=h, seed=0)
         action = encode_array(np.array([2], dtype=np.int64))
-        cases = {
-            "step": (lambda: echo.call("step", handle=h, actions=action),
-                     lambda: srv.call("step", handle=h, actions=action)),
-            "ping": (lambda: echo.call("ping"), lambda: srv.call("ping")),
-        }
         out = {}
-        for name, (fe, fs) in cases.items():
-            timed(fe, 0.3)
-            timed(fs, 0.3)
-            e_rates, s_rates = [], []
-            for _ in range(repeats):
-                n, t = timed(fe, seconds)
-                e_rates.append(n / t)
-                n, t = timed(fs, seconds)
-                s_rates.append(n / t)
-            out[name] = {"echo": statistics.median(e_rates), "server": statistics.median(s_rates)}
+        for case, fields in [("step", {"handle": h, "actions": action}), ("ping", {})]:
+            # Echoes answer with a map the client decodes in full: the same work as for a result.
+            fns = {name: (lambda c=c: decode_tree(c.call_raw(case, **fields))) for name, c in clients.items()}
+            fns["server"] = lambda: srv.call(case, **fields)
+            for fn in fns.values():
+                timed(fn, 0.3)
+            rates = {name: [] for name in fns}
+            for _ in range(repeats):  # interleaved windows: load from elsewhere hits every target
+                for name, fn in fns.items():
+                    n, t = timed(fn, seconds)
+                    rates[name].append(n / t)
+            out[case] = {name: statistics.median(r) for name, r in rates.items()}
         srv.call("close", handle=h)
         return out
     finally:
-        echo.close()
+        for c in clients.values():
+            c.close()
         srv.close()
 
 
@@ -177,10 +194,18 @@ def main() -> int:
     echo_addr = f"tcp://127.0.0.1:{free_port()}"
     server_addr = f"tcp://127.0.0.1:{free_port()}"
     echo = subprocess.Popen([sys.executable, str(HERE / "echo_server.py"), echo_addr])
+    zmq_echo_js = REPO / "dist" / "bench" / "protocol" / "zeromq-echo.js"
+    zmq_echo_addr = f"tcp://127.0.0.1:{free_port()}"
+    zmq_echo = (subprocess.Popen([shutil.which("node") or "node", str(zmq_echo_js), zmq_echo_addr], cwd=str(REPO))
+                if zmq_echo_js.exists() else None)
     server = subprocess.Popen([shutil.which("node") or "node", str(server_js), "serve", "--bind", server_addr],
                               cwd=str(REPO), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_ping(echo_addr, echo, "echo server")
+        targets = {"python": echo_addr}
+        if zmq_echo is not None:
+            wait_raw(zmq_echo_addr, zmq_echo, "zeromq.js echo")
+            targets["zeromq.js"] = zmq_echo_addr
         wait_ping(server_addr, server, "mfgym server")
         print(f"# protocol benchmark: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
               f"Python {platform.python_version()}, pyzmq {__import__('zmq').__version__}, "
@@ -189,13 +214,21 @@ def main() -> int:
         print(f"# each figure: median of {args.repeats} windows of {args.seconds} s; load average before the run "
               f"{load[0]:.2f} on {os.cpu_count()} cores (figures from a busy machine understate both columns)\n")
 
-        rt = round_trips(echo_addr, server_addr, args.seconds, args.repeats)
+        rt = round_trips(targets, server_addr, args.seconds, args.repeats)
         print("## (a) single-agent round trips per second from Python (one request in flight)\n")
-        print("| request | bare pyzmq+msgpack echo | mfgym serve | ratio (aim >= 0.8) |")
-        print("|---|---:|---:|---:|")
+        node_col = "zeromq.js" in targets
+        print("| request | bare pyzmq+msgpack echo (Python) |" + (" bare zeromq.js echo (Node) |" if node_col else "")
+              + " mfgym serve | ratio to the Python echo (aim >= 0.8) |" + (" ratio to the zeromq.js echo |" if node_col else ""))
+        print("|---|---:|" + ("---:|" if node_col else "") + "---:|---:|" + ("---:|" if node_col else ""))
         for name, label in [("step", f"step, N=1, {ENV_ID}"), ("ping", "ping")]:
             r = rt[name]
-            print(f"| {label} | {r['echo']:,.0f} /s | {r['server']:,.0f} /s | {r['server'] / r['echo']:.2f} |")
+            row = f"| {label} | {r['python']:,.0f} /s |"
+            if node_col:
+                row += f" {r['zeromq.js']:,.0f} /s |"
+            row += f" {r['server']:,.0f} /s | {r['server'] / r['python']:.2f} |"
+            if node_col:
+                row += f" {r['server'] / r['zeromq.js']:.2f} |"
+            print(row)
         sys.stdout.flush()
 
         rows = [agent_steps(server_addr, n, args.seconds, args.repeats) for n in sizes]
@@ -218,6 +251,8 @@ def main() -> int:
     finally:
         stop(server)
         stop(echo)
+        if zmq_echo is not None:
+            stop(zmq_echo)
 
 
 if __name__ == "__main__":

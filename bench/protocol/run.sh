@@ -4,7 +4,7 @@
 # Needs a build (npx tsc -p .); builds once if dist/ is missing. Extra args go to bench.py.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-if [ ! -f dist/src/cli/main.js ] || [ ! -f dist/bench/protocol/in-process.js ]; then
+if [ ! -f dist/src/cli/main.js ] || [ ! -f dist/bench/protocol/in-process.js ] || [ ! -f dist/bench/protocol/zeromq-echo.js ]; then
   npx tsc -p . >/dev/null || true   # tsc emits JS even when some other file has type errors
 fi
 exec /usr/bin/python3 bench/protocol/bench.py "$@"
