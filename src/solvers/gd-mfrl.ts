@@ -178,6 +178,11 @@ export interface GdMfrlResult {
   readonly flowUpdate: 'average' | 'refit';
   /** Populations fitted in the run (simulations of numAgents agents each). */
   readonly fits: number;
+  /**
+   * Per fit, in order: the honesty verdict of representations that carry one (the generative
+   * population's consensus loop: C2ST accuracy, combined p-value, consensus), else null.
+   */
+  readonly fitReports: (FitHonesty | null)[];
   readonly policy: TabularPolicy;
   readonly evaluation: PolicyEvaluation;
 }
@@ -297,9 +302,17 @@ export async function runGdMfrl(game: Game, solver: string | GdSolverDefinition,
     stopped,
     flowUpdate: averageFlows ? 'average' : 'refit',
     fits: estimator.fits,
+    fitReports: estimator.reports,
     policy,
     evaluation: evaluation!,
   };
+}
+
+/** The discriminator's verdict on one fit (generative populations). */
+export interface FitHonesty {
+  readonly consensus: boolean;
+  readonly c2stAccuracy: number;
+  readonly combinedPValue: number;
 }
 
 /** What one fit gives the solver: the representation and the flow table it implies for the policy. */
@@ -314,6 +327,7 @@ class FlowEstimator {
   /** Cumulative seconds spent in simulation + fitting, and the number of fits. */
   seconds = 0;
   fits = 0;
+  readonly reports: (FitHonesty | null)[] = [];
 
   constructor(
     private readonly game: FiniteGame,
@@ -330,6 +344,7 @@ class FlowEstimator {
     const flow = estimatedFlow(this.game, population, policy);
     this.seconds += (performance.now() - start) / 1000;
     this.fits++;
+    this.reports.push(honestyOf(population));
     return { population, flow };
   }
 }
@@ -342,6 +357,13 @@ function mixFlows(a: TimeTable, b: TimeTable, w: number): TimeTable {
     for (let j = 0; j < x.length; j++) out[j] = (1 - w) * x[j]! + w * y[j]!;
     return out;
   });
+}
+
+/** The consensus verdict a generative population keeps on `lastFit.report`, if any. */
+function honestyOf(population: FinitePopulationFlow): FitHonesty | null {
+  const report = (population as { lastFit?: { report?: Partial<FitHonesty> } | null }).lastFit?.report;
+  if (!report || typeof report.consensus !== 'boolean' || typeof report.c2stAccuracy !== 'number' || typeof report.combinedPValue !== 'number') return null;
+  return { consensus: report.consensus, c2stAccuracy: report.c2stAccuracy, combinedPValue: report.combinedPValue };
 }
 
 /**

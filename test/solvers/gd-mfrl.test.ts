@@ -44,6 +44,7 @@ describe('GD-MFRL solvers (gd-fp, gd-omd)', function () {
     expect(maxGap(fp.exploitability, exactFp.exploitability)).to.be.below(1e-12);
     expect(maxGap(omd.exploitability, exactOmd.exploitability)).to.be.below(1e-12);
     expect(Math.max(...fp.flowTv)).to.be.below(1e-12);
+    expect(fp.fitReports.every((r) => r === null)).to.equal(true); // the exact table carries no discriminator verdict
     // Against the exact flow, the estimated exploitability is the exploitability.
     expect(maxGap(fp.estimatedExploitability, fp.exploitability)).to.be.below(1e-12);
   });
@@ -101,6 +102,10 @@ describe('GD-MFRL solvers (gd-fp, gd-omd)', function () {
       expect(fp.exploitability[6]).to.be.below(fp.exploitability[0]! / 10);
       expect(fp.flowUpdate).to.equal('average');
       expect(fp.fits).to.equal(7); // pi_0, then one best response per iteration
+      // Every fit went through the consensus loop; its discriminator could not tell most of them from fresh agents.
+      expect(fp.fitReports).to.have.length(7);
+      for (const r of fp.fitReports) expect(r!.c2stAccuracy).to.be.within(0.4, 0.6);
+      expect(fp.fitReports.filter((r) => r!.consensus).length).to.be.at.least(5);
       for (const tv of fp.flowTv) expect(tv).to.be.below(0.05);
     });
 
