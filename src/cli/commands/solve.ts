@@ -72,6 +72,9 @@ export function solveCommand(): Command {
       process.on('SIGINT', onSigint);
       const bar = !opts.json && process.stderr.isTTY ? new SingleBar({ stream: process.stderr, format: 'solve {bar} {value}/{total} | exploitability {expl} | {duration_formatted} elapsed, eta {eta_formatted}', hideCursor: true }) : null;
       bar?.start(iterations, 0, { expl: '-' });
+      // Without a bar (a pipe, a script), one line says the run started; it is written after the
+      // SIGINT handler is in place, so whoever waits for it may interrupt the run cleanly.
+      if (!bar) process.stderr.write(`mfgym: solving ${id} with ${solver.name}, ${iterations} iterations\n`);
       let result: SolverResult;
       try {
         result = await runSolver(finite, solver, {

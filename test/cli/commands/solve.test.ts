@@ -60,30 +60,30 @@ describe('mfgym solve', () => {
     this.timeout(30000);
     const out = path.join(tempDir(), 'r.json');
     const child = startCli(['solve', '--env', 'LeftRight-v0', '--algo', 'fp', '--iters', '20000000', '--out', out, '--json']);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    await catchesSigint(child.pid!);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    child.kill('SIGINT');
-    const status = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    expect(status, stderr).to.equal(130);
-    expect(stderr).to.match(/interrupted; stopping after the current iteration/);
-    const results = JSON.parse(fs.readFileSync(out, 'utf8'));
-    expect(results.stopped).to.equal('interrupted');
-    expect(results.exploitability.length).to.equal(results.completedIterations + 1);
-    expect(results.completedIterations).to.be.within(1, 19999999);
-    expect(JSON.parse(stdout).completedIterations).to.equal(results.completedIterations);
+    try {
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      const started = new Promise<void>((resolve) =>
+        child.stderr.on('data', (d: Buffer) => {
+          stderr += d.toString();
+          if (stderr.includes('mfgym: solving LeftRight-v0')) resolve();
+        }),
+      );
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      await started; // the start line is written once the SIGINT handler is in place
+      child.kill('SIGINT');
+      const status = await exited;
+      expect(status, stderr).to.equal(130);
+      expect(stderr).to.match(/interrupted; stopping after the current iteration/);
+      const results = JSON.parse(fs.readFileSync(out, 'utf8'));
+      expect(results.stopped).to.equal('interrupted');
+      expect(results.exploitability.length).to.equal(results.completedIterations + 1);
+      expect(results.completedIterations).to.be.within(0, 19999999);
+      expect(JSON.parse(stdout).completedIterations).to.equal(results.completedIterations);
+    } finally {
+      // A failed expectation must not leave a 20-million-iteration run behind.
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
   });
 });
-
-/**
- * Gives the child time to load and enter the solve loop before the signal: node installs its
- * own SIGINT handler at start-up, so /proc cannot tell when ours is in place, and a signal that
- * lands before it kills the process instead of testing the handler. Start-up takes ~0.2 s here;
- * 3 s leaves room for a loaded machine.
- */
-async function catchesSigint(_pid: number): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 3000));
-}
