@@ -18,8 +18,9 @@
  * - report (HonestyReport): consensus (bool), alpha, c2stAccuracy, pValue, combinedPValue,
  *   meanNll, meanTv/maxTv (when options.exact is given), meanW2 (when options.closedForm is
  *   given), rounds[p][r] = { round, steps, maxSteps, loss, trainSeconds, trainingExamples,
- *   curve (mean loss per window), c2stAccuracy, pValue }, and epochs[] = { population, t, c2stAccuracy, pValue, nTest, nll,
- *   distance, nullDistance, tv?, tvJoint?, w2?, meanError?, varianceError? }.
+ *   curve (mean loss per window), c2stAccuracy, pValue }, and epochs[] = { population, t,
+ *   c2stAccuracy, pValue, nTest, nll, distance, nullDistance, tv?, tvJoint?, w2?, meanError?,
+ *   varianceError? }.
  * - fitSeconds: wall clock of the whole call; trainSeconds/steps: generator training alone;
  *   memoryBytes: population.memoryBytes(); backend: "wasm" or "tensorflow" (tfjs-node).
  * - models: { kind, configs, weights } — what saveGenerator / KnowledgeBase.save store and what
@@ -33,14 +34,17 @@
  *
  * options (GenerativeOptions, all optional): generator 'auto'|'softmax'|'autoregressive'|'mdn'|
  * 'flow'; seed (0); steps (2000, Adam step cap of the first round, early stopping on the
- * training loss: windows of `window` (100) steps, `patience` (3); or stop at `targetLoss`); batchSize (512); learningRate (0.01); embedding (16); hidden (64 finite, 32
- * continuous); components (4, MDN); layers (4, flow); holdout (0.3, share of each epoch's
+ * training loss: windows of `window` (100) steps, `patience` (3); or stop at `targetLoss`);
+ * batchSize (512); learningRate (0.01); embedding (16); hidden (64 finite, 32 continuous); components (4, MDN); layers (4, flow); holdout (0.3, share of each epoch's
  * samples kept for the discriminator and the NLL); alpha (0.05) and maxRounds (3) of the
  * consensus loop; discriminator { hidden 32, steps 400, batchSize 256, learningRate 0.01 };
  * correct (false); exact (per-population flow tables, for TV); closedForm (Gaussian flow, for W2);
  * moreSamples(round) (fresh samples for refits); warmStart (GeneratorModels); onProgress(event)
  * with { stage: 'fit'|'test', population, round, step, totalSteps, loss }; signal (AbortSignal:
- * the fit stops within one window of steps and rejects with MFG_ERR_GENERATIVE_ABORTED).
+ * checked every Adam step; the call rejects with MFG_ERR_GENERATIVE_ABORTED).
+ * Large grids (>= 128x128): { hidden: 128, batchSize: 1024, patience: 5 } fits ~1.6x closer to
+ * the exact flow than the defaults at ~4x the training time (CrowdModelling2D 128x128, H = 50,
+ * 10^5 agents, wasm: mean TV 0.028 vs 0.046).
  *
  * Knowledge base: saveGenerator(dir, models, meta) / loadGenerator(dir) (TensorFlow.js
  * model.json + weights.bin, bit-identical round trip), populationFromModels(models), and
