@@ -116,3 +116,18 @@ export function linearGaussian2D(horizon = 4): { game: ContinuousGame; mean(t: n
   };
   return { game, mean: (t) => means[t]!, covariance: (t) => covs[t]! };
 }
+
+/** Two independent lazy ring walks (8 and 5 states) as one two-population game. */
+export function twoRings(horizon = 4): FiniteGame {
+  const a = ringWalk(8, horizon);
+  const b = ringWalk(5, horizon);
+  const games = [a, b];
+  return {
+    kind: 'finite',
+    horizon,
+    populations: [a.populations[0]!, { ...b.populations[0]!, name: 'others' }],
+    dynamicsDependOnMeanField: false,
+    reward: (p, t, L, out) => games[p]!.reward(0, t, [L[p]!], out),
+    transition: (p, t, L) => games[p]!.transition(0, t, [L[p]!]),
+  };
+}

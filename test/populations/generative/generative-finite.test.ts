@@ -5,7 +5,7 @@ import { loadTf } from '../../../src/populations/generative/backend';
 import { classifierTwoSampleTest, fitGenerativePopulation } from '../../../src/populations/generative/index';
 import { makePopulation } from '../../../src/populations/make-population';
 import { simulateAgents } from '../../../src/populations/simulate-agents';
-import { histogramTv, ringWalk, torusWalk } from './fixtures';
+import { histogramTv, ringWalk, torusWalk, twoRings } from './fixtures';
 
 /** Fast settings: small models, a few hundred steps (each file stays well under 60 s on wasm). */
 const FAST = { steps: 600, window: 50, patience: 2, learningRate: 0.03, discriminator: { steps: 300 } } as const;
@@ -58,6 +58,23 @@ describe('generative population: finite games (softmax and autoregressive genera
     for (let s = 0; s < S; s++) expect(batch[s]).to.equal(fit.population.logStateMass(0, 3, s));
     // the state marginal is exactly the product of the state-axis conditionals: it sums to 1
     expect(batch.reduce((a, b) => a + Math.exp(b), 0)).to.be.closeTo(1, 1e-9);
+  });
+
+  it('fits one generator per population of a multi-population game', async () => {
+    const game = twoRings(4);
+    const pi = uniformPolicy(game);
+    const flow = meanFieldFlow(game, pi);
+    const fit = await fitGenerativePopulation(game, simulateAgents(game, pi, 4000, new Rng(8)), { ...FAST, seed: 8, exact: flow });
+    expect(fit.population.generators).to.have.length(2);
+    expect(fit.report.rounds).to.have.length(2);
+    expect(fit.report.epochs.filter((e) => e.population === 1)).to.have.length(4);
+    for (const [p, S] of [[0, 8], [1, 5]] as const) {
+      let total = 0;
+      for (let s = 0; s < S; s++) total += fit.population.stateMass(p, 3, s);
+      expect(total).to.be.closeTo(1, 1e-9);
+    }
+    for (const e of fit.report.epochs) expect(e.tv!, `population ${e.population} epoch ${e.t}`).to.be.below(0.05);
+    expect(fit.population.meanFieldAt(1)!.map((L) => L.length)).to.deep.equal([24, 15]);
   });
 
   it('the discriminator catches a generator of the wrong epoch and not a right one', async () => {
