@@ -38,7 +38,7 @@
  * batchSize (512); learningRate (0.01); embedding (16); hidden (64 finite, 32 continuous); components (4, MDN); layers (4, flow); holdout (0.3, share of each epoch's
  * samples kept for the discriminator and the NLL); alpha (0.05) and maxRounds (3) of the
  * consensus loop; discriminator { hidden 32, steps 400, batchSize 256, learningRate 0.01 };
- * correct (false); exact (per-population flow tables, for TV); closedForm (Gaussian flow, for W2);
+ * correct (false | true | 'auto': only without consensus); exact (per-population flow tables, for TV); closedForm (Gaussian flow, for W2);
  * moreSamples(round) (fresh samples for refits); warmStart (GeneratorModels); onProgress(event)
  * with { stage: 'fit'|'test', population, round, step, totalSteps, loss }; signal (AbortSignal:
  * checked every Adam step; the call rejects with MFG_ERR_GENERATIVE_ABORTED).
@@ -97,7 +97,7 @@ export function optionsFromSettings(settings: Readonly<Record<string, unknown>>)
       }
       out[k] = v;
     } else if (k === 'correct' || k === 'exactTv') {
-      if (typeof v !== 'boolean') throw new MfgError('MFG_ERR_GENERATIVE_BAD_OPTION', `generative setting correct must be a boolean, got ${JSON.stringify(v)}`);
+      if (typeof v !== 'boolean' && !(k === 'correct' && v === 'auto')) throw new MfgError('MFG_ERR_GENERATIVE_BAD_OPTION', `generative setting correct must be a boolean, got ${JSON.stringify(v)}`);
       out[k] = v;
     } else if (['discriminator', 'signal', 'onProgress', 'warmStart', 'exact', 'closedForm', 'moreSamples'].includes(k)) {
       out[k] = v;

@@ -152,6 +152,42 @@ describe('generative population: finite games (softmax and autoregressive genera
     expect(Array.from({ length: 8 }, (_x, s) => pop.stateMass(0, 3, s))).to.deep.equal(plain);
   });
 
+  it("the correction enhances a generator the discriminator rejects ('auto' switches it on only then)", async () => {
+    const game = torusWalk(6, 4);
+    const pi = uniformPolicy(game);
+    const flow = meanFieldFlow(game, pi)[0]!;
+    const meanTv = (pop: { stateMass(p: number, t: number, s: number): number }): number => {
+      let total = 0;
+      for (let t = 0; t < 4; t++) {
+        let tv = 0;
+        for (let s = 0; s < 36; s++) {
+          let m = 0;
+          for (let a = 0; a < 5; a++) m += flow[t * 180 + s * 5 + a]!;
+          tv += Math.abs(pop.stateMass(0, t, s) - m);
+        }
+        total += tv / 2 / 4;
+      }
+      return total;
+    };
+    // One Adam step: the generator is the product of the per-axis marginals, which the
+    // discriminator rejects (agents move along one axis at a time).
+    const fit = await fitGenerativePopulation(game, simulateAgents(game, pi, 8000, new Rng(3)), {
+      steps: 1,
+      maxRounds: 1,
+      generator: 'autoregressive',
+      seed: 1,
+      discriminator: { steps: 300 },
+      correct: 'auto',
+    });
+    expect(fit.report.consensus).to.equal(false);
+    expect(fit.population.corrected).to.equal(true);
+    const corrected = meanTv(fit.population);
+    fit.population.corrected = false;
+    const plain = meanTv(fit.population);
+    // Measured on wasm: 0.078 plain, 0.049 corrected.
+    expect(corrected).to.be.below(plain - 0.01);
+  });
+
   it('stops cleanly on an AbortSignal and rejects bad samples with a coded error', async () => {
     const ctl = new AbortController();
     ctl.abort();
