@@ -15,6 +15,7 @@
  * states / points), error, and the C2ST accuracy of the generative population (its consensus loop).
  * Writes bench/results/population.json (after every row) and bench/results/population.svg.
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { registerBuiltinEnvs } from '../envs/index';
@@ -80,10 +81,20 @@ function save(): void {
       queries: QUERIES,
     },
     rows,
+    commit: gitCommit(),
     ...runInfo(),
     date: new Date().toISOString(),
   };
   fs.writeFileSync(OUT_JSON, `${JSON.stringify(doc, null, 2)}\n`);
+}
+
+/** The checkout's HEAD when the bench ran (the working tree may hold uncommitted edits). */
+function gitCommit(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: path.resolve(__dirname, '../..'), encoding: 'utf8' }).trim();
+  } catch {
+    return null;
+  }
 }
 
 function log(msg: string): void {
