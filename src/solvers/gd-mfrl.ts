@@ -17,7 +17,9 @@ import type { FinitePopulationFlow } from '../populations/population';
 import { bestResponse } from './best-response';
 import { mixPolicies } from './mix-policies';
 import type { StopReason } from './run-solver';
-import { param, type ParamSpecs, type SolverParams } from './solver';
+import { fictitiousPlay } from './fictitious-play';
+import { onlineMirrorDescent } from './online-mirror-descent';
+import { resolveParams, type ParamSpecs, type SolverParams } from './solver';
 
 /**
  * GD-MFRL as a solver (DESIGN §5, "any of the above with the generative population instead of
@@ -57,19 +59,14 @@ export const gdFictitiousPlay: GdSolverDefinition = {
   name: 'gd-fp',
   algorithm: 'fp',
   description: 'GD-MFRL fictitious play: best respond to the flow a fitted population (generative or particles) estimates from simulated agents.',
-  params: {
-    alpha: param.range(0, 0, 1, 'mixing weight of the new best response; 0 means 1/(i+2) at step i'),
-    temperature: param.nonNegative(0, 'best response temperature: 0 is greedy with uniform exact-tie breaking, > 0 is softmax(Q* / T)'),
-  },
+  params: fictitiousPlay.params,
 };
 
 export const gdOnlineMirrorDescent: GdSolverDefinition = {
   name: 'gd-omd',
   algorithm: 'omd',
   description: 'GD-MFRL online mirror descent: y += alpha·Q^pi against the flow a fitted population estimates from simulated agents.',
-  params: {
-    alpha: param.positive(1, 'learning rate'),
-  },
+  params: onlineMirrorDescent.params,
 };
 
 /** The GD solvers by name, in the order the CLI lists them. */
@@ -89,27 +86,9 @@ export function gdSolverDefinition(name: string): GdSolverDefinition {
   return def;
 }
 
-/** Checks user parameters of a GD solver at the edge, as resolveParams does for exact ones. */
+/** Checks user parameters of a GD solver at the edge, exactly as the exact solvers' are checked. */
 export function resolveGdParams(def: GdSolverDefinition, given: Readonly<Record<string, unknown>> = {}): SolverParams {
-  const known = Object.keys(def.params);
-  for (const [key, value] of Object.entries(given)) {
-    if (value !== undefined && !(key in def.params)) {
-      throw new MfgError('MFG_ERR_SOLVER_BAD_PARAM', `${def.name} takes no parameter "${key}" (it takes ${known.join(', ')})`, {
-        details: { solver: def.name, param: key, value, accepted: known },
-      });
-    }
-  }
-  const out: SolverParams = {};
-  for (const [key, spec] of Object.entries(def.params)) {
-    const value = given[key] === undefined ? spec.default : given[key];
-    if (!((value === null || typeof value === 'number') && spec.valid(value as number | null))) {
-      throw new MfgError('MFG_ERR_SOLVER_BAD_PARAM', `${def.name}: ${key} = ${JSON.stringify(value)} is invalid, expected ${spec.expected}`, {
-        details: { solver: def.name, param: key, value, expected: spec.expected },
-      });
-    }
-    out[key] = value as number | null;
-  }
-  return out;
+  return resolveParams(def, given);
 }
 
 export interface GdMfrlOptions {

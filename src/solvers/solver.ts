@@ -57,7 +57,7 @@ export interface SolverDefinition {
  * types and out-of-range values are MFG_ERR_SOLVER_BAD_PARAM errors naming the parameter, the
  * value and what is expected. Undefined entries take the default.
  */
-export function resolveParams(def: SolverDefinition, given: Readonly<Record<string, unknown>> = {}): SolverParams {
+export function resolveParams(def: Pick<SolverDefinition, 'name' | 'params'>, given: Readonly<Record<string, unknown>> = {}): SolverParams {
   const known = Object.keys(def.params);
   for (const [key, value] of Object.entries(given)) {
     if (value === undefined) continue;

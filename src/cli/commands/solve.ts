@@ -3,6 +3,7 @@ import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { MfgError } from '../../core/errors';
 import { checkSeed } from '../../core/rng';
+import { GD_SOLVERS, gdSolverDefinition, isGdSolverName, resolveGdParams, runGdMfrl, type GdMfrlResult } from '../../solvers/gd-mfrl';
 import { createSolver, runSolver, solverNames, type SolverResult } from '../../solvers/index';
 import { curveChart, LABEL_WIDTH } from '../curve-chart';
 import { addEnvOptions, resolveEnv, type EnvOptions } from '../env-options';
@@ -25,6 +26,9 @@ interface SolveOptions extends EnvOptions {
   policyOut?: string;
   plot?: string;
   json?: boolean;
+  population: string;
+  samples: string;
+  settings?: string;
 }
 
 /** Exit status of a solve stopped by SIGINT (128 + 2, the shell's convention), after writing results. */
@@ -36,8 +40,8 @@ export const EXIT_INTERRUPTED = 130;
  */
 export function solveCommand(): Command {
   return addEnvOptions(new Command('solve'))
-    .description('run an exact solver on a finite game and report its exploitability curve')
-    .requiredOption('--algo <name>', `solver: ${solverNames().join(' | ')}`)
+    .description('run a solver on a finite game (exact, or gd-fp/gd-omd with each flow estimated by a fitted population) and report its exploitability curve')
+    .requiredOption('--algo <name>', `solver: ${[...solverNames(), ...GD_SOLVERS.map((d) => d.name)].join(' | ')}`)
     .option('--iters <n>', 'number of iterations (the curve has n+1 points)', '100')
     .option('--alpha <a>', 'fp: mixing weight (0 = 1/(i+2)); fixed-point: damping; omd/momd: learning rate; bpi: inverse temperature')
     .option('--temperature <t>', 'fp/fixed-point: softmax best-response temperature (0 = greedy)')
@@ -50,13 +54,20 @@ export function solveCommand(): Command {
     .option('--policy-out <file>', 'write the final policy as a policy file (see README: policy files)')
     .option('--plot <file.svg>', 'write an SVG plot of the exploitability curve')
     .option('--json', 'print exactly one JSON object on stdout (no progress bar, no summary)')
+    .option('--population <kind>', 'gd-fp/gd-omd: the representation that estimates each flow (generative | particles | exact)', 'generative')
+    .option('--samples <n>', 'gd-fp/gd-omd: simulated agents per fit', '10000')
+    .option('--settings <json>', 'gd-fp/gd-omd: population settings passed to every fit, e.g. {"steps":500}')
     .addHelpText('after', '\nSIGINT (Ctrl-C) stops after the current iteration, writes the results and exits with status 130.')
     .action(async (opts: SolveOptions) => {
       const iterations = parseNumber('--iters', opts.iters, 'MFG_ERR_SOLVER_BAD_PARAM');
       const seed = checkSeed(parseNumber('--seed', opts.seed, 'MFG_ERR_SEED_INVALID'), '--seed');
       const tol = opts.tol === undefined ? undefined : parseNumber('--tol', opts.tol, 'MFG_ERR_SOLVER_BAD_PARAM');
       const params = solverParamsFromOptions(opts);
-      const solver = createSolver(opts.algo, params);
+      const gd = isGdSolverName(opts.algo);
+      // Checked before the env is built, so a bad name or parameter fails first.
+      if (gd) resolveGdParams(gdSolverDefinition(opts.algo), params);
+      const solver = gd ? null : createSolver(opts.algo, params);
+      const algo = solver?.name ?? opts.algo;
       const { id, kwargs, game } = await resolveEnv(opts);
       const finite = requireFiniteGame(game, id);
       const initialPolicy = loadPolicy(opts.policy, finite, id);
@@ -74,16 +85,24 @@ export function solveCommand(): Command {
       bar?.start(iterations, 0, { expl: '-' });
       // Without a bar (a pipe, a script), one line says the run started; it is written after the
       // SIGINT handler is in place, so whoever waits for it may interrupt the run cleanly.
-      if (!bar) process.stderr.write(`mfgym: solving ${id} with ${solver.name}, ${iterations} iterations\n`);
-      let result: SolverResult;
+      if (!bar) process.stderr.write(`mfgym: solving ${id} with ${algo}, ${iterations} iterations\n`);
+      const onIteration = ({ iteration, exploitability }: { iteration: number; exploitability: number }): void => bar?.update(iteration, { expl: exploitability.toPrecision(4) });
+      let result: SolverResult | GdMfrlResult;
       try {
-        result = await runSolver(finite, solver, {
-          iterations,
-          tol,
-          initialPolicy,
-          signal: controller.signal,
-          onIteration: ({ iteration, exploitability }) => bar?.update(iteration, { expl: exploitability.toPrecision(4) }),
-        });
+        result = solver
+          ? await runSolver(finite, solver, { iterations, tol, initialPolicy, signal: controller.signal, onIteration })
+          : await runGdMfrl(finite, algo, {
+              iterations,
+              tol,
+              initialPolicy,
+              signal: controller.signal,
+              onIteration,
+              params,
+              seed,
+              population: opts.population,
+              numAgents: parseNumber('--samples', opts.samples, 'MFG_ERR_SOLVER_BAD_PARAM'),
+              settings: parseSettings(opts.settings),
+            });
       } finally {
         bar?.stop();
         process.off('SIGINT', onSigint);
@@ -93,7 +112,7 @@ export function solveCommand(): Command {
       const report = {
         env: id,
         kwargs,
-        algo: solver.name,
+        algo,
         params: result.params,
         seed,
         iterations,
@@ -104,16 +123,16 @@ export function solveCommand(): Command {
         exploitability: result.exploitability,
         seconds: result.seconds,
         final: { exploitability: final.exploitability, policyValue: final.policyValue, bestResponseValue: final.bestResponseValue },
-        ...runInfo(),
+        ...(gd ? await gdReport(result as GdMfrlResult) : runInfo()),
         date: new Date().toISOString(),
       };
       if (opts.out) writeFile(opts.out, `${JSON.stringify(report, null, 2)}\n`);
       if (opts.policyOut) {
-        writePolicyFile(opts.policyOut, policyToFile(finite, id, kwargs, result.policy, { algo: solver.name, params: result.params, iterations: result.iterations, exploitability: final.exploitability }));
+        writePolicyFile(opts.policyOut, policyToFile(finite, id, kwargs, result.policy, { algo, params: result.params, iterations: result.iterations, exploitability: final.exploitability }));
       }
       if (opts.plot) {
         const xs = result.exploitability.map((_, i) => i);
-        writeFile(opts.plot, linePlotSvg(xs, result.exploitability, { title: `${id} · ${solver.name} ${JSON.stringify(result.params)}`, xLabel: 'iteration', yLabel: 'exploitability (log scale)' }));
+        writeFile(opts.plot, linePlotSvg(xs, result.exploitability, { title: `${id} · ${algo} ${JSON.stringify(result.params)}`, xLabel: 'iteration', yLabel: 'exploitability (log scale)' }));
       }
       if (opts.json) process.stdout.write(`${JSON.stringify(report)}\n`);
       else process.stdout.write(summary(report, result, opts));
@@ -147,7 +166,45 @@ function writeFile(file: string, text: string): void {
   }
 }
 
-function summary(report: { env: string; algo: string; params: object }, result: SolverResult, opts: SolveOptions): string {
+/**
+ * What a GD-MFRL run adds to the results: the population that estimated each flow, its fits'
+ * honesty verdicts, the estimated-flow error per iterate, and the tfjs backend that ran.
+ */
+async function gdReport(r: GdMfrlResult): Promise<Record<string, unknown>> {
+  const info = runInfo();
+  // tfjs is already loaded when a generative fit ran; loadTf returns that handle and its backend.
+  const backend = r.population === 'generative' ? (await import('../../populations/generative/backend')).loadTf().then((h) => h.backend) : Promise.resolve(info.backend.name);
+  const verdicts = r.fitReports.filter((f) => f !== null);
+  return {
+    population: r.population,
+    samples: r.numAgents,
+    flowUpdate: r.flowUpdate,
+    estimatedExploitability: r.estimatedExploitability,
+    flowTv: r.flowTv,
+    fitSeconds: r.fitSeconds,
+    fits: r.fits,
+    consensus: verdicts.length ? verdicts.every((f) => f.consensus) : null,
+    fitReports: r.fitReports,
+    backend: { ...info.backend, name: await backend },
+    versions: info.versions,
+  };
+}
+
+function parseSettings(text: string | undefined): Record<string, unknown> | undefined {
+  if (text === undefined) return undefined;
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new MfgError('MFG_ERR_CLI_BAD_ARGUMENT', `--settings is not valid JSON: ${(e as Error).message}`, { details: { flag: '--settings', value: text } });
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    throw new MfgError('MFG_ERR_CLI_BAD_ARGUMENT', `--settings must be a JSON object, got ${text}`, { details: { flag: '--settings', value: text } });
+  }
+  return v as Record<string, unknown>;
+}
+
+function summary(report: { env: string; algo: string; params: object }, result: SolverResult | GdMfrlResult, opts: SolveOptions): string {
   const ex = result.exploitability;
   const total = result.seconds[result.seconds.length - 1]!;
   const n = result.iterations;
