@@ -5,6 +5,9 @@ import { drawBatch, subset, type Examples } from './examples';
 import type { TrainableModel, Variables } from './model';
 import type { NamedWeights } from './weights';
 
+/** Decay of the weights' exponential moving average (a horizon of ~100 steps). */
+const EMA_DECAY = 0.99;
+
 export interface TrainOptions {
   /** Upper bound on Adam steps. */
   readonly maxSteps: number;
@@ -38,7 +41,8 @@ export interface TrainResult {
 
 /**
  * Maximum likelihood (or any loss) by Adam on minibatches drawn with the project RNG. The
- * weights are copied into tfjs variables, trained, and copied back (in place); every tensor
+ * weights are copied into tfjs variables, trained, and their moving average is copied back
+ * (in place); every tensor
  * created here is disposed, so tf.memory().numTensors is unchanged afterwards.
  */
 export async function trainModel<C>(h: TfHandle, model: TrainableModel<C>, weights: NamedWeights, data: Examples, opts: TrainOptions): Promise<TrainResult> {
@@ -53,6 +57,8 @@ export async function trainModel<C>(h: TfHandle, model: TrainableModel<C>, weigh
     init.dispose();
   }
   const list = [...vars.values()];
+  const ema = new Map<string, Float64Array>();
+  for (const [name, w] of weights) ema.set(name, Float64Array.from(w.data));
   const optimizer = tf.train.adam(opts.learningRate);
   const window = opts.window ?? 100;
   const tol = opts.tolerance ?? 1e-3;
@@ -73,6 +79,15 @@ export async function trainModel<C>(h: TfHandle, model: TrainableModel<C>, weigh
       const lossT = optimizer.minimize(() => model.loss(tf, vars as Variables, batch), true, list);
       const loss = lossT!.dataSync()[0]!;
       lossT!.dispose();
+      // Exponential moving average of the weights (decay min(0.99, (1+k)/(10+k)), as
+      // tf.train.ExponentialMovingAverage with num_updates): Adam's steps keep a converged model
+      // jittering by about the learning rate; the average removes that jitter.
+      const decay = Math.min(EMA_DECAY, (1 + steps) / (10 + steps));
+      for (const [name, v] of vars) {
+        const cur = v.dataSync() as Float32Array;
+        const avg = ema.get(name)!;
+        for (let i = 0; i < avg.length; i++) avg[i] = decay * avg[i]! + (1 - decay) * cur[i]!;
+      }
       if (!Number.isFinite(loss)) throw new MfgError('MFG_ERR_INTERNAL', `training loss became ${loss} at step ${steps}`);
       steps++;
       sum += loss;
@@ -104,7 +119,8 @@ export async function trainModel<C>(h: TfHandle, model: TrainableModel<C>, weigh
       }
     }
     if (Number.isNaN(last) && inWindow > 0) last = sum / inWindow;
-    for (const [name, v] of vars) weights.get(name)!.data.set(v.dataSync() as Float32Array);
+    // The averaged weights are the result (for a step-free call, the initial ones).
+    for (const [name] of vars) weights.get(name)!.data.set(ema.get(name)!);
   } finally {
     optimizer.dispose();
     for (const v of list) v.dispose();

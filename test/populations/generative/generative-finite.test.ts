@@ -105,14 +105,14 @@ describe('generative population: finite games (softmax and autoregressive genera
   it('the consensus loop refits (more steps, fresh samples) while the discriminator tells them apart', async () => {
     const game = torusWalk(6, 4);
     const pi = uniformPolicy(game);
-    // A 10-step first fit leaves the coordinates nearly independent, but agents move along one
-    // axis at a time: the discriminator sees it (round 0 rejected), the refit passes.
+    // A 3-step first fit leaves the coordinates nearly independent, but agents move along one
+    // axis at a time: the discriminator sees it (round 0 rejected), refits with 6, 12, ... pass.
     const fit = await fitGenerativePopulation(game, simulateAgents(game, pi, 8000, new Rng(3)), {
-      steps: 10,
+      steps: 3,
       window: 10,
       patience: 2,
       learningRate: 0.02,
-      maxRounds: 4,
+      maxRounds: 5,
       generator: 'autoregressive',
       seed: 1,
       discriminator: { steps: 300 },
@@ -120,7 +120,7 @@ describe('generative population: finite games (softmax and autoregressive genera
     });
     const rounds = fit.report.rounds[0]!;
     expect(rounds.length).to.be.at.least(2);
-    expect(rounds[0]!.pValue).to.be.below(0.05);
+    expect(rounds[0]!.pValue).to.be.below(1e-3);
     expect(rounds[rounds.length - 1]!.pValue).to.be.at.least(0.05);
     expect(rounds[1]!.maxSteps).to.equal(2 * rounds[0]!.maxSteps);
     expect(rounds[1]!.trainingExamples).to.be.greaterThan(rounds[0]!.trainingExamples);
