@@ -18,6 +18,8 @@ import { passivePolicy, simulateContinuous, type ContinuousPolicy } from '../../
 import type * as Generative from '../../populations/generative/index';
 import { addEnvOptions, resolveEnv, type EnvOptions } from '../env-options';
 import { runInfo } from '../run-info';
+import { parseSettings } from '../settings-option';
+import { gaussianW2, meanCovariance } from '../../populations/generative/stats';
 import { loadPolicy } from './evaluate';
 
 /** Exit status after SIGINT (128 + 2), as `mfgym solve` uses. */
@@ -582,71 +584,8 @@ function continuousReport(
 
 /** W2 between the moment-matched Gaussian of n×d points and the reference at epoch t. */
 function gaussianW2Of(points: Float64Array, d: number, ref: GaussianReference, t: number): number {
-  const n = points.length / d;
-  const mean = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) mean[k]! += points[i * d + k]! / n;
-  const cov = new Float64Array(d * d);
-  for (let i = 0; i < n; i++) {
-    for (let a = 0; a < d; a++) {
-      const da = points[i * d + a]! - mean[a]!;
-      for (let b = 0; b < d; b++) cov[a * d + b]! += (da * (points[i * d + b]! - mean[b]!)) / (n - 1);
-    }
-  }
+  const { mean, cov } = meanCovariance(points, d);
   return gaussianW2(mean, cov, ref.mean(t), ref.covariance(t), d);
-}
-
-/**
- * W2 between N(m1, C1) and N(m2, v·I) when C2 is a multiple of the identity (every reference
- * here is): W2² = |m1 - m2|² + tr C1 + d·v - 2·sqrt(v)·tr(C1^1/2), tr(C1^1/2) = sum of sqrt
- * eigenvalues of C1 (Jacobi rotations; d <= 10).
- */
-export function gaussianW2(m1: ArrayLike<number>, C1: Float64Array, m2: ArrayLike<number>, C2: Float64Array, d: number): number {
-  const v = C2[0]!;
-  let w = 0;
-  let tr = 0;
-  for (let k = 0; k < d; k++) {
-    w += (m1[k]! - m2[k]!) ** 2;
-    tr += C1[k * d + k]!;
-  }
-  const eig = symmetricEigenvalues(C1, d);
-  let rootTrace = 0;
-  for (const e of eig) rootTrace += Math.sqrt(Math.max(e, 0));
-  return Math.sqrt(Math.max(w + tr + d * v - 2 * Math.sqrt(v) * rootTrace, 0));
-}
-
-/** Eigenvalues of a symmetric d×d matrix by cyclic Jacobi rotations. */
-function symmetricEigenvalues(M: Float64Array, d: number): Float64Array {
-  const a = M.slice();
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) off += a[i * d + j]! ** 2;
-    if (off < 1e-30) break;
-    for (let p = 0; p < d; p++) {
-      for (let q = p + 1; q < d; q++) {
-        const apq = a[p * d + q]!;
-        if (Math.abs(apq) < 1e-300) continue;
-        const theta = (a[q * d + q]! - a[p * d + p]!) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < d; k++) {
-          const akp = a[k * d + p]!;
-          const akq = a[k * d + q]!;
-          a[k * d + p] = c * akp - s * akq;
-          a[k * d + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < d; k++) {
-          const apk = a[p * d + k]!;
-          const aqk = a[q * d + k]!;
-          a[p * d + k] = c * apk - s * aqk;
-          a[q * d + k] = s * apk + c * aqk;
-        }
-      }
-    }
-  }
-  const out = new Float64Array(d);
-  for (let k = 0; k < d; k++) out[k] = a[k * d + k]!;
-  return out;
 }
 
 function standardise(points: readonly Float64Array[], d: number): { shift: number[]; scale: number[] } {
@@ -695,20 +634,6 @@ function parseCount(flag: string, text: string): number {
     throw new MfgError('MFG_ERR_POPULATION_BAD_PARAM', `${flag} ${JSON.stringify(text)} is invalid, expected an integer >= 4 (number of simulated agents)`, { details: { flag, value: text } });
   }
   return v;
-}
-
-function parseSettings(text: string | undefined): Record<string, unknown> {
-  if (text === undefined) return {};
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch (e) {
-    throw new MfgError('MFG_ERR_CLI_BAD_ARGUMENT', `--settings is not valid JSON (${(e as Error).message}); expected an object such as '{"steps": 500}'`, { details: { settings: text } });
-  }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-    throw new MfgError('MFG_ERR_CLI_BAD_ARGUMENT', `--settings must be a JSON object, got ${text}`, { details: { settings: text } });
-  }
-  return v as Record<string, unknown>;
 }
 
 function meanOf(xs: readonly (number | null | undefined)[]): number | null {

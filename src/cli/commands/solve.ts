@@ -10,6 +10,7 @@ import { addEnvOptions, resolveEnv, type EnvOptions } from '../env-options';
 import { linePlotSvg } from '../plot';
 import { policyToFile, writePolicyFile } from '../policy-file';
 import { runInfo } from '../run-info';
+import { parseSettings } from '../settings-option';
 import { loadPolicy, requireFiniteGame } from './evaluate';
 
 interface SolveOptions extends EnvOptions {
@@ -188,20 +189,6 @@ async function gdReport(r: GdMfrlResult): Promise<Record<string, unknown>> {
     backend: { ...info.backend, name: await backend },
     versions: info.versions,
   };
-}
-
-function parseSettings(text: string | undefined): Record<string, unknown> | undefined {
-  if (text === undefined) return undefined;
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch (e) {
-    throw new MfgError('MFG_ERR_CLI_BAD_ARGUMENT', `--settings is not valid JSON: ${(e as Error).message}`, { details: { flag: '--settings', value: text } });
-  }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-    throw new MfgError('MFG_ERR_CLI_BAD_ARGUMENT', `--settings must be a JSON object, got ${text}`, { details: { flag: '--settings', value: text } });
-  }
-  return v as Record<string, unknown>;
 }
 
 function summary(report: { env: string; algo: string; params: object }, result: SolverResult | GdMfrlResult, opts: SolveOptions): string {

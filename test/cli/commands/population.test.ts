@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { registerBuiltinEnvs } from '../../../envs/index';
 import { makeGame, resolveKwargs } from '../../../src/registry/registry';
-import { runPopulation, gaussianW2 } from '../../../src/cli/commands/population';
+import { runPopulation } from '../../../src/cli/commands/population';
+import { gaussianW2 } from '../../../src/populations/generative/stats';
 import { runCli, startCli, tempDir } from '../run-cli';
 
 interface Report {
