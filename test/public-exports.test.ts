@@ -90,6 +90,7 @@ const EXPORTS = [
   'uniformPolicy',
   'uniformRow',
   'unregister',
+  'valuesFromQ',
   'w2ToGaussian'
 ];
 

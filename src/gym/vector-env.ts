@@ -8,6 +8,7 @@ import type { MultiDiscrete } from '../core/spaces/multi-discrete';
 import { checkPolicy, uniformPolicy, type TabularPolicy, type TimeTable } from '../core/tabular/policy';
 import { ExactPopulation } from '../populations/exact-population';
 import type { FinitePopulationFlow } from '../populations/population';
+import { drawFromCdf } from '../populations/state-mass';
 import { epochTables, type EpochTables } from './epoch-tables';
 import { fictitiousUpdate } from './fictitious-update';
 import { checkAutoresetMode, checkMeanFieldMode, type AutoresetMode, type MeanFieldMode } from './modes';
@@ -507,18 +508,7 @@ export class MfgVectorEnv {
   }
 
   private resetAgent(i: number): void {
-    const rng = this.rngOf(i);
-    const cdf = this.mu0Cdf;
-    const S = cdf.length;
-    const u = rng.random() * cdf[S - 1]!;
-    let lo = 0;
-    let hi = S - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (cdf[mid]! > u) hi = mid;
-      else lo = mid + 1;
-    }
-    this.state[i] = lo;
+    this.state[i] = drawFromCdf(this.mu0Cdf, this.rngOf(i));
     this.epoch[i] = 0;
     this.status[i] = RUNNING;
   }

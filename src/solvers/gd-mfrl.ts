@@ -8,6 +8,7 @@ import {
   evaluatePolicy,
   softmaxPolicy,
   uniformPolicy,
+  valuesFromQ,
   type PolicyEvaluation,
   type TabularPolicy,
   type TimeTable,
@@ -221,7 +222,7 @@ export async function runGdMfrl(game: Game, solver: string | GdSolverDefinition,
       evaluation = evaluatePolicy(finite, policy);
       const q = finite.populations.map((_pop, p) => backwardInduction(finite, estimate.flow, p, { optimal: true, policy: policy[p]! }));
       out.exploitability.push(evaluation.exploitability);
-      out.estimatedExploitability.push(exploitabilityAgainst(finite, policy, q.map((x) => x.qStar!), q.map((x) => x.qPolicy!)));
+      out.estimatedExploitability.push(valuesFromQ(finite, policy, q.map((x) => x.qStar!), q.map((x) => x.qPolicy!)).reduce((acc, e) => acc + e.exploitability, 0));
       out.flowTv.push(meanStateTv(finite, estimate.flow, evaluation.flow));
       out.seconds.push((performance.now() - t0) / 1000);
       out.fitSeconds.push(estimator.seconds);
@@ -387,29 +388,6 @@ export function meanStateTv(game: FiniteGame, a: TimeTable, b: TimeTable): numbe
     }
   });
   return total / count;
-}
-
-/** sum_s mu0 max_a Q* - sum_s mu0 sum_a pi_0 Q^pi, summed over populations, for given Q tables. */
-function exploitabilityAgainst(game: FiniteGame, policy: TabularPolicy, qStar: Float64Array[], qPolicy: Float64Array[]): number {
-  let total = 0;
-  game.populations.forEach((pop, p) => {
-    const { numStates: S, numActions: A, legal, mu0 } = pop;
-    for (let s = 0; s < S; s++) {
-      const m = mu0[s]!;
-      if (m === 0) continue;
-      let mx = -Infinity;
-      let v = 0;
-      for (let a = 0; a < A; a++) {
-        if (legal !== null && legal[s * A + a] === 0) continue;
-        const j = s * A + a;
-        if (qStar[p]![j]! > mx) mx = qStar[p]![j]!;
-        const w = policy[p]![j]!;
-        if (w !== 0) v += w * qPolicy[p]![j]!;
-      }
-      total += m * (mx - v);
-    }
-  });
-  return total;
 }
 
 function requireFinite(game: Game, solver: string): FiniteGame {
