@@ -17,7 +17,7 @@ import { DEFAULT_NUM_AGENTS, makePopulation } from '../populations/make-populati
 import type { FinitePopulationFlow } from '../populations/population';
 import { bestResponse } from './best-response';
 import { mixPolicies } from './mix-policies';
-import type { StopReason } from './run-solver';
+import { checkRunLength, type StopReason } from './run-solver';
 import { fictitiousPlay } from './fictitious-play';
 import { onlineMirrorDescent } from './online-mirror-descent';
 import { resolveParams, type ParamSpecs, type SolverParams } from './solver';
@@ -173,16 +173,7 @@ export async function runGdMfrl(game: Game, solver: string | GdSolverDefinition,
   const finite = requireFinite(game, def.name);
   const params = resolveGdParams(def, options.params);
   const { iterations, tol } = options;
-  if (!Number.isInteger(iterations) || iterations < 0) {
-    throw new MfgError('MFG_ERR_SOLVER_BAD_PARAM', `iterations = ${JSON.stringify(iterations)} is invalid, expected an integer >= 0`, {
-      details: { param: 'iterations', value: iterations, expected: 'an integer >= 0' },
-    });
-  }
-  if (tol !== undefined && !(typeof tol === 'number' && tol >= 0)) {
-    throw new MfgError('MFG_ERR_SOLVER_BAD_PARAM', `tol = ${JSON.stringify(tol)} is invalid, expected a number >= 0`, {
-      details: { param: 'tol', value: tol, expected: 'a number >= 0' },
-    });
-  }
+  checkRunLength(iterations, tol);
   const kind = options.population ?? 'generative';
   const numAgents = options.numAgents ?? DEFAULT_NUM_AGENTS;
   const seed = checkSeed(options.seed ?? 0);

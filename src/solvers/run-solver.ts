@@ -51,16 +51,7 @@ export interface SolverResult {
 export async function runSolver(game: Game, solver: Solver, options: RunSolverOptions): Promise<SolverResult> {
   const finite = requireFinite(game, solver.name);
   const { iterations, tol } = options;
-  if (!Number.isInteger(iterations) || iterations < 0) {
-    throw new MfgError('MFG_ERR_SOLVER_BAD_PARAM', `iterations = ${JSON.stringify(iterations)} is invalid, expected an integer >= 0`, {
-      details: { param: 'iterations', value: iterations, expected: 'an integer >= 0' },
-    });
-  }
-  if (tol !== undefined && !(typeof tol === 'number' && tol >= 0)) {
-    throw new MfgError('MFG_ERR_SOLVER_BAD_PARAM', `tol = ${JSON.stringify(tol)} is invalid, expected a number >= 0`, {
-      details: { param: 'tol', value: tol, expected: 'a number >= 0' },
-    });
-  }
+  checkRunLength(iterations, tol);
   let policy = options.initialPolicy ?? uniformPolicy(finite);
   if (options.initialPolicy) checkPolicy(finite, policy);
 
@@ -114,4 +105,18 @@ function requireFinite(game: Game, solver: string): FiniteGame {
     });
   }
   return game;
+}
+
+/** Checks a run's length at the edge: iterations an integer >= 0, tol (when given) a number >= 0. */
+export function checkRunLength(iterations: number, tol: number | undefined): void {
+  if (!Number.isInteger(iterations) || iterations < 0) {
+    throw new MfgError('MFG_ERR_SOLVER_BAD_PARAM', `iterations = ${JSON.stringify(iterations)} is invalid, expected an integer >= 0`, {
+      details: { param: 'iterations', value: iterations, expected: 'an integer >= 0' },
+    });
+  }
+  if (tol !== undefined && !(typeof tol === 'number' && tol >= 0)) {
+    throw new MfgError('MFG_ERR_SOLVER_BAD_PARAM', `tol = ${JSON.stringify(tol)} is invalid, expected a number >= 0`, {
+      details: { param: 'tol', value: tol, expected: 'a number >= 0' },
+    });
+  }
 }
