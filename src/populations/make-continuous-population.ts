@@ -6,6 +6,7 @@ import { GaussianPopulation } from './gaussian-population';
 import { DEFAULT_NUM_AGENTS } from './make-population';
 import type { ContinuousFlowSamples, ContinuousPopulationFlow } from './population';
 import { passivePolicy, simulateContinuous } from './simulate-continuous';
+import { KindRegistry } from './kind-registry';
 
 /** What the gym env, the CLI and the benches ask for of a continuous game. */
 export interface ContinuousPopulationOptions {
@@ -40,53 +41,27 @@ export interface ContinuousPopulationBuildContext {
 
 export type ContinuousPopulationBuilder = (ctx: ContinuousPopulationBuildContext) => ContinuousPopulationFlow | Promise<ContinuousPopulationFlow>;
 
-const builders = new Map<string, ContinuousPopulationBuilder>();
-
 /** As for finite games: the generative module registers its continuous kind when loaded. */
-const LAZY_MODULES: Readonly<Record<string, string>> = { generative: './generative/index' };
+const registry = new KindRegistry<ContinuousPopulationBuildContext, ContinuousPopulationFlow>(
+  { kind: 'continuous population kind', forGames: ' for a continuous game', asyncFactory: 'makeContinuousPopulation' },
+  { generative: './generative/index' },
+);
 
 export function registerContinuousPopulationKind(kind: string, builder: ContinuousPopulationBuilder, options: { replace?: boolean } = {}): void {
-  if (builders.has(kind) && !options.replace) {
-    throw new MfgError('MFG_ERR_POPULATION_UNKNOWN_KIND', `continuous population kind '${kind}' is already registered (pass { replace: true } to override it)`, { details: { kind } });
-  }
-  builders.set(kind, builder);
+  registry.register(kind, builder, options);
 }
 
 export function continuousPopulationKinds(): string[] {
-  return [...builders.keys()];
+  return registry.kinds();
 }
 
 export async function makeContinuousPopulation(game: ContinuousGame, options: ContinuousPopulationOptions): Promise<ContinuousPopulationFlow> {
-  if (!builders.has(options.kind) && LAZY_MODULES[options.kind] !== undefined) {
-    const path = LAZY_MODULES[options.kind]!;
-    try {
-      await import(path);
-    } catch (e) {
-      throw new MfgError('MFG_ERR_POPULATION_UNKNOWN_KIND', `population kind '${options.kind}' could not be loaded from ${path}`, { cause: e, details: { kind: options.kind } });
-    }
-  }
-  return builderFor(options.kind)(buildContext(game, options));
+  return registry.build(options.kind, () => buildContext(game, options));
 }
 
 /** For synchronous kinds (exact, particles); an async kind is an error that says to await. */
 export function makeContinuousPopulationSync(game: ContinuousGame, options: ContinuousPopulationOptions): ContinuousPopulationFlow {
-  const result = builderFor(options.kind)(buildContext(game, options));
-  if (result instanceof Promise) {
-    result.catch(() => undefined);
-    throw new MfgError('MFG_ERR_POPULATION_UNKNOWN_KIND', `population kind '${options.kind}' is built asynchronously: use makeContinuousPopulation (async)`, { details: { kind: options.kind } });
-  }
-  return result;
-}
-
-function builderFor(kind: string): ContinuousPopulationBuilder {
-  const b = builders.get(kind);
-  if (!b) {
-    const known = [...new Set([...builders.keys(), ...Object.keys(LAZY_MODULES)])];
-    throw new MfgError('MFG_ERR_POPULATION_UNKNOWN_KIND', `unknown population kind '${kind}' for a continuous game; expected one of ${known.map((k) => `'${k}'`).join(', ')}`, {
-      details: { kind, known },
-    });
-  }
-  return b;
+  return registry.buildSync(options.kind, () => buildContext(game, options));
 }
 
 function buildContext(game: ContinuousGame, options: ContinuousPopulationOptions): ContinuousPopulationBuildContext {

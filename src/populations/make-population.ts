@@ -5,6 +5,7 @@ import { checkPolicy, uniformPolicy, type TabularPolicy } from '../core/tabular/
 import { ExactPopulation } from './exact-population';
 import { ParticlePopulation } from './particle-population';
 import type { FiniteFlowSamples, FinitePopulationFlow } from './population';
+import { KindRegistry } from './kind-registry';
 import { simulateAgents } from './simulate-agents';
 
 /** Default number of simulated agents per population for sample-based kinds. */
@@ -41,41 +42,28 @@ export interface PopulationBuildContext {
 /** Builds one kind of population. May be async (a generator trains in TensorFlow.js). */
 export type PopulationBuilder = (ctx: PopulationBuildContext) => FinitePopulationFlow | Promise<FinitePopulationFlow>;
 
-const builders = new Map<string, PopulationBuilder>();
-
 /**
- * Kinds whose module is loaded on first use and registers itself then: the generative
- * population lives behind TensorFlow.js, which `import 'mfgym'` must never pay for
+ * The finite kinds. 'generative' is loaded on first use and registers itself then
  * (src/populations/generative/index.ts calls registerPopulationKind('generative', ...)).
  */
-const LAZY_MODULES: Readonly<Record<string, string>> = { generative: './generative/index' };
+const registry = new KindRegistry<PopulationBuildContext, FinitePopulationFlow>(
+  { kind: 'population kind', forGames: '', asyncFactory: 'makePopulation' },
+  { generative: './generative/index' },
+);
 
 /** The hook for new kinds (the generative population registers itself here). */
 export function registerPopulationKind(kind: string, builder: PopulationBuilder, options: { replace?: boolean } = {}): void {
-  if (builders.has(kind) && !options.replace) {
-    throw new MfgError('MFG_ERR_POPULATION_UNKNOWN_KIND', `population kind '${kind}' is already registered (pass { replace: true } to override it)`, {
-      details: { kind },
-    });
-  }
-  builders.set(kind, builder);
+  registry.register(kind, builder, options);
 }
 
 /** Kinds available now (lazily loaded kinds appear once loaded). */
 export function populationKinds(): string[] {
-  return [...builders.keys()];
+  return registry.kinds();
 }
 
 /** Builds a population of any registered kind, loading lazy kinds (generative) on first use. */
 export async function makePopulation(game: FiniteGame, options: PopulationOptions): Promise<FinitePopulationFlow> {
-  if (!builders.has(options.kind) && LAZY_MODULES[options.kind] !== undefined) {
-    const path = LAZY_MODULES[options.kind]!;
-    try {
-      await import(path);
-    } catch (e) {
-      throw new MfgError('MFG_ERR_POPULATION_UNKNOWN_KIND', `population kind '${options.kind}' could not be loaded from ${path}`, { cause: e, details: { kind: options.kind } });
-    }
-  }
-  return builderFor(options.kind)(buildContext(game, options));
+  return registry.build(options.kind, () => buildContext(game, options));
 }
 
 /**
@@ -83,25 +71,7 @@ export async function makePopulation(game: FiniteGame, options: PopulationOption
  * env's reset does not need to await. Asking it for an async kind is an error that says so.
  */
 export function makePopulationSync(game: FiniteGame, options: PopulationOptions): FinitePopulationFlow {
-  const result = builderFor(options.kind)(buildContext(game, options));
-  if (result instanceof Promise) {
-    result.catch(() => undefined); // the caller gets the error below, not an unhandled rejection
-    throw new MfgError('MFG_ERR_POPULATION_UNKNOWN_KIND', `population kind '${options.kind}' is built asynchronously: use makePopulation (async)`, {
-      details: { kind: options.kind },
-    });
-  }
-  return result;
-}
-
-function builderFor(kind: string): PopulationBuilder {
-  const b = builders.get(kind);
-  if (!b) {
-    const known = [...new Set([...builders.keys(), ...Object.keys(LAZY_MODULES)])];
-    throw new MfgError('MFG_ERR_POPULATION_UNKNOWN_KIND', `unknown population kind '${kind}'; expected one of ${known.map((k) => `'${k}'`).join(', ')}`, {
-      details: { kind, known },
-    });
-  }
-  return b;
+  return registry.buildSync(options.kind, () => buildContext(game, options));
 }
 
 function buildContext(game: FiniteGame, options: PopulationOptions): PopulationBuildContext {
