@@ -14,9 +14,10 @@ from typing import Any, Dict, Optional, Tuple
 import numpy as np
 
 from .base import EnvBase, make_spec
-from .client import DEFAULT_ADDRESS, DEFAULT_TIMEOUT, Client
+from .client import DEFAULT_ADDRESS, DEFAULT_TIMEOUT
 from .codec import encode_array, encode_tree
-from .errors import EnvError, MfgError, MfgTimeoutError
+from .errors import EnvError
+from .session import ServerSession
 from .spaces import space_from_json
 
 MAX_SEED = 2**53 - 1
@@ -79,7 +80,7 @@ def single_info(infos: Dict[str, Any], n: int = 1) -> Dict[str, Any]:
     return out
 
 
-class MfgEnv(EnvBase):
+class MfgEnv(ServerSession, EnvBase):
     """gymnasium.Env (or the stand-in) over one server session."""
 
     metadata: Dict[str, Any] = {"render_modes": []}
@@ -88,19 +89,9 @@ class MfgEnv(EnvBase):
                  population: str = "exact", mean_field: str = "fixed", env_kwargs: Optional[Dict[str, Any]] = None,
                  make_options: Optional[Dict[str, Any]] = None, render_mode: Optional[str] = None):
         self.render_mode = render_mode
-        self._handle: Optional[str] = None
-        self._client = Client(address, timeout)
-        try:
-            self._client.hello()
-            fields: Dict[str, Any] = {"env_id": env_id, "kwargs": dict(env_kwargs or {}), "num_agents": 1,
-                                      "population": population, "mean_field": mean_field, "autoreset": "disabled"}
-            if make_options:
-                fields["options"] = encode_tree(make_options)
-            made = self._client.call("make", **fields)
-        except BaseException:
-            self._client.close()
-            raise
-        self._handle = made["handle"]
+        made = self._open_session(address, timeout, env_id=env_id, env_kwargs=env_kwargs, num_agents=1,
+                                  population=population, mean_field=mean_field, autoreset="disabled",
+                                  make_options=make_options)
         self.env_id = made.get("env_id", env_id)
         self.horizon = made.get("horizon")
         self.env_kwargs = made.get("kwargs", dict(env_kwargs or {}))
@@ -109,14 +100,6 @@ class MfgEnv(EnvBase):
         self.spec = make_spec(self.env_id, make, {
             "env_id": self.env_id, "address": address, "timeout": timeout, "population": population,
             "mean_field": mean_field, "env_kwargs": dict(env_kwargs or {}), "make_options": make_options})
-
-    @property
-    def handle(self) -> Optional[str]:
-        return self._handle
-
-    @property
-    def client(self) -> Client:
-        return self._client
 
     def reset(self, *, seed: Optional[int] = None, options: Optional[Dict[str, Any]] = None) -> Tuple[Any, Dict[str, Any]]:
         super().reset(seed=seed)
@@ -132,31 +115,9 @@ class MfgEnv(EnvBase):
         return (single_obs(r["obs"], self.observation_space), float(r["rewards"][0]), bool(r["terminated"][0]),
                 bool(r["truncated"][0]), single_info(r.get("infos", {})))
 
-    def update_population(self) -> Dict[str, Any]:
-        """Refits the population from the visited states (``fictitious`` mode); returns the server's summary."""
-        return self._client.call("population_update", handle=self._handle)
-
-    def population_report(self) -> Dict[str, Any]:
-        return self._client.call("population_report", handle=self._handle)
-
     def close(self) -> None:
         """Closes the session and the connection; safe to call any number of times."""
-        client = getattr(self, "_client", None)
-        if client is None or client.closed:
-            return
-        try:
-            if self._handle is not None:
-                client.call("close", handle=self._handle)
-        except (MfgTimeoutError, MfgError):
-            # A server that is gone or already dropped the session: the env is closed either way.
-            pass
-        finally:
-            client.close()
-
-    def __del__(self) -> None:
-        client = getattr(self, "_client", None)
-        if client is not None:
-            client.close()  # socket only: no network from a finaliser
+        self._close_session()
 
     def __repr__(self) -> str:
         return f"<MfgEnv {self.env_id} handle={self._handle}>"

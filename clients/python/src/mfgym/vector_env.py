@@ -14,10 +14,10 @@ from typing import Any, Dict, Optional, Sequence, Tuple, Union
 import numpy as np
 
 from .base import VectorEnvBase
-from .client import DEFAULT_ADDRESS, DEFAULT_TIMEOUT, Client
+from .client import DEFAULT_ADDRESS, DEFAULT_TIMEOUT
 from .codec import encode_tree
 from .env import MAX_SEED, action_array
-from .errors import MfgError, MfgTimeoutError
+from .session import ServerSession
 from .spaces import batch_space, space_from_json
 
 AUTORESET_MODES = ("next_step", "same_step", "disabled")
@@ -42,7 +42,7 @@ def _mode_name(mode: Any) -> str:
     return names[key]
 
 
-class MfgVectorEnv(VectorEnvBase):
+class MfgVectorEnv(ServerSession, VectorEnvBase):
     """gymnasium.vector.VectorEnv (or the stand-in) over one N-agent server session."""
 
     def __init__(self, env_id: str, num_envs: int, address: str = DEFAULT_ADDRESS,
@@ -52,19 +52,9 @@ class MfgVectorEnv(VectorEnvBase):
         mode = _mode_name(autoreset_mode)
         self.render_mode = render_mode
         self.closed = False
-        self._handle: Optional[str] = None
-        self._client = Client(address, timeout)
-        try:
-            self._client.hello()
-            fields: Dict[str, Any] = {"env_id": env_id, "kwargs": dict(env_kwargs or {}), "num_agents": int(num_envs),
-                                      "population": population, "mean_field": mean_field, "autoreset": mode}
-            if make_options:
-                fields["options"] = encode_tree(make_options)
-            made = self._client.call("make", **fields)
-        except BaseException:
-            self._client.close()
-            raise
-        self._handle = made["handle"]
+        made = self._open_session(address, timeout, env_id=env_id, env_kwargs=env_kwargs, num_agents=int(num_envs),
+                                  population=population, mean_field=mean_field, autoreset=mode,
+                                  make_options=make_options)
         self.env_id = made.get("env_id", env_id)
         self.num_envs = int(made.get("num_agents", num_envs))
         self.horizon = made.get("horizon")
@@ -76,14 +66,6 @@ class MfgVectorEnv(VectorEnvBase):
         self.single_action_space = space_from_json(made["action_space"])
         self.observation_space = batch_space(self.single_observation_space, self.num_envs)
         self.action_space = batch_space(self.single_action_space, self.num_envs)
-
-    @property
-    def handle(self) -> Optional[str]:
-        return self._handle
-
-    @property
-    def client(self) -> Client:
-        return self._client
 
     def _obs(self, obs: np.ndarray) -> np.ndarray:
         return np.asarray(obs, dtype=self.single_observation_space.dtype)
@@ -117,34 +99,13 @@ class MfgVectorEnv(VectorEnvBase):
         return (self._obs(r["obs"]), np.asarray(r["rewards"], dtype=np.float64), np.asarray(r["terminated"], dtype=bool),
                 np.asarray(r["truncated"], dtype=bool), r.get("infos", {}))
 
-    def update_population(self) -> Dict[str, Any]:
-        """Refits the population from the visited states (``fictitious`` mode); returns the server's summary."""
-        return self._client.call("population_update", handle=self._handle)
-
-    def population_report(self) -> Dict[str, Any]:
-        return self._client.call("population_report", handle=self._handle)
-
     def close_extras(self, **kwargs: Any) -> None:
-        client = getattr(self, "_client", None)
-        if client is None or client.closed:
-            return
-        try:
-            if self._handle is not None:
-                client.call("close", handle=self._handle)
-        except (MfgTimeoutError, MfgError):
-            pass
-        finally:
-            client.close()
+        self._close_session()
 
     def close(self, **kwargs: Any) -> None:
         if not getattr(self, "closed", False):
             self.close_extras(**kwargs)
         self.closed = True
-
-    def __del__(self) -> None:
-        client = getattr(self, "_client", None)
-        if client is not None:
-            client.close()
 
     def __repr__(self) -> str:
         return f"<MfgVectorEnv {self.env_id} num_envs={self.num_envs} handle={self._handle}>"
