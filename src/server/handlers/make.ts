@@ -37,6 +37,7 @@ export const make: Handler = async (req, ctx) => {
     updateEvery: options.update_every ?? 0,
     populationFeatures: options.population_features ?? 'none',
     histogramBins: options.histogram_bins ?? 4,
+    agentPopulation: (req.agent_population as number | undefined) ?? 0,
   });
   if (policy !== undefined) {
     const expected = [env.horizon, env.numStates, env.numActions];
@@ -61,5 +62,7 @@ export const make: Handler = async (req, ctx) => {
     autoreset: env.autoreset,
     num_states: env.numStates,
     num_actions: env.numActions,
+    agent_population: env.agentPopulation,
+    populations: env.game.populations.map((q) => q.name),
   };
 };
