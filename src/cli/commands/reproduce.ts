@@ -55,7 +55,8 @@ export function reproduceCommand(): Command {
       const total = config.iterations ?? 0;
       const bar = !opts.json && process.stderr.isTTY && total > 0 ? new SingleBar({ stream: process.stderr, format: `${config.name} {bar} {value}/{total} | exploitability {expl} | {duration_formatted} elapsed, eta {eta_formatted}`, hideCursor: true }) : null;
       bar?.start(total, 0, { expl: '-' });
-      if (!bar && !opts.json) process.stderr.write(`mfgym: reproducing ${config.name} (${config.env}, ${config.algo ?? config.kind}), seed ${seed}\n`);
+      // Without a bar one line says the run started, written once the SIGINT handler is in place.
+      if (!bar) process.stderr.write(`mfgym: reproducing ${config.name} (${config.env}, ${config.algo ?? config.kind}), seed ${seed}\n`);
       let run;
       try {
         run = await runConfig(config, seed, { signal: controller.signal, onIteration: (i, e) => bar?.update(i, { expl: e.toPrecision(4) }) });

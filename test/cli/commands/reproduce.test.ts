@@ -5,7 +5,7 @@ import { epochsToShow, heatmapGridSvg, viridis } from '../../../src/cli/heatmap-
 import { loadConfig, shippedConfigNames } from '../../../src/cli/reproduce/config';
 import { checkReferences } from '../../../src/cli/reproduce/references';
 import { runConfig } from '../../../src/cli/reproduce/run-config';
-import { runCli, tempDir } from '../run-cli';
+import { runCli, startCli, tempDir } from '../run-cli';
 
 /** Set MFGYM_REPRODUCE_ALL=1 to check the slow configs too (four-rooms-fp: no references, pictures only). */
 const ALL = process.env['MFGYM_REPRODUCE_ALL'] === '1';
@@ -112,6 +112,35 @@ describe('mfgym reproduce (the built CLI)', () => {
     expect(r.status, r.stderr).to.equal(3);
     expect(r.stdout).to.match(/mismatch\s+actionProbability/);
     expect(fs.readFileSync(path.join(dir, 'out', 'report.md'), 'utf8')).to.contain('**Verdict: mismatch**');
+  });
+
+  it('SIGINT stops after the current iteration, still writes the results folder, exits 130', async function () {
+    this.timeout(30000);
+    const dir = tempDir();
+    const file = path.join(dir, 'long.json');
+    fs.writeFileSync(file, JSON.stringify({ title: 'a long run', description: 'interrupted on purpose', env: 'LeftRight-v0', algo: 'fp', iterations: 20000000, references: [] }));
+    const out = path.join(dir, 'out');
+    const child = startCli(['reproduce', file, '--out', out, '--json']);
+    try {
+      let stderr = '';
+      const started = new Promise<void>((resolve) =>
+        child.stderr.on('data', (d: Buffer) => {
+          stderr += d.toString();
+          if (stderr.includes('mfgym: reproducing long')) resolve();
+        }),
+      );
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      await started;
+      child.kill('SIGINT');
+      expect(await exited, stderr).to.equal(130);
+      const run = JSON.parse(fs.readFileSync(path.join(out, 'run.json'), 'utf8'));
+      expect(run.stopped).to.equal('interrupted');
+      const metrics = JSON.parse(fs.readFileSync(path.join(out, 'metrics.json'), 'utf8')) as unknown[];
+      expect(metrics).to.have.length(run.completedIterations + 1);
+      expect(run.completedIterations).to.be.below(20000000);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
   });
 
   it('an unknown config or a malformed one fails with MFG_ERR_CLI_BAD_ARGUMENT (exit 2)', () => {
