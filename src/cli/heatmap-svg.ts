@@ -101,7 +101,7 @@ export function heatmapGridSvg(panels: readonly HeatmapPanel[], options: Heatmap
   for (const f of [0, 0.25, 0.5, 0.75, 1]) {
     out.push(`<text x="${r(bx + barW + 4)}" y="${r(by + bh * (1 - f))}" dominant-baseline="middle">${formatValue(f ** (1 / gamma) * vmax)}</text>`);
   }
-  out.push(`<text x="${r(bx)}" y="${r(by - 6)}">${gamma === 1 ? 'mass' : gamma === 0.5 ? 'mass (sqrt)' : `mass (^${gamma})`}</text>`);
+  out.push(`<text x="${r(bx)}" y="${r(by - 12)}">${gamma === 1 ? 'mass' : gamma === 0.5 ? 'mass (sqrt)' : `mass (^${gamma})`}</text>`);
   out.push('</svg>');
   return `${out.join('\n')}\n`;
 }
