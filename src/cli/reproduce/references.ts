@@ -37,6 +37,11 @@ function obtain(ref: Reference, run: RunOutcome): { at: string; obtained: number
       // A run stopped at its tolerance ends before `iteration`: its last iterate is what it returns.
       const last = run.rows[run.rows.length - 1]!;
       const row = ref.iteration === undefined ? last : (run.rows[ref.iteration] ?? last);
+      if (ref.quantity === 'exploitability' && ref.population !== undefined && run.finite && run.finite.game.populations.length > 1) {
+        const name = run.finite.game.populations[ref.population]?.name;
+        if (name === undefined) throw missing(ref, `no population ${ref.population} in this game`);
+        return { at: `iteration ${row.iteration}, population ${name}`, obtained: row[`exploitability:${name}`] };
+      }
       return { at: `iteration ${row.iteration}`, obtained: row[ref.quantity] };
     }
     case 'actionProbability': {

@@ -78,7 +78,12 @@ export function writeResults(dir: string, config: ReproduceConfig, run: RunOutco
   }
   if (run.finite) {
     const panels = densityPanels(run);
-    if (panels) plot('density', heatmapGridSvg(panels.panels, { rows: panels.rows, cols: panels.cols, title: `${run.env}: mu_t of the final policy (one colour scale)`, columns: 4 }));
+    if (panels) {
+      // One line of epochs per population when there are several; four panels a line otherwise.
+      const populations = run.finite.game.populations.length;
+      const columns = populations > 1 ? panels.panels.length / populations : 4;
+      plot('density', heatmapGridSvg(panels.panels, { rows: panels.rows, cols: panels.cols, title: `${run.env}: mu_t of the final policy (one colour scale)`, columns }));
+    }
   }
   if (run.lq) {
     const { points, closedForm } = run.lq;

@@ -15,6 +15,8 @@ export interface IterationRow {
   exploitability: number;
   bestResponseValue: number;
   policyValue: number;
+  /** Multi-population games: each population's exploitability (they sum to `exploitability`), keyed "exploitability:NAME". */
+  [perPopulation: `exploitability:${string}`]: number;
   /** Cumulative wall time: the only field that differs between two runs of the same config. */
   seconds: number;
 }
@@ -65,7 +67,11 @@ export async function runConfig(config: ReproduceConfig, seed: number, hooks: Ru
     initialPolicy,
     ...(hooks.signal ? { signal: hooks.signal } : {}),
     onIteration: ({ iteration, exploitability, seconds, evaluation }) => {
-      rows.push({ iteration, exploitability, bestResponseValue: evaluation.bestResponseValue, policyValue: evaluation.policyValue, seconds });
+      const row: IterationRow = { iteration, exploitability, bestResponseValue: evaluation.bestResponseValue, policyValue: evaluation.policyValue, seconds };
+      if (finite.populations.length > 1) finite.populations.forEach((pop, p) => (row[`exploitability:${pop.name}`] = evaluation.populations[p]!.exploitability));
+      // seconds last, so the CSV's columns read: what is reproducible, then the wall time.
+      const { seconds: s, ...rest } = row;
+      rows.push({ ...rest, seconds: s } as IterationRow);
       hooks.onIteration?.(iteration, exploitability);
     },
   });

@@ -2,7 +2,10 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { epochsToShow, heatmapGridSvg, viridis } from '../../../src/cli/heatmap-svg';
-import { loadConfig, shippedConfigNames } from '../../../src/cli/reproduce/config';
+import { checkConfig, loadConfig, shippedConfigNames } from '../../../src/cli/reproduce/config';
+import { registerBuiltinEnvs } from '../../../envs/index';
+import { list, register } from '../../../src/registry/registry';
+import { coupledLeftRightSpec } from '../../gym/coupled-left-right';
 import { checkReferences } from '../../../src/cli/reproduce/references';
 import { runConfig } from '../../../src/cli/reproduce/run-config';
 import { runCli, startCli, tempDir } from '../run-cli';
@@ -36,6 +39,36 @@ describe('mfgym reproduce: every shipped config lands on its stored reference fi
       expect(c!.verdict).to.equal('not comparable');
       expect(c!.difference, name).to.be.greaterThan(c!.tolerance);
     }
+  });
+});
+
+describe('reproduce on a multi-population game', () => {
+  it('records each population\'s exploitability (summing to the total) and judges a per-population reference', async () => {
+    registerBuiltinEnvs();
+    if (!list().some((s) => s.id === coupledLeftRightSpec.id)) register(coupledLeftRightSpec);
+    const config = checkConfig(
+      {
+        title: 'coupled',
+        description: 'two populations',
+        env: 'test/CoupledLeftRight-v0',
+        algo: 'fp',
+        iterations: 5,
+        references: [{ quantity: 'exploitability', iteration: 0, population: 1, value: 5 / 12, tolerance: 1e-12, source: 'hand-computed, below' }],
+      },
+      'coupled',
+      'coupled.json',
+    );
+    const run = await runConfig(config, 0);
+    for (const row of run.rows) expect(row['exploitability:red'] + row['exploitability:blue']).to.be.closeTo(row.exploitability, 1e-12);
+    const [c] = checkReferences(config.references, run);
+    expect(c!.at).to.equal('iteration 0, population blue');
+    expect(c!.verdict).to.equal('match');
+    expect(c!.obtained).to.equal(run.rows[0]!['exploitability:blue']);
+    // Blue under the uniform flows: V^pi = (1/3)(-7/12) + (1/3)(-7/6) + (1/3)(-1/4) = -2/3; the best
+    // response stays in the centre (-1/4, the largest of -7/12, -7/6, -1/4): exploitability 5/12.
+    expect(c!.obtained).to.be.closeTo(5 / 12, 1e-15);
+    // Red: V^pi = (1/2)(-2/3) + (1/2)(-4/3) = -1, the best response goes left (-2/3): 1/3.
+    expect(run.rows[0]!['exploitability:red']).to.be.closeTo(1 / 3, 1e-15);
   });
 });
 
