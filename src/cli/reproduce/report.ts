@@ -35,7 +35,7 @@ export function reportMarkdown(config: ReproduceConfig, run: RunOutcome, checked
   else {
     lines.push('| quantity | at | reference | obtained | difference | tolerance | verdict | source |', '|---|---|---|---|---|---|---|---|');
     for (const c of checked) {
-      lines.push(`| ${c.quantity} | ${c.at} | ${num(c.value)} | ${num(c.obtained)} | ${c.difference.toExponential(2)} | ${c.tolerance.toExponential(2)} | **${c.verdict}** | ${c.source.replace(/\|/g, '\\|')} |`);
+      lines.push(`| ${c.quantity} | ${cell(c.at)} | ${num(c.value)} | ${num(c.obtained)} | ${c.difference.toExponential(2)} | ${c.tolerance.toExponential(2)} | **${c.verdict}** | ${cell(c.source)} |`);
     }
     lines.push('');
     for (const c of checked) if (c.note) lines.push(`- ${c.quantity} (${c.at}): ${c.note}`);
@@ -44,6 +44,11 @@ export function reportMarkdown(config: ReproduceConfig, run: RunOutcome, checked
   lines.push('## Plots', '');
   for (const p of plots) lines.push(`![${p}](${p})`, '');
   return `${lines.join('\n')}\n`;
+}
+
+/** A markdown table cell: a literal | (as in pi(a | s)) would end the cell. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|');
 }
 
 function num(v: number): string {
