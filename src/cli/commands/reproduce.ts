@@ -65,7 +65,10 @@ export function reproduceCommand(): Command {
         process.off('SIGINT', onSigint);
       }
       const checked = checkReferences(config.references, run);
-      const written = writeResults(dir, config, run, checked, runInfo());
+      const info = runInfo();
+      // The LQ run simulates agents (float64 Monte Carlo), it does not run the tabular kernels.
+      if (run.lq) info.backend.name = 'monte-carlo-particles';
+      const written = writeResults(dir, config, run, checked, info);
       if (opts.json) process.stdout.write(`${JSON.stringify({ config: config.name, dir, seed, verdict: written.verdict, stopped: run.stopped, files: written.files, references: checked })}\n`);
       else {
         const lines = [`${config.title}: ${written.verdict}`];

@@ -123,7 +123,11 @@ describe('mfgym reproduce (the built CLI)', () => {
     const lq1 = metricsOf('lq-closed-form', '7', 'c');
     expect(lq1).to.deep.equal(metricsOf('lq-closed-form', '7', 'd'));
     expect(lq1[99]!['variance']).to.not.equal(metricsOf('lq-closed-form', '8', 'e')[99]!['variance']);
-    expect(JSON.parse(fs.readFileSync(path.join(base, 'c', 'run.json'), 'utf8')).seed).to.equal(7);
+    const lqRun = JSON.parse(fs.readFileSync(path.join(base, 'c', 'run.json'), 'utf8'));
+    expect(lqRun.seed).to.equal(7);
+    expect(lqRun.backend.name).to.equal('monte-carlo-particles');
+    for (const f of ['distribution.svg', 'distribution.png', 'report.md']) expect(fs.existsSync(path.join(base, 'c', f)), f).to.equal(true);
+    expect(fs.existsSync(path.join(base, 'c', 'exploitability.svg'))).to.equal(false);
   });
 
   it('a reference the run misses is a mismatch: exit status 3, the report says so, the results are still written', () => {
