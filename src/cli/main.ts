@@ -13,6 +13,7 @@ import { listCommand } from './commands/list';
 import { solveCommand } from './commands/solve';
 import { serveCommand } from './commands/serve';
 import { populationCommand } from './commands/population';
+import { reproduceCommand } from './commands/reproduce';
 import { packageVersion } from './run-info';
 
 const COMMANDS: (() => Command)[] = [
@@ -21,6 +22,7 @@ const COMMANDS: (() => Command)[] = [
   solveCommand,
   serveCommand,
   populationCommand,
+  reproduceCommand,
 ];
 
 export const EXIT_BAD_INPUT = 2;

@@ -33,6 +33,8 @@ export interface MakeEnvOptions {
   populationFeatures?: PopulationFeatures;
   /** Cells per axis of the 'histogram' features (default 4). */
   histogramBins?: number;
+  /** The population the agents belong to (default 0; a policy given as one Float64Array is its). */
+  agentPopulation?: number;
 }
 
 /** A built vector env and the kwargs it was built with (defaults filled). */
@@ -56,7 +58,7 @@ export async function makeEnvWithKwargs(id: string, options: MakeEnvOptions = {}
     throw new MfgError('MFG_ERR_GAME_UNSUPPORTED', `${id} is a continuous game; the gym env steps finite games only in this version`, { details: { env_id: id } });
   }
   const kind = options.population ?? 'exact';
-  const population = await initialPopulation(game, kind, options.policy);
+  const population = await initialPopulation(game, kind, options.policy, options.agentPopulation ?? 0);
   const env = new MfgVectorEnv(game, {
     numAgents: options.numAgents,
     meanField: options.meanField,
@@ -67,14 +69,17 @@ export async function makeEnvWithKwargs(id: string, options: MakeEnvOptions = {}
     entropySeed: options.entropySeed,
     populationFeatures: options.populationFeatures,
     histogramBins: options.histogramBins,
+    agentPopulation: options.agentPopulation,
   });
   return { env, kwargs };
 }
 
-async function initialPopulation(game: FiniteGame, kind: string, policy: TabularPolicy | Float64Array | undefined): Promise<FinitePopulationFlow> {
+async function initialPopulation(game: FiniteGame, kind: string, policy: TabularPolicy | Float64Array | undefined, agentPopulation: number): Promise<FinitePopulationFlow> {
   let pi = uniformPolicy(game);
-  if (policy instanceof Float64Array) pi[0] = policy;
-  else if (policy !== undefined) pi = policy;
+  // An out-of-range agentPopulation is reported by the env's constructor, with the valid range.
+  if (policy instanceof Float64Array) {
+    if (agentPopulation < pi.length) pi[agentPopulation] = policy;
+  } else if (policy !== undefined) pi = policy;
   if (policy !== undefined) checkPolicy(game, pi);
   if (kind === 'exact') return ExactPopulation.fromPolicy(game, pi);
   return makePopulation(game, { kind, policy: pi });

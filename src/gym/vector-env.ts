@@ -37,6 +37,8 @@ export interface VectorEnvOptions {
   populationFeatures?: PopulationFeatures;
   /** Cells per axis of the 'histogram' features (default 4). */
   histogramBins?: number;
+  /** The population the N agents belong to (default 0); the others follow their flow. */
+  agentPopulation?: number;
 }
 
 /** Per-agent infos, vectorised (Gymnasium vector-env form). Arrays are fresh on every call. */
@@ -104,13 +106,14 @@ export interface PopulationReport {
  * (reset(seed, options) / step(actions), autoreset modes) and a mean field that is fixed,
  * refitted by fictitious play from the agents' visits, or made of the agents themselves.
  *
- * The agents belong to population 0; other populations (multi-population games) follow their
- * initial flow. Each agent has its own Rng stream derived from its seed only, so the same seeds
+ * The agents belong to population `agentPopulation` (default 0); other populations
+ * (multi-population games) follow their flow. Each agent has its own Rng stream derived from its seed only, so the same seeds
  * and actions give the same everything, whatever N and whatever the other agents do (except in
  * `live` mode, where the agents are each other's mean field).
  */
 export class MfgVectorEnv {
   readonly numAgents: number;
+  readonly agentPopulation: number;
   readonly horizon: number;
   readonly meanField: MeanFieldMode;
   readonly autoreset: AutoresetMode;
@@ -175,7 +178,14 @@ export class MfgVectorEnv {
       throw new MfgError('MFG_ERR_ENV_BAD_OPTION', `updateEvery must be a non-negative integer, got ${updateEvery}`, { details: { option: 'update_every', value: updateEvery } });
     }
     this.updateEvery = updateEvery;
-    this.pop = game.populations[0]!;
+    const p = options.agentPopulation ?? 0;
+    if (!Number.isInteger(p) || p < 0 || p >= game.populations.length) {
+      throw new MfgError('MFG_ERR_ENV_BAD_OPTION', `agentPopulation must be an integer in 0..${game.populations.length - 1} (this game has ${game.populations.length} population(s)), got ${p}`, {
+        details: { option: 'agent_population', value: p, populations: game.populations.length },
+      });
+    }
+    this.agentPopulation = p;
+    this.pop = game.populations[p]!;
     this.numStates = this.pop.numStates;
     this.numActions = this.pop.numActions;
     this.observationSpace = observationSpace(this.pop, this.horizon);
@@ -202,7 +212,7 @@ export class MfgVectorEnv {
       });
     }
     if (this.meanField === 'fictitious') this.flowTable = flowTables(game, this.population);
-    if (this.meanField !== 'live' || !game.dynamicsDependOnMeanField) this.tables = epochTables(game, this.population);
+    if (this.meanField !== 'live' || !game.dynamicsDependOnMeanField) this.tables = epochTables(game, this.population, p);
     if (this.meanField !== 'live') this.featureTable = this.flowFeatures();
 
     this.state = new Int32Array(N);
@@ -369,7 +379,7 @@ export class MfgVectorEnv {
     for (let j = 0; j < this.counts.length; j++) samples += this.counts[j]!;
     const SA = this.numStates * this.numActions;
     const flow = [...this.flowTable];
-    flow[0] = fictitiousUpdate(this.flowTable[0]!, this.counts, this.horizon, SA, k);
+    flow[this.agentPopulation] = fictitiousUpdate(this.flowTable[this.agentPopulation]!, this.counts, this.horizon, SA, k);
     this.installFlow(flow);
     this.counts.fill(0);
     const episodes = this.episodesSinceUpdate;
@@ -390,7 +400,7 @@ export class MfgVectorEnv {
       if (this.meanField === 'fictitious') this.installFlow(flowTables(this.game, pop));
       else {
         this.population = pop;
-        this.tables = epochTables(this.game, pop);
+        this.tables = epochTables(this.game, pop, this.agentPopulation);
         this.featureTable = this.flowFeatures();
       }
     }
@@ -411,7 +421,7 @@ export class MfgVectorEnv {
     if (this.liveMu !== null) mu = this.liveMu.slice();
     else {
       mu = new Float64Array(H * S);
-      for (let t = 0; t < H; t++) for (let s = 0; s < S; s++) mu[t * S + s] = this.population.stateMass(0, t, s);
+      for (let t = 0; t < H; t++) for (let s = 0; s < S; s++) mu[t * S + s] = this.population.stateMass(this.agentPopulation, t, s);
     }
     let samples = 0;
     if (this.counts !== null) for (let j = 0; j < this.counts.length; j++) samples += this.counts[j]!;
@@ -600,10 +610,11 @@ export class MfgVectorEnv {
         for (let a = 0; a < A; a++) m += L0[s * A + a]!;
         mu[t * S + s] = m;
       }
+      const p = this.agentPopulation;
       const others = this.game.populations.length > 1 ? this.population.meanFieldAt(t)! : null;
-      const L: MeanFieldAt = others === null ? [L0] : [L0, ...others.slice(1)];
-      this.game.reward(0, t, L, this.liveRewards[t]!);
-      if (this.game.dynamicsDependOnMeanField && t + 1 < H) this.liveKernels[t] = this.game.transition(0, t, L);
+      const L: MeanFieldAt = others === null ? [L0] : others.map((Lq, q) => (q === p ? L0 : Lq));
+      this.game.reward(p, t, L, this.liveRewards[t]!);
+      if (this.game.dynamicsDependOnMeanField && t + 1 < H) this.liveKernels[t] = this.game.transition(p, t, L);
     }
   }
 
@@ -611,7 +622,7 @@ export class MfgVectorEnv {
     const population = new ExactPopulation(this.game, flow);
     this.flowTable = flow;
     this.population = population;
-    this.tables = epochTables(this.game, population);
+    this.tables = epochTables(this.game, population, this.agentPopulation);
     this.featureTable = this.flowFeatures();
   }
 
@@ -624,7 +635,7 @@ export class MfgVectorEnv {
     const table = new Float64Array((H + 1) * F);
     const mu = new Float64Array(S);
     for (let t = 0; t < H; t++) {
-      for (let s = 0; s < S; s++) mu[s] = this.population.stateMass(0, t, s);
+      for (let s = 0; s < S; s++) mu[s] = this.population.stateMass(this.agentPopulation, t, s);
       this.features.write(mu, table, t * F);
     }
     table.copyWithin(H * F, (H - 1) * F, H * F);

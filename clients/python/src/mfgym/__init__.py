@@ -13,6 +13,7 @@ from .env import MfgEnv, make
 from .errors import EnvError, MfgError, MfgTimeoutError, ProtocolError, RegistryError, SessionError
 from .spaces import HAS_GYMNASIUM
 from .vector_env import MfgVectorEnv, make_vec
+from .parallel_env import MfgParallelEnv, make_parallel
 
 __version__ = "0.1.0"
 
