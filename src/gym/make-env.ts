@@ -6,6 +6,7 @@ import { ExactPopulation } from '../populations/exact-population';
 import { makePopulation } from '../populations/make-population';
 import type { FinitePopulationFlow } from '../populations/population';
 import { makeGame, resolveKwargs } from '../registry/registry';
+import type { IllegalActionsMode } from './illegal-actions';
 import type { AutoresetMode, MeanFieldMode } from './modes';
 import type { PopulationFeatures } from './population-features';
 import { MfgVectorEnv } from './vector-env';
@@ -33,6 +34,8 @@ export interface MakeEnvOptions {
   populationFeatures?: PopulationFeatures;
   /** Cells per axis of the 'histogram' features (default 4). */
   histogramBins?: number;
+  /** An action illegal in the agent's state: 'noop' (default) or 'error' (src/gym/illegal-actions.ts). */
+  illegalActions?: IllegalActionsMode;
 }
 
 /** A built vector env and the kwargs it was built with (defaults filled). */
@@ -67,6 +70,7 @@ export async function makeEnvWithKwargs(id: string, options: MakeEnvOptions = {}
     entropySeed: options.entropySeed,
     populationFeatures: options.populationFeatures,
     histogramBins: options.histogramBins,
+    illegalActions: options.illegalActions,
   });
   return { env, kwargs };
 }
