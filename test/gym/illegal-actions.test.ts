@@ -3,6 +3,7 @@ import { registerBuiltinEnvs } from '../../envs/index';
 import { MfgError } from '../../src/core/errors';
 import type { FiniteGame } from '../../src/core/finite-game';
 import { singlePopulationGame } from '../../src/core/single-population-game';
+import { declarativeGame } from '../../src/registry/declarative-game';
 import { makeGame } from '../../src/registry/registry';
 import { makeEnv } from '../../src/gym/make-env';
 import { makeSingleEnv } from '../../src/gym/single-agent-env';
@@ -134,5 +135,34 @@ describe('illegal actions in the gym env', () => {
     expect(() => def(2)()).not.to.throw();
     expect(expectError(def(0), 'MFG_ERR_GAME_INVALID').message).to.match(/noopAction 0 must be legal in every state, and is not in state \d+/);
     expectError(def(5), 'MFG_ERR_GAME_INVALID');
+  });
+
+  it('a declarative game names its no-op with noopAction; without one the first legal action is stepped', () => {
+    // A corridor 0-1-2, actions right, left, stay; left is illegal at 0 and right at 2.
+    const doc = (noopAction?: number) => ({
+      id: 'test/Corridor-v0',
+      description: 'corridor',
+      horizon: 3,
+      numStates: 3,
+      numActions: 3,
+      mu0: [1, 0, 0],
+      legal: [
+        [1, 0, 1],
+        [1, 1, 1],
+        [0, 1, 1],
+      ],
+      ...(noopAction === undefined ? {} : { noopAction }),
+      transitions: { deterministic: [[1, 0, 0], [2, 0, 1], [2, 1, 2]] },
+      rewards: [[0, 0, 1], [0, 0, 2], [0, 0, 3]],
+    });
+    const stays = new MfgVectorEnv(declarativeGame(doc(2)), { numAgents: 1, entropySeed: 0 });
+    const moves = new MfgVectorEnv(declarativeGame(doc()), { numAgents: 1, entropySeed: 0 });
+    stays.reset(0);
+    moves.reset(0);
+    const a = stays.step([1]);
+    const b = moves.step([1]);
+    expect([a.obs[0], a.rewards[0], a.infos.illegalAction![0]]).to.deep.equal([0, 1, 1]); // stay: reward 1 at state 0
+    expect([b.obs[0], b.rewards[0], b.infos.illegalAction![0]]).to.deep.equal([1, 0, 1]); // right, the first legal action
+    expect(() => declarativeGame(doc(0))).to.throw(/noopAction 0 is illegal in state 2/);
   });
 });

@@ -144,7 +144,7 @@ def test_close_twice_is_fine_and_spec_rebuilds_the_env(address):
 
 
 def test_gymnasium_base_class_when_available(left_right):
-    if HAS_GYMNASIUM:  # pragma: no cover - gymnasium is not installed on CI
+    if HAS_GYMNASIUM:  # CI puts ../shared/python on PYTHONPATH (run-tests.sh); test_gymnasium.py checks every game
         import gymnasium
         from gymnasium.utils.env_checker import check_env
         assert isinstance(left_right, gymnasium.Env)

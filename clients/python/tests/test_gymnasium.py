@@ -9,6 +9,8 @@ on PYTHONPATH, and in CI (CI=true) a missing gymnasium is an error, never a sile
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import warnings
 
 import numpy as np
@@ -117,6 +119,16 @@ def test_the_server_address_can_come_from_MFGYM_ADDRESS(address, monkeypatch):
         assert obs.tolist() == [0, 0] and env.unwrapped.client.address == address
     finally:
         env.close()
+
+
+def test_gymnasium_imports_mfgym_itself_with_the_module_colon_id_form(address):
+    # a fresh interpreter, warnings as errors: registering at import warns about nothing
+    code = ("import gymnasium, sys; env = gymnasium.make('mfgym:mfgym/LeftRight-v0', address=sys.argv[1]); "
+            "obs, info = env.reset(seed=0); print(type(env.unwrapped).__name__, obs.tolist(), info['action_mask'].dtype); env.close()")
+    r = subprocess.run([sys.executable, "-W", "error", "-c", code, address], capture_output=True, text=True, timeout=60,
+                       env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["MfgEnv", "[0,", "0]", "int8"]
 
 
 def _first_episode_then_one_step(env, horizon, seed):
