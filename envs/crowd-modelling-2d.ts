@@ -135,6 +135,7 @@ export function crowdModelling2D(kwargs: Partial<CrowdModelling2DKwargs> = {}): 
     stateShape: [size, size],
     mu0,
     legal: anyIllegal ? legal : null,
+    noopAction: STAY,
     actionLabels: ['up', 'left', 'stay', 'right', 'down'],
     dynamicsDependOnMeanField: false,
     reward(_t, L, out) {

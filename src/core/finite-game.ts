@@ -37,6 +37,11 @@ export interface FinitePopulation {
   readonly mu0: Float64Array;
   /** legal[s*A + a] = 1 where a is legal at s; null when every action is legal everywhere. */
   readonly legal: Uint8Array | null;
+  /**
+   * The game's own no-op (e.g. `stay`), legal in every state: what the gym env steps instead of
+   * an action that is illegal in the agent's state (src/gym/illegal-actions.ts). Optional.
+   */
+  readonly noopAction?: number;
   readonly stateLabels?: readonly string[];
   readonly actionLabels?: readonly string[];
 }

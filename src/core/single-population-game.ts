@@ -11,6 +11,8 @@ export interface SinglePopulationDefinition {
   readonly actionShape?: readonly number[];
   readonly mu0: Float64Array;
   readonly legal?: Uint8Array | null;
+  /** The no-op an illegal action acts as in the gym env (FinitePopulation.noopAction). */
+  readonly noopAction?: number;
   readonly stateLabels?: readonly string[];
   readonly actionLabels?: readonly string[];
   readonly dynamicsDependOnMeanField: boolean;
@@ -29,6 +31,7 @@ export function singlePopulationGame(def: SinglePopulationDefinition): FiniteGam
     actionShape: def.actionShape ?? [def.numActions],
     mu0: def.mu0,
     legal: def.legal ?? null,
+    ...(def.noopAction !== undefined ? { noopAction: def.noopAction } : {}),
     ...(def.stateLabels ? { stateLabels: def.stateLabels } : {}),
     ...(def.actionLabels ? { actionLabels: def.actionLabels } : {}),
   };
@@ -72,6 +75,11 @@ export function checkPopulation(pop: FinitePopulation): void {
       for (let a = 0; a < A; a++) any ||= pop.legal[s * A + a] === 1;
       if (!any) bad(`state ${s} has no legal action`);
     }
+  }
+  const noop = pop.noopAction;
+  if (noop !== undefined) {
+    if (!Number.isInteger(noop) || noop < 0 || noop >= A) bad(`noopAction must be an action index in [0, ${A}), got ${noop}`);
+    for (let s = 0; s < S && pop.legal; s++) if (pop.legal[s * A + noop] !== 1) bad(`noopAction ${noop} must be legal in every state, and is not in state ${s}`);
   }
 }
 

@@ -6,6 +6,7 @@ import { ExactPopulation } from '../populations/exact-population';
 import { makePopulation } from '../populations/make-population';
 import type { FinitePopulationFlow } from '../populations/population';
 import { makeGame, resolveKwargs } from '../registry/registry';
+import type { IllegalActionsMode } from './illegal-actions';
 import type { AutoresetMode, MeanFieldMode } from './modes';
 import type { PopulationFeatures } from './population-features';
 import { MfgVectorEnv } from './vector-env';
@@ -35,6 +36,8 @@ export interface MakeEnvOptions {
   histogramBins?: number;
   /** The population the agents belong to (default 0; a policy given as one Float64Array is its). */
   agentPopulation?: number;
+  /** An action illegal in the agent's state: 'noop' (default) or 'error' (src/gym/illegal-actions.ts). */
+  illegalActions?: IllegalActionsMode;
 }
 
 /** A built vector env and the kwargs it was built with (defaults filled). */
@@ -70,6 +73,7 @@ export async function makeEnvWithKwargs(id: string, options: MakeEnvOptions = {}
     populationFeatures: options.populationFeatures,
     histogramBins: options.histogramBins,
     agentPopulation: options.agentPopulation,
+    illegalActions: options.illegalActions,
   });
   return { env, kwargs };
 }

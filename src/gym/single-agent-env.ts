@@ -8,7 +8,8 @@ export interface SingleStepResult {
   reward: number;
   terminated: boolean;
   truncated: boolean;
-  info: { actionMask: Uint8Array; t: number };
+  /** illegalAction: the action was illegal in the agent's state and acted as the no-op (illegal-actions.ts). */
+  info: { actionMask: Uint8Array; t: number; illegalAction: boolean };
 }
 
 /**
@@ -45,7 +46,7 @@ export class MfgEnv {
       reward: s.rewards[0]!,
       terminated: s.terminated[0] === 1,
       truncated: s.truncated[0] === 1,
-      info: { actionMask: s.infos.actionMask, t: s.infos.t[0]! },
+      info: { actionMask: s.infos.actionMask, t: s.infos.t[0]!, illegalAction: s.infos.illegalAction![0] === 1 },
     };
   }
 

@@ -14,6 +14,7 @@ import { fictitiousUpdate } from './fictitious-update';
 import { checkAutoresetMode, checkMeanFieldMode, type AutoresetMode, type MeanFieldMode } from './modes';
 import { actionSpace, observationSpace, stateCoordinates } from './observation-layout';
 import { FeatureMap, type PopulationFeatures } from './population-features';
+import { IllegalActionRule, checkIllegalActionsMode, type IllegalActionsMode } from './illegal-actions';
 
 // Agent status: before its first reset, inside an episode, or past its last epoch awaiting a reset.
 const NEVER_RESET = 0;
@@ -39,6 +40,8 @@ export interface VectorEnvOptions {
   histogramBins?: number;
   /** The population the N agents belong to (default 0); the others follow their flow. */
   agentPopulation?: number;
+  /** An action illegal in the agent's state: 'noop' (default, stepped as the no-op and flagged) or 'error'. */
+  illegalActions?: IllegalActionsMode;
 }
 
 /** Per-agent infos, vectorised (Gymnasium vector-env form). Arrays are fresh on every call. */
@@ -47,6 +50,8 @@ export interface VectorInfos {
   actionMask: Uint8Array;
   /** [N]: each agent's current epoch (H after its last step). */
   t: Int32Array;
+  /** step only, [N]: 1 where the agent's action was illegal and acted as the no-op (illegal-actions.ts). */
+  illegalAction?: Uint8Array;
   /** same_step only, on steps where an episode ended: terminal observations, rows valid where finalObsMask. */
   finalObs?: Int32Array;
   finalObsMask?: Uint8Array;
@@ -137,6 +142,7 @@ export class MfgVectorEnv {
   private readonly mu0Cdf: Float64Array;
   private readonly updateEvery: number;
   private readonly entropySeed: number;
+  private readonly illegalRule: IllegalActionRule;
 
   private population: FinitePopulationFlow;
   /** The flow of every population as tables, kept in fictitious mode (the one that refits). */
@@ -202,6 +208,7 @@ export class MfgVectorEnv {
     this.mu0Cdf = new Float64Array(this.numStates);
     let acc = 0;
     for (let s = 0; s < this.numStates; s++) this.mu0Cdf[s] = acc += this.pop.mu0[s]!;
+    this.illegalRule = new IllegalActionRule(this.pop, checkIllegalActionsMode(options.illegalActions ?? 'noop'));
     this.entropySeed = options.entropySeed === undefined ? osEntropySeed() : checkSeed(options.entropySeed, 'entropySeed');
 
     this.population = options.population ?? ExactPopulation.fromPolicy(game, uniformPolicy(game));
@@ -272,7 +279,6 @@ export class MfgVectorEnv {
         details: { reason: 'shape', expected: [N], got: [actions.length] },
       });
     }
-    const legal = this.pop.legal;
     for (let i = 0; i < N; i++) {
       if (status[i] !== RUNNING) continue; // next_step: the action of an agent being reset is ignored
       const a = actions[i]!;
@@ -280,12 +286,9 @@ export class MfgVectorEnv {
         const reason = Number.isNaN(a) ? 'nan' : Number.isInteger(a) ? 'range' : 'dtype';
         throw new MfgError('MFG_ERR_ENV_BAD_ACTION', `action of agent ${i} is ${a}, outside Discrete(${A})`, { details: { agent: i, value: numberForJson(a), reason } });
       }
-      if (legal !== null && legal[state[i]! * A + a] === 0) {
-        throw new MfgError('MFG_ERR_ENV_BAD_ACTION', `action ${a} of agent ${i} is illegal in its state ${state[i]}`, {
-          details: { agent: i, value: a, reason: 'illegal', state: state[i] },
-        });
-      }
     }
+    const resolved = this.illegalRule.resolve(actions, state, (i) => status[i] === RUNNING);
+    actions = resolved.actions;
 
     let rewardsAt: readonly Float64Array[];
     let kernelsAt: readonly (SparseKernel | null)[];
@@ -351,6 +354,7 @@ export class MfgVectorEnv {
       if (this.updateEvery > 0 && this.episodesSinceUpdate >= this.updateEvery * N) this.updatePopulation();
     }
     const infos = this.infos();
+    infos.illegalAction = resolved.illegal;
     if (finalObs !== undefined) {
       infos.finalObs = finalObs;
       infos.finalObsMask = finalMask;

@@ -18,6 +18,7 @@ export interface DeclarativeGameDocument {
   actionLabels?: string[];
   mu0: number[];
   legal?: (boolean | number)[][];
+  noopAction?: number;
   transitions?: TransitionTable;
   transitionsByEpoch?: TransitionTable[];
   rewards?: number[][];
@@ -141,6 +142,11 @@ function compile(d: DeclarativeGameDocument, source?: string): FiniteGame {
       if (!any) bad(`legal[${s}] allows no action: every state needs at least one legal action`, `legal[${s}]`);
     }
   }
+  const noop = d.noopAction;
+  if (noop !== undefined) {
+    if (!Number.isInteger(noop) || noop < 0 || noop >= A) bad(`noopAction must be an action index in [0, ${A}), got ${noop}`, 'noopAction');
+    for (let s = 0; s < S && legal; s++) if (legal[s * A + noop] === 0) bad(`noopAction ${noop} is illegal in state ${s}: the no-op must be legal everywhere`, 'noopAction');
+  }
 
   // Transitions: one shared kernel, or one per epoch t < H-1.
   if (d.transitions && d.transitionsByEpoch) bad('give either transitions or transitionsByEpoch, not both', 'transitionsByEpoch');
@@ -182,6 +188,7 @@ function compile(d: DeclarativeGameDocument, source?: string): FiniteGame {
     ...(d.actionLabels ? { actionLabels: d.actionLabels } : {}),
     mu0,
     legal,
+    ...(noop !== undefined ? { noopAction: noop } : {}),
     dynamicsDependOnMeanField: false,
     reward(t, L, out) {
       out.set(base[t]!);

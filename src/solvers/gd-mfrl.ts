@@ -17,6 +17,7 @@ import { DEFAULT_NUM_AGENTS, makePopulation } from '../populations/make-populati
 import type { FinitePopulationFlow } from '../populations/population';
 import { bestResponse } from './best-response';
 import { mixPolicies } from './mix-policies';
+import { initialLogPolicy } from './log-policy';
 import { checkRunLength, type StopReason } from './run-solver';
 import { fictitiousPlay } from './fictitious-play';
 import { onlineMirrorDescent } from './online-mirror-descent';
@@ -202,8 +203,8 @@ export async function runGdMfrl(game: Game, solver: string | GdSolverDefinition,
   };
   let stopped: StopReason = 'completed';
   let evaluation: PolicyEvaluation | null = null;
-  // OMD's accumulated logits start at log pi_0, as the exact omd does.
-  const y = def.algorithm === 'omd' ? policy.map((pi) => pi.map(Math.log)) : null;
+  // OMD's accumulated logits start at log pi_0 (zeros at log 1e-12), as the exact omd does.
+  const y = def.algorithm === 'omd' ? policy.map((pi, p) => initialLogPolicy(pi, finite.horizon, finite.populations[p]!)) : null;
 
   // The current policy's estimated flow carried over from the last update (average mode).
   let carried: FlowEstimate | null = null;

@@ -1,12 +1,15 @@
-import { softmaxPolicy } from '../core/tabular/index';
 import { param, type SolverDefinition } from './solver';
+import { initialLogPolicy, logSoftmax, policyFromLog } from './log-policy';
 
 /**
  * Munchausen online mirror descent (Laurière et al. 2022, exact form): the update
  *   pi_{k+1} ∝ pi_k · exp(alpha·Q^{pi_k})
  * applied to the policy itself rather than to an accumulated sum, which is what lets the deep
  * version replace the sum by a log-policy bonus in the reward. Exactly, it is OMD with
- * y = log pi; computing it from log pi_k keeps the logits bounded above by 0 however long it runs.
+ * y = log pi. The run keeps log pi_k itself (normalised by log-softmax, so bounded above by 0
+ * however long it runs) and never takes the log of a probability table: a softmax entry that
+ * underflowed to 0 would give log 0 = -inf and lose that action for good. Zeros of a
+ * deterministic pi_0 start at log 1e-12 (INITIAL_LOG_FLOOR), as in OMD.
  */
 export const munchausenOmd: SolverDefinition = {
   name: 'momd',
@@ -19,15 +22,15 @@ export const munchausenOmd: SolverDefinition = {
     return {
       name: 'momd',
       params,
-      start(game) {
+      start(game, initial) {
+        const logPi = initial.map((pi, p) => initialLogPolicy(pi, game.horizon, game.populations[p]!));
         return {
           step(current) {
             return game.populations.map((pop, p) => {
-              const pi = current.policy[p]!;
+              const lp = logPi[p]!;
               const q = current.qPolicy[p]!;
-              const logits = new Float64Array(pi.length);
-              for (let j = 0; j < pi.length; j++) logits[j] = Math.log(pi[j]!) + alpha * q[j]!;
-              return softmaxPolicy(logits, 1, game.horizon, pop.numStates, pop.numActions, pop.legal);
+              for (let j = 0; j < lp.length; j++) lp[j]! += alpha * q[j]!;
+              return policyFromLog(logSoftmax(lp, game.horizon, pop, lp));
             });
           },
         };

@@ -193,7 +193,7 @@ describe('gym: MfgVectorEnv', () => {
       expectError(() => env.step(Float64Array.of(0, 0, 0, 1.5)), 'MFG_ERR_ENV_BAD_ACTION');
       expectError(() => env.step(Int32Array.of(0, 0, 0)), 'MFG_ERR_ENV_BAD_ACTION');
       // put agent 0 in the last column and try action 2 there
-      const fresh = new MfgVectorEnv(noisyGrid(), { numAgents: 4 });
+      const fresh = new MfgVectorEnv(noisyGrid(), { numAgents: 4, illegalActions: 'error' });
       let obs = fresh.reset(11).obs;
       expect(Array.from(obs)).to.deep.equal(Array.from(r.obs));
       let found = -1;

@@ -42,8 +42,9 @@ def test_out_of_range_action(address, action, reason):
 
 
 def test_illegal_action_where_the_mask_forbids_it(address, crowd):
-    # a wall right of (0,0): moving +x from there is illegal, and the mask says so.
-    env = mfgym.make_vec("CrowdModelling2D-v0", num_envs=1, address=address,
+    # a wall right of (0,0): moving +x from there is illegal, and the mask says so; with
+    # illegal_actions="error" it is refused (the default acts as stay: test_gymnasium.py).
+    env = mfgym.make_vec("CrowdModelling2D-v0", num_envs=1, address=address, illegal_actions="error",
                          **crowd(5, 3, forbidden_cells=[[1, 0]], initial_cells=[[0, 0]]))
     try:
         obs, infos = env.reset(seed=0)

@@ -10,6 +10,7 @@ export function infosToWire(env: MfgVectorEnv, infos: VectorInfos): Record<strin
     action_mask: boolToWire(infos.actionMask, [N, A]),
     t: int32ToWire(infos.t, [N]),
   };
+  if (infos.illegalAction !== undefined) out.illegal_action = boolToWire(infos.illegalAction, [N]);
   if (infos.finalObs !== undefined) {
     out.final_obs = obsToWire(env, infos.finalObs, infos.finalFeatures);
     out._final_obs = boolToWire(infos.finalObsMask!, [N]);

@@ -16,7 +16,7 @@ export const make: Handler = async (req, ctx) => {
       details: { limit: 'max_envs_per_connection', value: ctx.session.open.size + 1, max: ctx.limits.maxEnvsPerConnection },
     });
   }
-  const options = (req.options ?? {}) as { policy?: WireArray; update_every?: number; population_features?: 'none' | 'moments' | 'histogram'; histogram_bins?: number; agent_population?: number };
+  const options = (req.options ?? {}) as { policy?: WireArray; update_every?: number; population_features?: 'none' | 'moments' | 'histogram'; histogram_bins?: number; agent_population?: number; illegal_actions?: 'noop' | 'error' };
   let policy: Float64Array | undefined;
   if (options.policy !== undefined) {
     if (options.policy.shape.length !== 3) {
@@ -38,6 +38,7 @@ export const make: Handler = async (req, ctx) => {
     populationFeatures: options.population_features ?? 'none',
     histogramBins: options.histogram_bins ?? 4,
     agentPopulation: options.agent_population ?? 0,
+    illegalActions: options.illegal_actions ?? 'noop',
   });
   if (policy !== undefined) {
     const expected = [env.horizon, env.numStates, env.numActions];

@@ -5,10 +5,19 @@ gymnasium.Env never resets itself). Seeding follows gymnasium: ``reset(seed=s)``
 ``np_random`` and sends ``s`` itself to the server (so the same seed means the same episode from
 any client); ``reset()`` without a seed sends a seed drawn from ``np_random``, which makes
 ``reset(seed=s); reset()`` reproducible, as the env checker demands.
+
+Every action in ``action_space`` is accepted: one that is illegal in the agent's state acts as the
+game's no-op and ``info["illegal_action"]`` is True (``illegal_actions="error"`` refuses it instead
+with MFG_ERR_ENV_BAD_ACTION). ``info["action_mask"]`` is an int8 array, the form
+``action_space.sample(mask=...)`` takes.
+
+The server is ``address=`` when given, else the ``MFGYM_ADDRESS`` environment variable, else
+``tcp://127.0.0.1:5555``.
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any, Dict, Optional, Tuple
 
 import numpy as np
@@ -17,10 +26,26 @@ from .base import EnvBase, make_spec
 from .client import DEFAULT_ADDRESS, DEFAULT_TIMEOUT
 from .codec import encode_array, encode_tree
 from .errors import EnvError
+from .infos import single_agent_infos
 from .session import ServerSession
 from .spaces import space_from_json
 
 MAX_SEED = 2**53 - 1
+ADDRESS_ENV_VAR = "MFGYM_ADDRESS"
+
+
+def server_address(address: Optional[str] = None) -> str:
+    """``address`` if given, else $MFGYM_ADDRESS, else the default loopback endpoint."""
+    return address or os.environ.get(ADDRESS_ENV_VAR) or DEFAULT_ADDRESS
+
+
+def session_options(make_options: Optional[Dict[str, Any]], illegal_actions: Optional[str]) -> Optional[Dict[str, Any]]:
+    """make ``options`` with ``illegal_actions`` folded in (None keeps the server's default, "noop")."""
+    if illegal_actions is None:
+        return make_options
+    if illegal_actions not in ("noop", "error"):
+        raise ValueError(f'illegal_actions must be "noop" or "error", got {illegal_actions!r}')
+    return {**(make_options or {}), "illegal_actions": illegal_actions}
 
 
 def action_array(actions: Any, space: Any, n: int) -> dict:
@@ -69,9 +94,10 @@ def single_obs(batched: np.ndarray, space: Any) -> Any:
 
 
 def single_info(infos: Dict[str, Any], n: int = 1) -> Dict[str, Any]:
-    """Per-agent info of agent 0: arrays with a leading agent axis lose it, ``t`` becomes an int."""
+    """Per-agent info of agent 0: arrays with a leading agent axis lose it, ``t`` becomes an int,
+    ``illegal_action`` a bool, ``action_mask`` an int8 array."""
     out: Dict[str, Any] = {}
-    for k, v in infos.items():
+    for k, v in single_agent_infos(infos).items():
         if isinstance(v, np.ndarray) and v.ndim >= 1 and v.shape[0] == n:
             v = v[0]
             if isinstance(v, np.generic):
@@ -85,9 +111,12 @@ class MfgEnv(ServerSession, EnvBase):
 
     metadata: Dict[str, Any] = {"render_modes": []}
 
-    def __init__(self, env_id: str, address: str = DEFAULT_ADDRESS, timeout: Optional[float] = DEFAULT_TIMEOUT,
+    def __init__(self, env_id: str, address: Optional[str] = None, timeout: Optional[float] = DEFAULT_TIMEOUT,
                  population: str = "exact", mean_field: str = "fixed", env_kwargs: Optional[Dict[str, Any]] = None,
-                 make_options: Optional[Dict[str, Any]] = None, render_mode: Optional[str] = None):
+                 make_options: Optional[Dict[str, Any]] = None, render_mode: Optional[str] = None,
+                 illegal_actions: Optional[str] = None):
+        address = server_address(address)
+        make_options = session_options(make_options, illegal_actions)
         self.render_mode = render_mode
         made = self._open_session(address, timeout, env_id=env_id, env_kwargs=env_kwargs, num_agents=1,
                                   population=population, mean_field=mean_field, autoreset="disabled",
@@ -123,15 +152,17 @@ class MfgEnv(ServerSession, EnvBase):
         return f"<MfgEnv {self.env_id} handle={self._handle}>"
 
 
-def make(env_id: str, address: str = DEFAULT_ADDRESS, timeout: Optional[float] = DEFAULT_TIMEOUT, *,
+def make(env_id: str, address: Optional[str] = None, timeout: Optional[float] = DEFAULT_TIMEOUT, *,
          population: str = "exact", mean_field: str = "fixed", render_mode: Optional[str] = None,
          make_options: Optional[Dict[str, Any]] = None, env_kwargs: Optional[Dict[str, Any]] = None,
-         **kwargs: Any) -> MfgEnv:
-    """One representative agent of ``env_id`` served at ``address``.
+         illegal_actions: Optional[str] = None, **kwargs: Any) -> MfgEnv:
+    """One representative agent of ``env_id`` served at ``address`` (default: $MFGYM_ADDRESS, else
+    tcp://127.0.0.1:5555). Also the entry point of the ``mfgym/<id>`` Gymnasium registrations.
 
     Keyword arguments other than the named ones are the env's own kwargs (validated by the server
-    against the env's schema); ``env_kwargs=`` passes them as a dict instead.
+    against the env's schema); ``env_kwargs=`` passes them as a dict instead. ``illegal_actions``:
+    "noop" (the server's default) or "error".
     """
     merged = {**(env_kwargs or {}), **kwargs}
     return MfgEnv(env_id, address, timeout, population=population, mean_field=mean_field, env_kwargs=merged,
-                  make_options=make_options, render_mode=render_mode)
+                  make_options=make_options, render_mode=render_mode, illegal_actions=illegal_actions)

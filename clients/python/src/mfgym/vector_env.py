@@ -5,6 +5,10 @@ asked for (``next_step``, ``same_step`` or ``disabled``, gymnasium's AutoresetMo
 follow gymnasium's vector envs: ``reset(seed=s)`` seeds agent i with ``s + i`` (so agent i replays
 a single env reset with ``s + i``), a list gives each agent its own seed, and ``reset()`` derives the
 seeds from ``np_random`` so that ``reset(seed=s); reset()`` is reproducible.
+
+Infos are in Gymnasium's vector form (see infos.py): ``action_mask`` int8 ``[N, A]``, ``t``,
+``illegal_action`` (step only: bool ``[N]``, the agents whose action was illegal and acted as the
+no-op), each with its ``_key`` mask, so Gymnasium's vector wrappers read them.
 """
 
 from __future__ import annotations
@@ -14,9 +18,10 @@ from typing import Any, Dict, Optional, Sequence, Tuple, Union
 import numpy as np
 
 from .base import VectorEnvBase
-from .client import DEFAULT_ADDRESS, DEFAULT_TIMEOUT
+from .client import DEFAULT_TIMEOUT
 from .codec import encode_tree
-from .env import MAX_SEED, action_array
+from .env import MAX_SEED, action_array, server_address, session_options
+from .infos import vector_infos
 from .session import ServerSession
 from .spaces import batch_space, space_from_json
 
@@ -45,10 +50,13 @@ def _mode_name(mode: Any) -> str:
 class MfgVectorEnv(ServerSession, VectorEnvBase):
     """gymnasium.vector.VectorEnv (or the stand-in) over one N-agent server session."""
 
-    def __init__(self, env_id: str, num_envs: int, address: str = DEFAULT_ADDRESS,
+    def __init__(self, env_id: str, num_envs: int, address: Optional[str] = None,
                  timeout: Optional[float] = DEFAULT_TIMEOUT, autoreset_mode: Any = "next_step",
                  population: str = "exact", mean_field: str = "fixed", env_kwargs: Optional[Dict[str, Any]] = None,
-                 make_options: Optional[Dict[str, Any]] = None, render_mode: Optional[str] = None):
+                 make_options: Optional[Dict[str, Any]] = None, render_mode: Optional[str] = None,
+                 illegal_actions: Optional[str] = None):
+        address = server_address(address)
+        make_options = session_options(make_options, illegal_actions)
         mode = _mode_name(autoreset_mode)
         self.render_mode = render_mode
         self.closed = False
@@ -91,13 +99,13 @@ class MfgVectorEnv(ServerSession, VectorEnvBase):
                 opts["reset_mask"] = _encode_mask(opts["reset_mask"], n)
             fields["options"] = encode_tree(opts)
         r = self._client.call("reset", **fields)
-        return self._obs(r["obs"]), r.get("infos", {})
+        return self._obs(r["obs"]), vector_infos(r.get("infos", {}), n)
 
     def step(self, actions: Any) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, Dict[str, Any]]:
         r = self._client.call("step", handle=self._handle,
                               actions=action_array(actions, self.single_action_space, self.num_envs))
         return (self._obs(r["obs"]), np.asarray(r["rewards"], dtype=np.float64), np.asarray(r["terminated"], dtype=bool),
-                np.asarray(r["truncated"], dtype=bool), r.get("infos", {}))
+                np.asarray(r["truncated"], dtype=bool), vector_infos(r.get("infos", {}), self.num_envs))
 
     def close_extras(self, **kwargs: Any) -> None:
         self._close_session()
@@ -119,12 +127,14 @@ def _encode_mask(mask: Any, n: int) -> Any:
     return encode_array(m, "|b1")
 
 
-def make_vec(env_id: str, num_envs: int = 1, address: str = DEFAULT_ADDRESS,
+def make_vec(env_id: str, num_envs: int = 1, address: Optional[str] = None,
              timeout: Optional[float] = DEFAULT_TIMEOUT, *, autoreset_mode: Any = "next_step",
              population: str = "exact", mean_field: str = "fixed", render_mode: Optional[str] = None,
              make_options: Optional[Dict[str, Any]] = None, env_kwargs: Optional[Dict[str, Any]] = None,
-             **kwargs: Any) -> MfgVectorEnv:
-    """``num_envs`` agents of ``env_id`` stepped together; extra keyword arguments are the env's kwargs."""
+             illegal_actions: Optional[str] = None, **kwargs: Any) -> MfgVectorEnv:
+    """``num_envs`` agents of ``env_id`` stepped together; extra keyword arguments are the env's kwargs.
+    Also the ``vector_entry_point`` of the ``mfgym/<id>`` Gymnasium registrations."""
     merged = {**(env_kwargs or {}), **kwargs}
     return MfgVectorEnv(env_id, num_envs, address, timeout, autoreset_mode=autoreset_mode, population=population,
-                        mean_field=mean_field, env_kwargs=merged, make_options=make_options, render_mode=render_mode)
+                        mean_field=mean_field, env_kwargs=merged, make_options=make_options, render_mode=render_mode,
+                        illegal_actions=illegal_actions)
