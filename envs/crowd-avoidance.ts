@@ -8,9 +8,10 @@ export interface CrowdAvoidanceKwargs extends Record<string, unknown> {
   size: number;
   H: number;
   congestion_matrix: number[][];
-  /** Per population, cells [x, y] or [x, y, weight]. */
-  initial_cells: number[][][];
-  forbidden_cells: number[][];
+  /** Per population, cells [x, y] or [x, y, weight]; null: OpenSpiel's default. */
+  initial_cells: number[][][] | null;
+  /** Walls [x, y]; null: OpenSpiel's layout. */
+  forbidden_cells: number[][] | null;
   /** One target cell [x, y] per population. */
   targets: number[][];
   proba_noise: number;
@@ -46,8 +47,8 @@ const DEFAULTS: CrowdAvoidanceKwargs = {
     [0, 1],
     [1, 0],
   ],
-  initial_cells: DEFAULT_INITIAL_CELLS,
-  forbidden_cells: layoutToForbiddenCells(CROWD_AVOIDANCE_LAYOUT).map(([x, y]) => [x, y]),
+  initial_cells: null,
+  forbidden_cells: null,
   // OpenSpiel's target_positions (fixed there, a kwarg here): population 0 aims right, 1 left.
   targets: [
     [5, 3],
@@ -73,7 +74,9 @@ const DEFAULTS: CrowdAvoidanceKwargs = {
 export function crowdAvoidance(kwargs: Partial<CrowdAvoidanceKwargs> = {}): FiniteGame {
   const k: CrowdAvoidanceKwargs = { ...DEFAULTS, ...kwargs };
   const { size } = k;
-  const n = k.initial_cells.length;
+  const initialCells = k.initial_cells ?? DEFAULT_INITIAL_CELLS;
+  const forbiddenCells = k.forbidden_cells ?? layoutToForbiddenCells(CROWD_AVOIDANCE_LAYOUT);
+  const n = initialCells.length;
   const bad = (msg: string): never => {
     throw new MfgError('MFG_ERR_GAME_INVALID', `CrowdAvoidance: ${msg}`);
   };
@@ -89,7 +92,7 @@ export function crowdAvoidance(kwargs: Partial<CrowdAvoidanceKwargs> = {}): Fini
     }
     return y * size + x;
   };
-  k.forbidden_cells.forEach((c, i) => (forbidden[cellIndex(c, `forbidden_cells[${i}]`)] = 1));
+  forbiddenCells.forEach((c, i) => (forbidden[cellIndex(c, `forbidden_cells[${i}]`)] = 1));
   // A target off the grid (OpenSpiel's fixed targets on its 2x2 test grid) is never reached.
   const targets = k.targets.map((c, i) => {
     if (c.length !== 2) bad(`targets[${i}] must be [x, y], got [${c.join(', ')}]`);
@@ -99,7 +102,7 @@ export function crowdAvoidance(kwargs: Partial<CrowdAvoidanceKwargs> = {}): Fini
   const grid: GridLayout = { size, geometry: k.geometry, forbidden };
   const kernel = gridKernel(grid, k.proba_noise);
   const legal = gridLegal(grid);
-  const populations = k.initial_cells.map((cs, p) => gridPopulation(`population ${p}`, grid, cellsDistribution('CrowdAvoidance', grid, cs, `initial_cells[${p}]`), legal));
+  const populations = initialCells.map((cs, p) => gridPopulation(`population ${p}`, grid, cellsDistribution('CrowdAvoidance', grid, cs, `initial_cells[${p}]`), legal));
   const mus = populations.map(() => new Float64Array(S));
   const { coef_congestion: cc, coef_target: ct } = k;
 
@@ -135,7 +138,7 @@ export const crowdAvoidanceSpec: EnvSpec<CrowdAvoidanceKwargs> = {
   id: 'CrowdAvoidance-v0',
   kind: 'finite',
   description:
-    'CrowdAvoidance: two populations on a 7x7 grid with walls (two rooms joined by two corridors), population 0 starting on ' +
+    'CrowdAvoidance: two populations on a 7x7 grid with walls (two rooms joined by two doors), population 0 starting on ' +
     'the left and heading for (5, 3), population 1 starting on the right and heading for (1, 3). An agent moves (stay, x+1, ' +
     'y+1, y-1, x-1; moves into walls are not legal), then noise moves it in a random direction with probability proba_noise ' +
     '(into a wall: it stays). Population p at cell s earns -coef_congestion*sum_q C[p][q] mu_q(s) + coef_target*[s = target_p] ' +
@@ -147,8 +150,14 @@ export const crowdAvoidanceSpec: EnvSpec<CrowdAvoidanceKwargs> = {
       size: { type: 'integer', minimum: 1, default: 7, description: 'Side of the square grid.' },
       H: { type: 'integer', minimum: 1, default: 10, description: 'Horizon: number of decision epochs.' },
       congestion_matrix: { ...matrixSchema, default: DEFAULTS.congestion_matrix, description: 'C[p][q]: how much population p minds the mass of population q on its cell.' },
-      initial_cells: { type: 'array', items: gridCellsSchema, minItems: 1, default: DEFAULT_INITIAL_CELLS, description: 'mu0 per population as cells [x, y] or [x, y, weight] (one entry per population).' },
-      forbidden_cells: { type: 'array', items: cell, default: DEFAULTS.forbidden_cells, description: 'Walls as cells [x, y] (x column, y row); default the OpenSpiel layout.' },
+      initial_cells: {
+        type: ['array', 'null'],
+        items: gridCellsSchema,
+        minItems: 1,
+        default: null,
+        description: "mu0 per population as cells [x, y] or [x, y, weight] (one entry per population); null means OpenSpiel's: (1,2) 0.4, (2,2) 0.4, (1,4) 0.2 and (5,2) 0.2, (4,4) 0.4, (5,4) 0.4.",
+      },
+      forbidden_cells: { type: ['array', 'null'], items: cell, default: null, description: "Walls as cells [x, y] (x column, y row); null means OpenSpiel's layout (CROWD_AVOIDANCE_LAYOUT: two rooms, two doors)." },
       targets: { type: 'array', items: cell, default: DEFAULTS.targets, description: 'One target cell [x, y] per population (OpenSpiel target_positions).' },
       proba_noise: { type: 'number', minimum: 0, maximum: 1, default: 0.5, description: 'Probability that noise moves the agent in one of the four directions (each p/4).' },
       coef_congestion: { type: 'number', default: 0, description: 'Weight of the congestion term (0 in OpenSpiel\'s defaults).' },
