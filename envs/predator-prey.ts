@@ -20,7 +20,11 @@ export interface PredatorPreyKwargs extends Record<string, unknown> {
 
 const EPS = 1e-25;
 
-/** OpenSpiel DEFAULT_REWARD_MATRIX_THREE_POPULATIONS / _FOUR_POPULATIONS. */
+/**
+ * OpenSpiel DEFAULT_REWARD_MATRIX_THREE_POPULATIONS / _FOUR_POPULATIONS. With r_p = ... + M[p]·mu,
+ * population 0 of three is drawn to population 2 and repelled by 1 (OpenSpiel's comment says the
+ * reverse; its code, followed here, does this); of four, drawn to 1 and repelled by 3.
+ */
 export const PREDATOR_PREY_REWARD_MATRIX: Readonly<Record<3 | 4, readonly (readonly number[])[]>> = {
   3: [
     [0, -1, 1],
@@ -106,7 +110,7 @@ export const predatorPreySpec: EnvSpec<PredatorPreyKwargs> = {
   id: 'PredatorPrey-v0',
   kind: 'finite',
   description:
-    'PredatorPrey: 3 (or 4) populations on a 5x5 square, one per corner, each chasing the next and fleeing the previous one. ' +
+    'PredatorPrey: 3 (or 4) populations on a 5x5 square, one per corner, each drawn to one neighbour in a cycle of populations and repelled by the other. ' +
     'An agent moves (stay, x+1, y+1, y-1, x-1; clipped at the edges), then noise moves it in a random direction with ' +
     'probability noise_probability (stay otherwise). Population p at cell s earns -congestion_coeff*log(mu_p(s) + 1e-25) + ' +
     'sum_q M[p][q] mu_q(s) at every epoch, M the cyclic reward matrix. populations = 4 is OpenSpiel\'s four-population ' +

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { crowdAvoidance } from '../../envs/crowd-avoidance';
 import { uniformPolicy, evaluatePolicy } from '../../src/core/tabular/index';
+import { createSolver, runSolver } from '../../src/solvers/index';
 import { expectKwargsError, finiteEnvInvariants, prob } from './finite-env-invariants';
 
 const A = 5;
@@ -62,6 +63,14 @@ describe('CrowdAvoidance-v0', () => {
     g.reward(1, 0, L, out);
     expect(out[cell(1, 3) * A]).to.equal(1);
     expect(evaluatePolicy(g, uniformPolicy(g)).exploitability).to.be.greaterThan(0);
+  });
+
+  it('mirror descent (alpha 1) divides the exploitability by more than 1000 in 50 iterations, uncoupled and coupled', async function () {
+    this.timeout(30000);
+    for (const kwargs of [{}, { coef_congestion: 1 }]) {
+      const r = await runSolver(crowdAvoidance(kwargs), createSolver('omd', { alpha: 1 }), { iterations: 50 });
+      expect(r.exploitability[50], JSON.stringify(kwargs)).to.be.within(0, r.exploitability[0]! / 1000);
+    }
   });
 
   it('rejects malformed kwargs, naming them', () => {

@@ -3,6 +3,7 @@ import { moveDestination } from '../../envs/multi-population-grid';
 import { predatorPrey } from '../../envs/predator-prey';
 import { MfgError } from '../../src/core/errors';
 import { makeGame } from '../../src/registry/registry';
+import { createSolver, runSolver } from '../../src/solvers/index';
 import { expectKwargsError, finiteEnvInvariants, prob } from './finite-env-invariants';
 
 const A = 5;
@@ -77,6 +78,14 @@ describe('PredatorPrey-v0', () => {
     expect(prob(k, row, 6)).to.be.closeTo(0.2, 1e-15);
     expect(prob(k, row, 0)).to.be.closeTo(0.2, 1e-15);
     expect(k.rowStart[row + 1]! - k.rowStart[row]!).to.equal(4);
+  });
+
+  it('mirror descent (alpha 0.1) divides the exploitability by more than 100 in 100 iterations, with 3 and with 4 populations', async function () {
+    this.timeout(30000);
+    for (const kwargs of [{}, { populations: 4 }]) {
+      const r = await runSolver(predatorPrey(kwargs), createSolver('omd', { alpha: 0.1 }), { iterations: 100 });
+      expect(r.exploitability[100], JSON.stringify(kwargs)).to.be.within(0, r.exploitability[0]! / 100);
+    }
   });
 
   it('rejects a reward matrix that is not square and kwargs outside the schema, naming them', () => {
