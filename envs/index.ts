@@ -19,6 +19,9 @@ import { meanFieldNFGSpec } from './mean-field-nfg';
 import { linearQuadraticContinuousSpec } from './linear-quadratic-continuous';
 import { crowdAversionNDSpec } from './crowd-aversion-nd';
 import { flockingSpec } from './flocking';
+import { predatorPreySpec } from './predator-prey';
+import { crowdAvoidanceSpec } from './crowd-avoidance';
+import { dynamicRoutingSpec } from './dynamic-routing';
 
 /** Every built-in environment, in the order `mfgym list` shows them. */
 export const builtinSpecs: readonly EnvSpec<any>[] = [
@@ -38,6 +41,9 @@ export const builtinSpecs: readonly EnvSpec<any>[] = [
   periodicAversionSpec,
   garnetSpec,
   meanFieldNFGSpec,
+  predatorPreySpec,
+  crowdAvoidanceSpec,
+  dynamicRoutingSpec,
   linearQuadraticContinuousSpec,
   crowdAversionNDSpec,
   flockingSpec,

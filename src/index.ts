@@ -20,7 +20,7 @@ export { parseEnvId, formatEnvId, type EnvId } from './registry/env-id';
 export { loadEnvModule } from './registry/load-module';
 export { declarativeGame, declarativeGameSpec, DECLARATIVE_GAME_SCHEMA, type DeclarativeGameDocument } from './registry/declarative-game';
 export { SOLVERS, solverNames, solverDefinition, createSolver, runSolver, resolveParams } from './solvers/index';
-export type { Solver, SolverRun, SolverDefinition, SolverParams, RunSolverOptions, SolverResult, IterationProgress, StopReason } from './solvers/index';
+export type { Solver, SolverRun, SolverDefinition, SolverParams, SolverOptions, RunSolverOptions, SolverResult, IterationProgress, StopReason } from './solvers/index';
 export { GD_SOLVERS, runGdMfrl, type GdMfrlOptions, type GdMfrlResult } from './solvers/gd-mfrl';
 export type { FinitePopulationFlow, PopulationKind, FiniteFlowSamples, ContinuousFlowSamples, ContinuousPopulationFlow } from './populations/population';
 export { makePopulation, makePopulationSync, registerPopulationKind, populationKinds, type PopulationOptions } from './populations/make-population';

@@ -15,14 +15,17 @@ export const fictitiousPlay: SolverDefinition = {
   description: 'Fictitious play: average the flows of greedy (or softmax) best responses; weight 1/(i+2), or a fixed alpha.',
   params: {
     alpha: param.range(0, 0, 1, 'mixing weight of the new best response; 0 means 1/(i+2) at step i'),
-    temperature: param.nonNegative(0, 'best response temperature: 0 is greedy with uniform exact-tie breaking, > 0 is softmax(Q* / T)'),
+    temperature: param.nonNegative(0, 'best response temperature: 0 is greedy (exact ties split by the tie rule, uniform by default), > 0 is softmax(Q* / T)'),
   },
-  create(params) {
+  greedy: true,
+  create(params, options = {}) {
     const alpha = params['alpha']!;
     const temperature = params['temperature']!;
+    const tieBreak = options.tieBreak ?? 'uniform';
     return {
       name: 'fp',
       params,
+      tieBreak,
       start(game) {
         // The best response and its flow live only inside a step (mixPolicies returns fresh
         // arrays, even for w = 1), so one pair of buffers serves the whole run: on a 100x100
@@ -31,7 +34,7 @@ export const fictitiousPlay: SolverDefinition = {
         let flowBr: TimeTable | undefined;
         return {
           step(current, i) {
-            piBr = bestResponse(game, current.qStar, temperature, piBr);
+            piBr = bestResponse(game, current.qStar, temperature, piBr, tieBreak);
             flowBr = meanFieldFlow(game, piBr, flowBr);
             const w = alpha === 0 ? 1 / (i + 2) : alpha;
             return mixPolicies(game, current.policy, current.flow, piBr, flowBr, w);

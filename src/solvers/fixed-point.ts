@@ -19,12 +19,15 @@ export const fixedPoint: SolverDefinition = {
     alpha: param.range(1, 0, 1, 'damping: weight of the best response\'s flow (1 = undamped)', { lo: true }),
     temperature: param.nonNegative(0, 'best response temperature: 0 is greedy, > 0 is softmax(Q* / T)'),
   },
-  create(params) {
+  greedy: true,
+  create(params, options = {}) {
     const alpha = params['alpha']!;
     const temperature = params['temperature']!;
+    const tieBreak = options.tieBreak ?? 'uniform';
     return {
       name: 'fixed-point',
       params,
+      tieBreak,
       start(game) {
         // Undamped, the best response is the next policy and must be fresh; damped, it only
         // feeds mixPolicies, so its buffers (and its flow's) are reused across steps.
@@ -32,8 +35,8 @@ export const fixedPoint: SolverDefinition = {
         let flowBr: TimeTable | undefined;
         return {
           step(current) {
-            if (alpha === 1) return bestResponse(game, current.qStar, temperature);
-            piBr = bestResponse(game, current.qStar, temperature, piBr);
+            if (alpha === 1) return bestResponse(game, current.qStar, temperature, undefined, tieBreak);
+            piBr = bestResponse(game, current.qStar, temperature, piBr, tieBreak);
             flowBr = meanFieldFlow(game, piBr, flowBr);
             return mixPolicies(game, current.policy, current.flow, piBr, flowBr, alpha);
           },

@@ -5,12 +5,14 @@ import { checkSeed, Rng } from '../core/rng';
 import {
   backwardInduction,
   checkPolicy,
+  checkTieBreak,
   evaluatePolicy,
   softmaxPolicy,
   uniformPolicy,
   valuesFromQ,
   type PolicyEvaluation,
   type TabularPolicy,
+  type TieBreak,
   type TimeTable,
 } from '../core/tabular/index';
 import { DEFAULT_NUM_AGENTS, makePopulation } from '../populations/make-population';
@@ -98,6 +100,8 @@ export interface GdMfrlOptions {
   readonly iterations: number;
   /** Solver parameters (alpha, temperature), checked against the definition. */
   readonly params?: Readonly<Record<string, unknown>>;
+  /** gd-fp only: how its greedy best responses split exact ties ('uniform' by default, or 'first'). */
+  readonly tieBreak?: TieBreak;
   /** Population kind that estimates each flow: 'generative' (default) or 'particles' ('exact' is allowed as a control). */
   readonly population?: string;
   /** Simulated agents per fit (default 10^4). */
@@ -140,6 +144,8 @@ export interface GdIterationProgress {
 export interface GdMfrlResult {
   readonly solver: string;
   readonly params: SolverParams;
+  /** gd-fp: the tie rule of its greedy best responses; null for gd-omd. */
+  readonly tieBreak: TieBreak | null;
   readonly population: string;
   readonly numAgents: number;
   readonly seed: number;
@@ -173,6 +179,12 @@ export async function runGdMfrl(game: Game, solver: string | GdSolverDefinition,
   const def = typeof solver === 'string' ? gdSolverDefinition(solver) : solver;
   const finite = requireFinite(game, def.name);
   const params = resolveGdParams(def, options.params);
+  if (options.tieBreak !== undefined && def.algorithm !== 'fp') {
+    throw new MfgError('MFG_ERR_SOLVER_BAD_PARAM', `${def.name} takes no greedy best response, so a tie rule does not apply (it does to gd-fp)`, {
+      details: { solver: def.name, param: 'tieBreak', value: options.tieBreak },
+    });
+  }
+  const tieBreak = def.algorithm === 'fp' ? checkTieBreak(options.tieBreak ?? 'uniform') : null;
   const { iterations, tol } = options;
   checkRunLength(iterations, tol);
   const kind = options.population ?? 'generative';
@@ -240,7 +252,7 @@ export async function runGdMfrl(game: Game, solver: string | GdSolverDefinition,
         break;
       }
       if (def.algorithm === 'fp') {
-        const piBr = bestResponse(finite, q.map((x) => x.qStar!), params['temperature']!);
+        const piBr = bestResponse(finite, q.map((x) => x.qStar!), params['temperature']!, undefined, tieBreak ?? 'uniform');
         const brEstimate = await estimator.estimate(piBr, seeds.nextSeed());
         const alpha = params['alpha']!;
         const w = alpha === 0 ? 1 / (i + 2) : alpha;
@@ -266,6 +278,7 @@ export async function runGdMfrl(game: Game, solver: string | GdSolverDefinition,
   return {
     solver: def.name,
     params,
+    tieBreak,
     population: kind,
     numAgents,
     seed,

@@ -2,6 +2,7 @@ import { MfgError } from '../core/errors';
 import type { FiniteGame } from '../core/finite-game';
 import type { Game } from '../core/game';
 import { checkPolicy, evaluatePolicy, uniformPolicy, type PolicyEvaluation, type TabularPolicy } from '../core/tabular/index';
+import type { TieBreak } from '../core/tabular/index';
 import type { Solver } from './solver';
 
 export interface RunSolverOptions {
@@ -30,6 +31,8 @@ export type StopReason = 'completed' | 'tolerance' | 'interrupted';
 export interface SolverResult {
   solver: string;
   params: Record<string, number | null>;
+  /** The tie rule of the solver's greedy best responses; null for solvers that take none. */
+  tieBreak: TieBreak | null;
   /** exploitability[i] is that of pi_i; index 0 is the initial policy. */
   exploitability: number[];
   /** seconds[i]: wall time from the start until pi_i was evaluated (non-decreasing). */
@@ -89,6 +92,7 @@ export async function runSolver(game: Game, solver: Solver, options: RunSolverOp
   return {
     solver: solver.name,
     params: { ...solver.params },
+    tieBreak: solver.tieBreak ?? null,
     exploitability,
     seconds,
     iterations: exploitability.length - 1,

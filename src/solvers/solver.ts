@@ -1,6 +1,6 @@
 import { MfgError } from '../core/errors';
 import type { FiniteGame } from '../core/finite-game';
-import type { PolicyEvaluation, TabularPolicy } from '../core/tabular/index';
+import type { PolicyEvaluation, TabularPolicy, TieBreak } from '../core/tabular/index';
 
 /**
  * The contract every exact solver follows (DESIGN §5).
@@ -18,7 +18,15 @@ export interface Solver {
   readonly name: string;
   /** Every parameter with its resolved value (defaults filled in), as recorded in results. */
   readonly params: Readonly<SolverParams>;
+  /** How its greedy best responses split exact ties; absent for solvers that take none. */
+  readonly tieBreak?: TieBreak;
   start(game: FiniteGame, initial: TabularPolicy): SolverRun;
+}
+
+/** Choices beside the numeric parameters. */
+export interface SolverOptions {
+  /** Tie rule of greedy best responses (default 'uniform'); only for solvers that take one. */
+  readonly tieBreak?: TieBreak;
 }
 
 /** A solver bound to one game; it may keep state between steps (averages, logits, priors). */
@@ -49,7 +57,9 @@ export interface SolverDefinition {
   readonly name: string;
   readonly description: string;
   readonly params: ParamSpecs;
-  create(params: Readonly<SolverParams>): Solver;
+  /** True when the solver takes a greedy best response, so a tie rule applies to it. */
+  readonly greedy?: boolean;
+  create(params: Readonly<SolverParams>, options?: SolverOptions): Solver;
 }
 
 /**

@@ -30,23 +30,25 @@ export function randomPolicy(game: FiniteGame, seed: number): TabularPolicy {
 
 /**
  * The invariants every finite env keeps, checked under the uniform policy and two random
- * ones: every kernel row is a distribution over the states, the flow has mass 1 at every
- * epoch, and rewardAt (when the game has it) equals reward() entry by entry.
+ * ones, for every population: every kernel row is a distribution over the states, the flow has
+ * mass 1 at every epoch, and rewardAt (when the game has it) equals reward() entry by entry.
  */
 export function finiteEnvInvariants(label: string, build: () => FiniteGame): void {
   describe(`${label}: invariants`, () => {
     const game = build();
-    const pop = game.populations[0]!;
-    const { numStates: S, numActions: A } = pop;
+    const pops = game.populations;
     const policies: [string, TabularPolicy][] = [
       ['uniform', uniformPolicy(game)],
       ['random seed 1', randomPolicy(game, 1)],
       ['random seed 2', randomPolicy(game, 2)],
     ];
+    const each = (p: number): string => (pops.length > 1 ? ` of population ${p}` : '');
 
     it('mu0 and the stateShape are consistent', () => {
-      expect(pop.stateShape.reduce((x, y) => x * y, 1)).to.equal(S);
-      expect(pop.mu0.reduce((x, y) => x + y, 0)).to.be.closeTo(1, 1e-12);
+      pops.forEach((pop, p) => {
+        expect(pop.stateShape.reduce((x, y) => x * y, 1), `stateShape${each(p)}`).to.equal(pop.numStates);
+        expect(pop.mu0.reduce((x, y) => x + y, 0), `mu0${each(p)}`).to.be.closeTo(1, 1e-12);
+      });
     });
 
     for (const [name, pi] of policies) {
@@ -54,9 +56,11 @@ export function finiteEnvInvariants(label: string, build: () => FiniteGame): voi
         const flow = meanFieldFlow(game, pi);
         for (let t = 0; t < game.horizon; t++) {
           const Lt = epochView(game, flow, t);
-          const mass = Lt[0]!.reduce((x, y) => x + y, 0);
-          expect(mass, `mass at t=${t}`).to.be.closeTo(1, 1e-12);
-          if (t + 1 < game.horizon) checkKernel(game.transition(0, t, Lt), S, `${label} t=${t}`, 1e-12);
+          pops.forEach((pop, p) => {
+            const mass = Lt[p]!.reduce((x, y) => x + y, 0);
+            expect(mass, `mass${each(p)} at t=${t}`).to.be.closeTo(1, 1e-12);
+            if (t + 1 < game.horizon) checkKernel(game.transition(p, t, Lt), pop.numStates, `${label}${each(p)} t=${t}`, 1e-12);
+          });
         }
       });
     }
@@ -66,38 +70,68 @@ export function finiteEnvInvariants(label: string, build: () => FiniteGame): voi
       for (const [name, pi] of policies) {
         it(`rewardAt equals reward() at every (t, s, a) (${name} policy flow)`, () => {
           const flow = meanFieldFlow(game, pi);
-          const out = new Float64Array(S * A);
           for (let t = 0; t < game.horizon; t++) {
             const Lt = epochView(game, flow, t);
-            game.reward(0, t, Lt, out);
-            const mu = stateMarginal(Lt[0]!, S, A);
-            const q: MeanFieldQuery = { stateMass: (_p, s) => mu[s]! };
-            for (let s = 0; s < S; s++) {
-              for (let a = 0; a < A; a++) {
-                const want = out[s * A + a]!;
-                expect(Number.isFinite(want), `reward finite at t=${t} s=${s} a=${a}`).to.equal(true);
-                expect(rewardAt(0, t, s, a, q), `t=${t} s=${s} a=${a}`).to.be.closeTo(want, 1e-12 * Math.max(1, Math.abs(want)));
+            const mus = pops.map((pop, p) => stateMarginal(Lt[p]!, pop.numStates, pop.numActions));
+            const q: MeanFieldQuery = { stateMass: (p, s) => mus[p]![s]! };
+            pops.forEach((pop, p) => {
+              const { numStates: S, numActions: A } = pop;
+              const out = new Float64Array(S * A);
+              game.reward(p, t, Lt, out);
+              for (let s = 0; s < S; s++) {
+                for (let a = 0; a < A; a++) {
+                  const want = out[s * A + a]!;
+                  expect(Number.isFinite(want), `reward${each(p)} finite at t=${t} s=${s} a=${a}`).to.equal(true);
+                  expect(rewardAt(p, t, s, a, q), `${each(p)} t=${t} s=${s} a=${a}`).to.be.closeTo(want, 1e-12 * Math.max(1, Math.abs(want)));
+                }
               }
-            }
+            });
           }
         });
       }
     }
 
     it(`the kernel ${game.dynamicsDependOnMeanField ? 'changes' : 'does not change'} with the mean field, as dynamicsDependOnMeanField says`, () => {
-      // Two opposite extremes: everyone in the first state vs everyone in the last one.
-      const L1 = pointMass(game, 0, 0);
-      const L2 = pointMass(game, S - 1, A - 1);
+      // Two opposite extremes (everyone in the first state vs everyone in the last one), and the
+      // flows of two policies (a point mass may sit where the dynamics ignore it, as a routing
+      // game's arrived vehicles do).
+      const sameKernels = (La: Float64Array[], Lb: Float64Array[], t: number): boolean =>
+        pops.every((_pop, p) => {
+          const k1 = game.transition(p, t, La);
+          const k2 = game.transition(p, t, Lb);
+          return k1.next.length === k2.next.length && k1.prob.every((x, j) => x === k2.prob[j] && k1.next[j] === k2.next[j]);
+        });
+      const L1 = pops.map((pop) => pointMassOf(pop.numStates, pop.numActions, 0, 0));
+      const L2 = pops.map((pop) => pointMassOf(pop.numStates, pop.numActions, pop.numStates - 1, pop.numActions - 1));
+      const flows = [policies[0]![1], policies[1]![1], extremePolicy(game, 'first'), extremePolicy(game, 'last')].map((pi) => meanFieldFlow(game, pi));
       let differs = false;
       for (let t = 0; t + 1 < game.horizon; t++) {
-        const k1 = game.transition(0, t, [L1]);
-        const k2 = game.transition(0, t, [L2]);
-        const same = k1.next.length === k2.next.length && k1.prob.every((p, j) => p === k2.prob[j] && k1.next[j] === k2.next[j]);
-        if (!same) differs = true;
+        if (!sameKernels(L1, L2, t)) differs = true;
+        for (let i = 1; i < flows.length; i++) if (!sameKernels(epochView(game, flows[0]!, t) as Float64Array[], epochView(game, flows[i]!, t) as Float64Array[], t)) differs = true;
       }
       expect(differs).to.equal(game.dynamicsDependOnMeanField);
     });
   });
+}
+
+/** The deterministic policy taking the first (or last) legal action everywhere. */
+function extremePolicy(game: FiniteGame, which: 'first' | 'last'): TabularPolicy {
+  return game.populations.map((pop) => {
+    const { numStates: S, numActions: A, legal } = pop;
+    const pi = new Float64Array(game.horizon * S * A);
+    for (let row = 0; row < game.horizon * S; row++) {
+      const s = row % S;
+      const ok = [...Array(A).keys()].filter((a) => legal === null || legal[s * A + a] === 1);
+      pi[row * A + (which === 'first' ? ok[0]! : ok[ok.length - 1]!)] = 1;
+    }
+    return pi;
+  });
+}
+
+function pointMassOf(S: number, A: number, s: number, a: number): Float64Array {
+  const L = new Float64Array(S * A);
+  L[s * A + a] = 1;
+  return L;
 }
 
 /**

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { MfgError } from '../../core/errors';
+import { checkTieBreak } from '../../core/tabular/index';
 import { checkSeed } from '../../core/rng';
 import { GD_SOLVERS, gdSolverDefinition, isGdSolverName, resolveGdParams, runGdMfrl, type GdMfrlResult } from '../../solvers/gd-mfrl';
 import { createSolver, runSolver, solverNames, type SolverResult } from '../../solvers/index';
@@ -18,6 +19,7 @@ interface SolveOptions extends EnvOptions {
   iters: string;
   alpha?: string;
   temperature?: string;
+  tieBreak?: string;
   eta?: string;
   nInner?: string;
   tol?: string;
@@ -46,6 +48,7 @@ export function solveCommand(): Command {
     .option('--iters <n>', 'number of iterations (the curve has n+1 points)', '100')
     .option('--alpha <a>', 'fp: mixing weight (0 = 1/(i+2)); fixed-point: damping; omd/momd: learning rate; bpi: inverse temperature')
     .option('--temperature <t>', 'fp/fixed-point: softmax best-response temperature (0 = greedy)')
+    .option('--tie-break <rule>', 'fp/fixed-point/gd-fp: exact ties of greedy best responses, "uniform" over the maximisers (default, MFGLib) or "first" (lowest index, OpenSpiel\'s argmax)')
     .option('--eta <e>', 'prior-descent: temperature')
     .option('--n-inner <k>', 'prior-descent: reset the prior every k steps (a positive integer, or "none")')
     .option('--tol <x>', 'stop early once the exploitability is <= x')
@@ -67,7 +70,7 @@ export function solveCommand(): Command {
       const gd = isGdSolverName(opts.algo);
       // Checked before the env is built, so a bad name or parameter fails first.
       if (gd) resolveGdParams(gdSolverDefinition(opts.algo), params);
-      const solver = gd ? null : createSolver(opts.algo, params);
+      const solver = gd ? null : createSolver(opts.algo, params, { tieBreak: opts.tieBreak });
       const algo = solver?.name ?? opts.algo;
       const { id, kwargs, game } = await resolveEnv(opts);
       const finite = requireFiniteGame(game, id);
@@ -99,6 +102,7 @@ export function solveCommand(): Command {
               signal: controller.signal,
               onIteration,
               params,
+              ...(opts.tieBreak === undefined ? {} : { tieBreak: checkTieBreak(opts.tieBreak, '--tie-break') }),
               seed,
               population: opts.population,
               numAgents: parseNumber('--samples', opts.samples, 'MFG_ERR_SOLVER_BAD_PARAM'),
@@ -114,7 +118,8 @@ export function solveCommand(): Command {
         env: id,
         kwargs,
         algo,
-        params: result.params,
+        // The tie rule sits with the numeric parameters, so the params alone say how the run went.
+        params: result.tieBreak === null ? result.params : { ...result.params, tieBreak: result.tieBreak },
         seed,
         iterations,
         completedIterations: result.iterations,
@@ -129,7 +134,7 @@ export function solveCommand(): Command {
       };
       if (opts.out) writeFile(opts.out, `${JSON.stringify(report, null, 2)}\n`);
       if (opts.policyOut) {
-        writePolicyFile(opts.policyOut, policyToFile(finite, id, kwargs, result.policy, { algo, params: result.params, iterations: result.iterations, exploitability: final.exploitability }));
+        writePolicyFile(opts.policyOut, policyToFile(finite, id, kwargs, result.policy, { algo, params: report.params, iterations: result.iterations, exploitability: final.exploitability }));
       }
       if (opts.plot) {
         const xs = result.exploitability.map((_, i) => i);

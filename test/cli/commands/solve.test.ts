@@ -13,7 +13,7 @@ describe('mfgym solve', () => {
     const out = JSON.parse(r.stdout);
     expect(out).to.include({ env: 'LeftRight-v0', algo: 'fp', seed: 0, iterations: 2, completedIterations: 2, stopped: 'completed' });
     expect(out.kwargs).to.deep.equal({});
-    expect(out.params).to.deep.equal({ alpha: 0, temperature: 0 });
+    expect(out.params).to.deep.equal({ alpha: 0, temperature: 0, tieBreak: 'uniform' });
     // The hand-worked FP run (test/solvers/fictitious-play.test.ts): 1/4, 3/16, 1/4.
     expect(out.exploitability).to.deep.equal([0.25, 0.1875, 0.25]);
     expect(out.seconds).to.have.length(3);
@@ -26,8 +26,34 @@ describe('mfgym solve', () => {
     const pd = JSON.parse(runCli(['solve', '--env', 'LeftRight-v0', '--algo', 'prior-descent', '--eta', '1', '--n-inner', '2', '--iters', '5', '--json']).stdout);
     expect(pd.params).to.deep.equal({ eta: 1, nInner: 2 });
     const fp = JSON.parse(runCli(['solve', '--env', 'LeftRight-v0', '--algo', 'fixed-point', '--alpha', '0.02', '--temperature', '0.01', '--iters', '3', '--json']).stdout);
-    expect(fp.params).to.deep.equal({ alpha: 0.02, temperature: 0.01 });
+    expect(fp.params).to.deep.equal({ alpha: 0.02, temperature: 0.01, tieBreak: 'uniform' });
     expect(fp.exploitability).to.have.length(4);
+  });
+
+  it('--tie-break first records the rule and takes the first maximiser; it is refused where no greedy best response is taken', () => {
+    // RockPaperScissors, one undamped fixed-point step from uniform: at t = 1 every action ties
+    // (the reward ignores it), so 'first' puts everything on action 0 and 'uniform' spreads it.
+    const dir = tempDir();
+    const solve = (rule: string[], file: string): { params: Record<string, unknown> } => {
+      const r = runCli(['solve', '--env', 'RockPaperScissors-v0', '--algo', 'fixed-point', ...rule, '--iters', '1', '--json', '--policy-out', path.join(dir, file)]);
+      expect(r.status, r.stderr).to.equal(0);
+      return JSON.parse(r.stdout);
+    };
+    const first = solve(['--tie-break', 'first'], 'first.json');
+    const uniform = solve([], 'uniform.json');
+    expect(first.params).to.deep.equal({ alpha: 1, temperature: 0, tieBreak: 'first' });
+    expect(uniform.params.tieBreak).to.equal('uniform');
+    const table = (file: string): number[] => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')).populations[0].data;
+    // t = 0: S (action 2) in every state; t = 1: action 0 ('first') or 1/3 each ('uniform').
+    expect(table('first.json')).to.deep.equal([0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0]);
+    expect(table('uniform.json').slice(12)).to.deep.equal(Array(12).fill(1 / 3));
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'first.json'), 'utf8')).meta.params.tieBreak).to.equal('first');
+    const omd = runCli(['solve', '--env', 'LeftRight-v0', '--algo', 'omd', '--tie-break', 'first', '--iters', '1']);
+    expect(omd.status).to.not.equal(0);
+    expect(omd.stderr).to.match(/MFG_ERR_SOLVER_BAD_PARAM.*omd takes no greedy best response/);
+    const bad = runCli(['solve', '--env', 'LeftRight-v0', '--algo', 'fp', '--tie-break', 'last', '--iters', '1']);
+    expect(bad.stderr).to.match(/MFG_ERR_SOLVER_BAD_PARAM.*"last".*uniform, first/);
+    expect(JSON.parse(runCli(['solve', '--env', 'LeftRight-v0', '--algo', 'omd', '--iters', '1', '--json']).stdout).params).to.not.have.property('tieBreak');
   });
 
   it('--tol stops early and says so', () => {
