@@ -8,6 +8,7 @@ import type { FinitePopulationFlow } from '../populations/population';
 import { makeGame, resolveKwargs } from '../registry/registry';
 import type { AutoresetMode, MeanFieldMode } from './modes';
 import type { PopulationFeatures } from './population-features';
+import type { SteppingChoice } from './stepping/stepping-path';
 import { MfgVectorEnv } from './vector-env';
 
 export interface MakeEnvOptions {
@@ -33,6 +34,10 @@ export interface MakeEnvOptions {
   populationFeatures?: PopulationFeatures;
   /** Cells per axis of the 'histogram' features (default 4). */
   histogramBins?: number;
+  /** 'auto' (default), 'table' or 'per-agent': see VectorEnvOptions.stepping. */
+  stepping?: SteppingChoice;
+  /** Bytes the reward tables may take before 'auto' steps per agent (default 256 MiB). */
+  tableBudgetBytes?: number;
 }
 
 /** A built vector env and the kwargs it was built with (defaults filled). */
@@ -67,6 +72,8 @@ export async function makeEnvWithKwargs(id: string, options: MakeEnvOptions = {}
     entropySeed: options.entropySeed,
     populationFeatures: options.populationFeatures,
     histogramBins: options.histogramBins,
+    stepping: options.stepping,
+    tableBudgetBytes: options.tableBudgetBytes,
   });
   return { env, kwargs };
 }
