@@ -157,7 +157,8 @@ export function crowdModelling2D(kwargs: Partial<CrowdModelling2DKwargs> = {}): 
     },
     transition: () => (kernel ??= noiseKernel(S, dest, legal, numLegal, k.noise_intensity)),
     transitionRow(_t, s, a) {
-      row.end = noiseRow(s * A + a, dest, legal, numLegal, k.noise_intensity, row.next, row.prob, 0);
+      // Without walls the destinations are arithmetic: no lookup in the S·A tables (cache misses at 1024²).
+      row.end = anyIllegal ? noiseRow(s * A + a, dest, legal, numLegal, k.noise_intensity, row.next, row.prob, 0) : torusNoiseRow(s, a, size, k.noise_intensity, row.next, row.prob);
       return row;
     },
     rewardAt(_t, s, a, q) {
@@ -192,6 +193,40 @@ function noiseRow(r: number, dest: Int32Array, legal: Uint8Array, numLegal: Int3
     }
   }
   return n - at;
+}
+
+const DX = Int32Array.from(MOVES_2D, ([dx]) => dx);
+const DY = Int32Array.from(MOVES_2D, ([, dy]) => dy);
+
+/** The cell move m leads to from cell c on a torus without walls (dest[c*A + m] computed). */
+function torusMove(c: number, m: number, size: number): number {
+  const y = (c / size) | 0;
+  const x = c - y * size;
+  return ((y + DY[m]! + size) % size) * size + ((x + DX[m]! + size) % size);
+}
+
+/**
+ * noiseRow(s*A + a) on a grid without walls, where every move is legal (numLegal = A) and
+ * dest is torusMove: the same arithmetic in the same order, so the same entries.
+ */
+function torusNoiseRow(s: number, a: number, size: number, noise: number, next: Int32Array, prob: Float64Array): number {
+  let n = 0;
+  const c = torusMove(s, a, size);
+  const each = noise / A;
+  for (let m = 0; m < A; m++) {
+    const p = m === STAY ? 1 - noise + each : each;
+    if (p === 0) continue;
+    const to = torusMove(c, m, size);
+    let j = 0;
+    while (j < n && next[j] !== to) j++;
+    if (j < n) prob[j]! += p;
+    else {
+      next[n] = to;
+      prob[n] = p;
+      n++;
+    }
+  }
+  return n;
 }
 
 /** The static kernel in CSR form (every row by noiseRow). */

@@ -138,6 +138,9 @@ describe('gym: per-agent stepping', () => {
     const cases: [string, FiniteGame][] = [
       ['crowd2d', crowdModelling2D({ size: 7, H: 3, forbidden_cells: [[1, 1], [1, 2], [4, 5]], noise_intensity: 0.3 })],
       ['crowd2d side 2', crowdModelling2D({ size: 2, H: 2 })],
+      ['crowd2d side 1', crowdModelling2D({ size: 1, H: 2 })],
+      ['crowd2d no walls', crowdModelling2D({ size: 6, H: 2, noise_intensity: 0.35 })],
+      ['crowd2d no walls, no noise', crowdModelling2D({ size: 4, H: 2, noise_intensity: 0 })],
       ['beach bar', beachBar({ n: 6, bar: 2, H: 3, p_still: 0.2 })],
       ['crowd1d', crowdModelling1D({ size: 5, H: 3 })],
     ];
