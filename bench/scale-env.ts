@@ -7,7 +7,9 @@
  * - generative: an autoregressive generator fitted to those particles (a short fit, --fit-steps).
  * Printed: build times, the stepping path, agent-steps/s of env.step, and the process's peak RSS.
  *
- *   npm run bench:scale-env [-- --size 1024 --H 200 --agents 65536 --steps 100 --population particles --particles 65536]
+ * With --mean-field live the agents are their own mean field (sorted cells per epoch, no H·S·A counts).
+ *
+ *   npm run bench:scale-env [-- --size 1024 --H 200 --agents 65536 --steps 100 --population particles --particles 65536 --mean-field fixed]
  */
 import { crowdModelling2D } from '../envs/crowd-modelling-2d';
 import type { FiniteGame } from '../src/core/finite-game';
@@ -70,8 +72,9 @@ async function main(): Promise<void> {
   const kind = flag('population', 'particles');
   const M = Number(flag('particles', '65536'));
   const fitSteps = Number(flag('fit-steps', '300'));
+  const meanField = flag('mean-field', 'fixed') as 'fixed' | 'live';
   const load = (await import('node:os')).loadavg();
-  console.log(`bench/scale-env: CrowdModelling2D ${size}x${size}, H=${H}, ${N} agents, ${steps} steps, population ${kind} (machine load ${load.map((x) => x.toFixed(1)).join(' ')})`);
+  console.log(`bench/scale-env: CrowdModelling2D ${size}x${size}, H=${H}, ${N} agents, ${steps} steps, population ${kind}, mean field ${meanField} (machine load ${load.map((x) => x.toFixed(1)).join(' ')})`);
 
   let t0 = performance.now();
   const game = crowdModelling2D({ size, H });
@@ -86,11 +89,11 @@ async function main(): Promise<void> {
     const { fitGenerativePopulation } = await import('../src/populations/generative/index');
     const fit = await fitGenerativePopulation(game, samples, { generator: 'autoregressive', seed: 1, steps: fitSteps, maxRounds: 1 });
     population = fit.population;
-    console.log(`generative: fitted in ${((performance.now() - t0) / 1000).toFixed(1)} s (${fit.steps} Adam steps, ${fit.backend}), ${mib(population.memoryBytes())}`);
+    console.log(`generative: fitted in ${((performance.now() - t0) / 1000).toFixed(1)} s, of which ${fit.trainSeconds.toFixed(1)} s training (${fit.steps} Adam steps, ${fit.backend}), ${mib(population.memoryBytes())}`);
   }
 
   t0 = performance.now();
-  const env = new MfgVectorEnv(game, { numAgents: N, population, entropySeed: 1 });
+  const env = new MfgVectorEnv(game, { numAgents: N, population, meanField, entropySeed: 1 });
   const r = env.reset(0);
   console.log(`env made and reset: ${((performance.now() - t0) / 1000).toFixed(2)} s; stepping ${JSON.stringify(env.stepping)}`);
 
