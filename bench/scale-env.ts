@@ -9,7 +9,7 @@
  *
  * With --mean-field live the agents are their own mean field (sorted cells per epoch, no H·S·A counts).
  *
- *   npm run bench:scale-env [-- --size 1024 --H 200 --agents 65536 --steps 100 --population particles --particles 65536 --mean-field fixed]
+ *   npm run bench:scale-env [-- --size 1024 --H 200 --agents 65536 --steps 100 --population particles --particles 65536 --mean-field fixed --stepping auto]
  */
 import { crowdModelling2D } from '../envs/crowd-modelling-2d';
 import type { FiniteGame } from '../src/core/finite-game';
@@ -73,6 +73,7 @@ async function main(): Promise<void> {
   const M = Number(flag('particles', '65536'));
   const fitSteps = Number(flag('fit-steps', '300'));
   const meanField = flag('mean-field', 'fixed') as 'fixed' | 'live';
+  const stepping = flag('stepping', 'auto') as 'auto' | 'table' | 'per-agent';
   const load = (await import('node:os')).loadavg();
   console.log(`bench/scale-env: CrowdModelling2D ${size}x${size}, H=${H}, ${N} agents, ${steps} steps, population ${kind}, mean field ${meanField} (machine load ${load.map((x) => x.toFixed(1)).join(' ')})`);
 
@@ -93,7 +94,7 @@ async function main(): Promise<void> {
   }
 
   t0 = performance.now();
-  const env = new MfgVectorEnv(game, { numAgents: N, population, meanField, entropySeed: 1 });
+  const env = new MfgVectorEnv(game, { numAgents: N, population, meanField, stepping, entropySeed: 1 });
   const r = env.reset(0);
   console.log(`env made and reset: ${((performance.now() - t0) / 1000).toFixed(2)} s; stepping ${JSON.stringify(env.stepping)}`);
 

@@ -25,6 +25,8 @@ export interface FinitePopulationFlow {
    * costly, e.g. a generator, answer a batch faster). Must equal logStateMass state by state.
    */
   logStateMassBatch?(p: number, t: number, states: Int32Array, out?: Float64Array): Float64Array;
+  /** Optional: mu_t(s) for many states at once; must equal stateMass state by state, bit for bit. */
+  stateMassBatch?(p: number, t: number, states: Int32Array, out?: Float64Array): Float64Array;
   /** n state indices drawn from mu_t of population p. */
   sampleStates(p: number, t: number, n: number, rng: Rng): Int32Array;
   /** Every population's L_t as a table, or null when this representation never materialises one. */

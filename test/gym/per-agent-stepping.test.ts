@@ -134,6 +134,20 @@ describe('gym: per-agent stepping', () => {
     }
   });
 
+  it('ParticlePopulation.stateMassBatch equals stateMass bit for bit (repeats, empty states, both ends of the grid)', () => {
+    const game = crowdModelling2D({ size: 9, H: 3, initial_cells: [[0, 0], [8, 8], [4, 4, 3]], noise_intensity: 0.5 });
+    const population = ParticlePopulation.simulate(game, uniformPolicy(game), 300, new Rng(8));
+    const rng = new Rng(9);
+    const S = 81;
+    for (let t = 0; t < 3; t++) {
+      const states = Int32Array.from({ length: 500 }, (_, k) => (k < 4 ? [0, S - 1, 40, 0][k]! : rng.int(S)));
+      const batch = population.stateMassBatch(0, t, states);
+      const single = Array.from(states, (s) => population.stateMass(0, t, s));
+      expect(Array.from(batch)).to.deep.equal(single);
+      expect(single.some((m) => m === 0) && single.some((m) => m > 0)).to.equal(true);
+    }
+  });
+
   it('transitionRow is the kernel row, entry for entry (CrowdModelling2D with walls and noise, BeachBar, CrowdModelling1D)', () => {
     const cases: [string, FiniteGame][] = [
       ['crowd2d', crowdModelling2D({ size: 7, H: 3, forbidden_cells: [[1, 1], [1, 2], [4, 5]], noise_intensity: 0.3 })],

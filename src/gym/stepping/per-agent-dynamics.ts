@@ -87,12 +87,14 @@ export class PerAgentDynamics implements StepDynamics {
 }
 
 /**
- * mu_t(s) of population p at many states, in one call. Representations with a batched log
+ * mu_t(s) of population p at many states, in one call: the flow's stateMassBatch when it has
+ * one (particles sweep their sorted cells once). Representations with a batched log
  * query (a generator) get the states deduplicated and in ascending order, so neighbouring
  * queries share the generator's cached conditionals; the others answer stateMass directly.
  */
 export function stateMassBatch(flow: FinitePopulationFlow, p: number, t: number, states: Int32Array, out: Float64Array): Float64Array {
   const n = states.length;
+  if (flow.stateMassBatch) return flow.stateMassBatch(p, t, states, out);
   if (!flow.logStateMassBatch) {
     for (let k = 0; k < n; k++) out[k] = flow.stateMass(p, t, states[k]!);
     return out;
