@@ -1,6 +1,6 @@
 import { MfgError } from '../src/core/errors';
-import { buildKernel } from '../src/core/kernel';
-import type { FiniteGame } from '../src/core/finite-game';
+import { buildKernel, kernelRowOf } from '../src/core/kernel';
+import type { FiniteGame, SparseKernel } from '../src/core/finite-game';
 import { singlePopulationGame } from '../src/core/single-population-game';
 import type { EnvSpec } from '../src/registry/env-spec';
 
@@ -31,11 +31,14 @@ export function beachBar(kwargs: Partial<BeachBarKwargs> = {}): FiniteGame {
   }
   // The noise is drawn after the move and the sum is clipped once, so walls pile up mass.
   const noiseProb = [(1 - pStill) / 2, pStill, (1 - pStill) / 2];
-  const kernel = buildKernel(n * A, (row, emit) => {
+  const fill = (row: number, emit: (next: number, prob: number) => void): void => {
     const s = Math.floor(row / A);
     const a = row - s * A;
     for (let e = -1; e <= 1; e++) emit(Math.min(Math.max(s + (a - 1) + e, 0), n - 1), noiseProb[e + 1]!);
-  });
+  };
+  // Built on first use: an env stepping agents one by one reads rows alone (transitionRow).
+  let kernel: SparseKernel | null = null;
+  const row = kernelRowOf(fill);
   const base = new Float64Array(n * A);
   for (let s = 0; s < n; s++) {
     const d = Math.min((((s - bar) % n) + n) % n, (((bar - s) % n) + n) % n);
@@ -56,7 +59,8 @@ export function beachBar(kwargs: Partial<BeachBarKwargs> = {}): FiniteGame {
         for (let a = 0; a < A; a++) out[s * A + a] = base[s * A + a]! - crowd;
       }
     },
-    transition: () => kernel,
+    transition: () => (kernel ??= buildKernel(n * A, fill)),
+    transitionRow: (_t, s, a) => row(s * A + a),
     rewardAt: (_t, s, a, q) => base[s * A + a]! - Math.log(q.stateMass(0, s) + eps),
   });
 }

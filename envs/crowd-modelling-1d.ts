@@ -1,5 +1,5 @@
-import type { FiniteGame } from '../src/core/finite-game';
-import { buildKernel } from '../src/core/kernel';
+import type { FiniteGame, SparseKernel } from '../src/core/finite-game';
+import { buildKernel, kernelRowOf } from '../src/core/kernel';
 import { singlePopulationGame } from '../src/core/single-population-game';
 import type { EnvSpec } from '../src/registry/env-spec';
 
@@ -33,11 +33,14 @@ export function crowdModelling1D(kwargs: Partial<CrowdModelling1DKwargs> = {}): 
     for (let a = 0; a < A; a++) base[x * A + a] = position - Math.abs(MOVES[a]!) / size;
   }
   const wrap = (x: number): number => ((x % size) + size) % size;
-  const kernel = buildKernel(size * A, (row, emit) => {
+  const fill = (row: number, emit: (next: number, prob: number) => void): void => {
     const x = Math.floor(row / A);
     const moved = x + MOVES[row - x * A]!;
     for (const noise of MOVES) emit(wrap(moved + noise), 1 / 3);
-  });
+  };
+  // Built on first use: an env stepping agents one by one reads rows alone (transitionRow).
+  let kernel: SparseKernel | null = null;
+  const row = kernelRowOf(fill);
   const mu0 = new Float64Array(size).fill(1 / size);
   return singlePopulationGame({
     name: 'crowd',
@@ -54,7 +57,8 @@ export function crowdModelling1D(kwargs: Partial<CrowdModelling1DKwargs> = {}): 
         for (let a = 0; a < A; a++) out[row + a] = base[row + a]! - crowd;
       }
     },
-    transition: () => kernel,
+    transition: () => (kernel ??= buildKernel(size * A, fill)),
+    transitionRow: (_t, x, a) => row(x * A + a),
     rewardAt: (_t, x, a, q) => base[x * A + a]! - Math.log(q.stateMass(0, x) + EPS),
   });
 }

@@ -52,8 +52,8 @@ const DEFAULTS: CrowdModelling2DKwargs = {
  * OpenSpiel does. After the move to cell c, noise picks one of c's legal moves, each with
  * probability noise/|A(c)|, plus 1 - noise extra on staying.
  *
- * The kernel ignores the mean field, so it is built once here, in CSR form directly (a 200x200
- * grid has 200k rows of at most 5 entries), and every epoch returns the same object.
+ * The kernel ignores the mean field, so it is built once (on first use), in CSR form directly (a
+ * 200x200 grid has 200k rows of at most 5 entries), and every epoch returns the same object.
  */
 export function crowdModelling2D(kwargs: Partial<CrowdModelling2DKwargs> = {}): FiniteGame {
   const k: CrowdModelling2DKwargs = { ...DEFAULTS, ...kwargs };
@@ -94,7 +94,10 @@ export function crowdModelling2D(kwargs: Partial<CrowdModelling2DKwargs> = {}): 
     }
   }
 
-  const kernel = noiseKernel(S, dest, legal, numLegal, k.noise_intensity);
+  // The CSR kernel (25·10^6 entries at 1024²) is built on first use: an env stepping agents one
+  // by one reads single rows (transitionRow) and never needs it.
+  let kernel: SparseKernel | null = null;
+  const row = { next: new Int32Array(A), prob: new Float64Array(A), start: 0, end: 0 };
   const mu0 = initialDistribution(k, S, forbidden, checkCell, bad);
 
   // pos[s]: positional reward r_x + r_y of the cell; cost[a]: the move cost of action a.
@@ -153,7 +156,12 @@ export function crowdModelling2D(kwargs: Partial<CrowdModelling2DKwargs> = {}): 
         }
       }
     },
-    transition: () => kernel,
+    transition: () => (kernel ??= noiseKernel(S, dest, legal, numLegal, k.noise_intensity)),
+    transitionRow(_t, s, a) {
+      // Without walls the destinations are arithmetic: no lookup in the S·A tables (cache misses at 1024²).
+      row.end = anyIllegal ? noiseRow(s * A + a, dest, legal, numLegal, k.noise_intensity, row.next, row.prob, 0) : torusNoiseRow(s, a, size, k.noise_intensity, row.next, row.prob);
+      return row;
+    },
     rewardAt(_t, s, a, q) {
       const mu = q.stateMass(0, s);
       return rewardOf(s, a, mu, -coef * Math.log(mu + EPS));
@@ -161,7 +169,68 @@ export function crowdModelling2D(kwargs: Partial<CrowdModelling2DKwargs> = {}): 
   });
 }
 
-/** The static kernel: move to dest[s, a], then a noise move among that cell's legal moves. */
+/**
+ * Row r = s*A + a of the static kernel, written at next/prob[at..]: move to dest[r], then a noise
+ * move among that cell's legal moves. Returns the entries written. The CSR kernel and the
+ * one-row query (transitionRow) both call it, so their rows are the same numbers in the same order.
+ */
+function noiseRow(r: number, dest: Int32Array, legal: Uint8Array, numLegal: Int32Array, noise: number, next: Int32Array, prob: Float64Array, at: number): number {
+  let n = at;
+  const c = dest[r]!;
+  const each = noise / numLegal[c]!;
+  for (let m = 0; m < A; m++) {
+    if (legal[c * A + m] === 0) continue;
+    const p = m === STAY ? 1 - noise + each : each;
+    if (p === 0) continue;
+    const to = dest[c * A + m]!;
+    // On grids of side 1 or 2 two moves can reach the same cell: merge them.
+    let j = at;
+    while (j < n && next[j] !== to) j++;
+    if (j < n) prob[j]! += p;
+    else {
+      next[n] = to;
+      prob[n] = p;
+      n++;
+    }
+  }
+  return n - at;
+}
+
+const DX = Int32Array.from(MOVES_2D, ([dx]) => dx);
+const DY = Int32Array.from(MOVES_2D, ([, dy]) => dy);
+
+/** The cell move m leads to from cell c on a torus without walls (dest[c*A + m] computed). */
+function torusMove(c: number, m: number, size: number): number {
+  const y = (c / size) | 0;
+  const x = c - y * size;
+  return ((y + DY[m]! + size) % size) * size + ((x + DX[m]! + size) % size);
+}
+
+/**
+ * noiseRow(s*A + a) on a grid without walls, where every move is legal (numLegal = A) and
+ * dest is torusMove: the same arithmetic in the same order, so the same entries.
+ */
+function torusNoiseRow(s: number, a: number, size: number, noise: number, next: Int32Array, prob: Float64Array): number {
+  let n = 0;
+  const c = torusMove(s, a, size);
+  const each = noise / A;
+  for (let m = 0; m < A; m++) {
+    const p = m === STAY ? 1 - noise + each : each;
+    if (p === 0) continue;
+    const to = torusMove(c, m, size);
+    let j = 0;
+    while (j < n && next[j] !== to) j++;
+    if (j < n) prob[j]! += p;
+    else {
+      next[n] = to;
+      prob[n] = p;
+      n++;
+    }
+  }
+  return n;
+}
+
+/** The static kernel in CSR form (every row by noiseRow). */
 function noiseKernel(S: number, dest: Int32Array, legal: Uint8Array, numLegal: Int32Array, noise: number): SparseKernel {
   const rows = S * A;
   const rowStart = new Int32Array(rows + 1);
@@ -170,24 +239,7 @@ function noiseKernel(S: number, dest: Int32Array, legal: Uint8Array, numLegal: I
   let n = 0;
   for (let r = 0; r < rows; r++) {
     rowStart[r] = n;
-    const begin = n;
-    const c = dest[r]!;
-    const each = noise / numLegal[c]!;
-    for (let m = 0; m < A; m++) {
-      if (legal[c * A + m] === 0) continue;
-      const p = m === STAY ? 1 - noise + each : each;
-      if (p === 0) continue;
-      const to = dest[c * A + m]!;
-      // On grids of side 1 or 2 two moves can reach the same cell: merge them.
-      let j = begin;
-      while (j < n && next[j] !== to) j++;
-      if (j < n) prob[j]! += p;
-      else {
-        next[n] = to;
-        prob[n] = p;
-        n++;
-      }
-    }
+    n += noiseRow(r, dest, legal, numLegal, noise, next, prob, n);
   }
   rowStart[rows] = n;
   return { numRows: rows, rowStart, next: next.slice(0, n), prob: prob.slice(0, n) };

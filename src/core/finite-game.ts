@@ -21,6 +21,17 @@ export interface SparseKernel {
   readonly prob: Float64Array;
 }
 
+/**
+ * One row P_t(. | s, a) of a kernel, as a view: entries [start, end) of next/prob. Games return
+ * a reused object (valid until their next call), so a caller copies what it keeps.
+ */
+export interface KernelRow {
+  readonly next: Int32Array;
+  readonly prob: Float64Array;
+  readonly start: number;
+  readonly end: number;
+}
+
 /** L_t of every population at one epoch (each S_p*A_p, joint (s, a), row-major). */
 export type MeanFieldAt = readonly Float64Array[];
 
@@ -71,4 +82,10 @@ export interface FiniteGame {
    * materialise a table; it must agree with reward().
    */
   rewardAt?(p: number, t: number, s: number, a: number, q: MeanFieldQuery): number;
+  /**
+   * Optional, for games whose dynamics ignore the mean field: the row s*A + a of
+   * transition(p, t, ·), the same entries in the same order, computed for one (s, a). An env
+   * stepping agents one by one then never builds the S·A-row kernel (5·10^6 rows at 1024²).
+   */
+  transitionRow?(p: number, t: number, s: number, a: number): KernelRow;
 }

@@ -1,5 +1,5 @@
 import { MfgError } from './errors';
-import type { SparseKernel } from './finite-game';
+import type { KernelRow, SparseKernel } from './finite-game';
 
 /**
  * Builds a CSR kernel row by row. `fill(row, emit)` emits (next, prob) pairs for one row;
@@ -39,6 +39,40 @@ export function buildKernel(numRows: number, fill: (row: number, emit: (next: nu
   }
   rowStart[numRows] = n;
   return { numRows, rowStart, next: next.slice(0, n), prob: prob.slice(0, n) };
+}
+
+/**
+ * One row of the kernel buildKernel(numRows, fill) would build, computed alone: the same
+ * emits, merged and filtered the same way, so the entries (and a draw from them) are identical.
+ * The returned function reuses one KernelRow and its buffers.
+ */
+export function kernelRowOf(fill: (row: number, emit: (next: number, prob: number) => void) => void): (row: number) => KernelRow {
+  const out = { next: new Int32Array(8), prob: new Float64Array(8), start: 0, end: 0 };
+  const emit = (s: number, p: number): void => {
+    if (p === 0) return;
+    for (let k = 0; k < out.end; k++) {
+      if (out.next[k] === s) {
+        out.prob[k] += p;
+        return;
+      }
+    }
+    if (out.end === out.next.length) {
+      const bigger = new Int32Array(out.next.length * 2);
+      bigger.set(out.next);
+      out.next = bigger;
+      const biggerP = new Float64Array(out.prob.length * 2);
+      biggerP.set(out.prob);
+      out.prob = biggerP;
+    }
+    out.next[out.end] = s;
+    out.prob[out.end] = p;
+    out.end++;
+  };
+  return (row) => {
+    out.end = 0;
+    fill(row, emit);
+    return out;
+  };
 }
 
 /** Builds a kernel from a dense function P(s' | s, a) over all s' (small games). */

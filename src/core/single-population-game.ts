@@ -1,5 +1,5 @@
 import { MfgError } from './errors';
-import type { FiniteGame, FinitePopulation, MeanFieldAt, MeanFieldQuery, SparseKernel } from './finite-game';
+import type { FiniteGame, FinitePopulation, KernelRow, MeanFieldAt, MeanFieldQuery, SparseKernel } from './finite-game';
 
 /** The pieces of a one-population finite game, with L_t passed directly. */
 export interface SinglePopulationDefinition {
@@ -19,6 +19,7 @@ export interface SinglePopulationDefinition {
   reward(t: number, L: Float64Array, out: Float64Array): void;
   transition(t: number, L: Float64Array): SparseKernel;
   rewardAt?(t: number, s: number, a: number, q: MeanFieldQuery): number;
+  transitionRow?(t: number, s: number, a: number): KernelRow;
 }
 
 /** Wraps a one-population definition as a FiniteGame, checking its shapes once. */
@@ -40,6 +41,7 @@ export function singlePopulationGame(def: SinglePopulationDefinition): FiniteGam
     throw new MfgError('MFG_ERR_GAME_INVALID', `horizon must be a positive integer, got ${def.horizon}`);
   }
   const rewardAt = def.rewardAt;
+  const transitionRow = def.transitionRow;
   return {
     kind: 'finite',
     horizon: def.horizon,
@@ -48,6 +50,7 @@ export function singlePopulationGame(def: SinglePopulationDefinition): FiniteGam
     reward: (_p: number, t: number, L: MeanFieldAt, out: Float64Array) => def.reward(t, L[0]!, out),
     transition: (_p: number, t: number, L: MeanFieldAt) => def.transition(t, L[0]!),
     ...(rewardAt ? { rewardAt: (_p: number, t: number, s: number, a: number, q: MeanFieldQuery) => rewardAt(t, s, a, q) } : {}),
+    ...(transitionRow ? { transitionRow: (_p: number, t: number, s: number, a: number) => transitionRow(t, s, a) } : {}),
   };
 }
 

@@ -6,3 +6,5 @@ export { fictitiousUpdate } from './fictitious-update';
 export { epochTables, type EpochTables } from './epoch-tables';
 export { MfgEnv, makeSingleEnv, type SingleStepResult } from './single-agent-env';
 export { FeatureMap, POPULATION_FEATURES, type PopulationFeatures } from './population-features';
+export { chooseStepping, supportsPerAgent, DEFAULT_TABLE_BUDGET_BYTES, type SteppingChoice, type SteppingPath, type SteppingReport } from './stepping/stepping-path';
+export type { MeanFieldSource } from './mean-field/source';

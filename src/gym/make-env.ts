@@ -9,6 +9,7 @@ import { makeGame, resolveKwargs } from '../registry/registry';
 import type { IllegalActionsMode } from './illegal-actions';
 import type { AutoresetMode, MeanFieldMode } from './modes';
 import type { PopulationFeatures } from './population-features';
+import type { SteppingChoice } from './stepping/stepping-path';
 import { MfgVectorEnv } from './vector-env';
 
 export interface MakeEnvOptions {
@@ -38,6 +39,10 @@ export interface MakeEnvOptions {
   agentPopulation?: number;
   /** An action illegal in the agent's state: 'noop' (default) or 'error' (src/gym/illegal-actions.ts). */
   illegalActions?: IllegalActionsMode;
+  /** 'auto' (default), 'table' or 'per-agent': see VectorEnvOptions.stepping. */
+  stepping?: SteppingChoice;
+  /** Bytes the reward tables may take before 'auto' steps per agent (default 256 MiB). */
+  tableBudgetBytes?: number;
 }
 
 /** A built vector env and the kwargs it was built with (defaults filled). */
@@ -74,6 +79,8 @@ export async function makeEnvWithKwargs(id: string, options: MakeEnvOptions = {}
     histogramBins: options.histogramBins,
     agentPopulation: options.agentPopulation,
     illegalActions: options.illegalActions,
+    stepping: options.stepping,
+    tableBudgetBytes: options.tableBudgetBytes,
   });
   return { env, kwargs };
 }

@@ -20,6 +20,13 @@ export interface FinitePopulationFlow {
   stateMass(p: number, t: number, s: number): number;
   /** log mu_t(s); -Infinity where the representation gives no mass. */
   logStateMass(p: number, t: number, s: number): number;
+  /**
+   * Optional: log mu_t(s) for many states at once (representations whose single queries are
+   * costly, e.g. a generator, answer a batch faster). Must equal logStateMass state by state.
+   */
+  logStateMassBatch?(p: number, t: number, states: Int32Array, out?: Float64Array): Float64Array;
+  /** Optional: mu_t(s) for many states at once; must equal stateMass state by state, bit for bit. */
+  stateMassBatch?(p: number, t: number, states: Int32Array, out?: Float64Array): Float64Array;
   /** n state indices drawn from mu_t of population p. */
   sampleStates(p: number, t: number, n: number, rng: Rng): Int32Array;
   /** Every population's L_t as a table, or null when this representation never materialises one. */
