@@ -25,10 +25,10 @@ NAMESPACE = "mfgym"
 
 # The built-in finite games (test_gymnasium.py checks this list against a live server's list_envs).
 BUILTIN_FINITE_ENV_IDS = (
-    "BeachBar-v0", "BuildingEvacuation-v0", "ConservativeTreasureHunting-v0", "CrowdModelling1D-v0",
-    "CrowdModelling2D-v0", "CrowdMotion-v0", "EquilibriumPrice-v0", "FourRooms-v0", "Garnet-v0", "LeftRight-v0",
-    "LinearQuadratic-v0", "Maze-v0", "MeanFieldNFG-v0", "PeriodicAversion-v0", "RockPaperScissors-v0",
-    "SusceptibleInfected-v0",
+    "BeachBar-v0", "BuildingEvacuation-v0", "ConservativeTreasureHunting-v0", "CrowdAvoidance-v0",
+    "CrowdModelling1D-v0", "CrowdModelling2D-v0", "CrowdMotion-v0", "DynamicRouting-v0", "EquilibriumPrice-v0",
+    "FourRooms-v0", "Garnet-v0", "LeftRight-v0", "LinearQuadratic-v0", "Maze-v0", "MeanFieldNFG-v0",
+    "PeriodicAversion-v0", "PredatorPrey-v0", "RockPaperScissors-v0", "SusceptibleInfected-v0",
 )
 
 
