@@ -1,6 +1,9 @@
 import { MfgError } from '../core/errors';
 import type { MfgVectorEnv } from '../gym/vector-env';
 import type { ParamSpecs, SolverParams } from '../solvers/solver';
+import { AverageNetworkLearner, D_AFP_PARAMS } from './d-afp';
+import { D_MOMD_PARAMS, MunchausenLearner } from './d-momd';
+import { DQN_PARAMS, DqnBestResponse } from './dqn';
 import { Q_FP_PARAMS, TabularBestResponse } from './q-fp';
 import type { BestResponseLearner } from './sampled-fictitious-play';
 
@@ -20,6 +23,33 @@ export const LEARNING_SOLVERS: readonly LearningSolverDefinition[] = [
     params: Q_FP_PARAMS,
     async createLearner(env, params) {
       return { learner: new TabularBestResponse(env, params), backend: null };
+    },
+  },
+  {
+    name: 'dqn-fp',
+    description: 'fictitious play with DQN best responses (double DQN, target network, replay; TensorFlow.js)',
+    params: DQN_PARAMS,
+    async createLearner(env, params, seed) {
+      const learner = await DqnBestResponse.create(env, params, seed);
+      return { learner, backend: learner.handle.backend };
+    },
+  },
+  {
+    name: 'd-afp',
+    description: 'deep average-network fictitious play: DQN best responses, reservoir buffer, average-policy network (Laurière et al. 2022)',
+    params: D_AFP_PARAMS,
+    async createLearner(env, params, seed) {
+      const learner = await AverageNetworkLearner.create(env, params, seed);
+      return { learner, backend: learner.br.handle.backend };
+    },
+  },
+  {
+    name: 'd-momd',
+    description: 'deep Munchausen online mirror descent: Munchausen DQN target with tau and alpha, softmax policy (Laurière et al. 2022)',
+    params: D_MOMD_PARAMS,
+    async createLearner(env, params, seed) {
+      const learner = await MunchausenLearner.create(env, params, seed);
+      return { learner, backend: learner.handle.backend };
     },
   },
 ];

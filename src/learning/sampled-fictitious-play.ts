@@ -9,9 +9,14 @@ import { countFlow, ObservationDecoder, playBatch, type ActionChooser, type Batc
 
 /** A best-response learner that fictitious play drives: it learns from the env's samples only. */
 export interface BestResponseLearner {
+  /**
+   * How the played policy's empirical flow enters the env's flow: 'average' (fictitious play,
+   * the default) or 'replace' (mirror descent: each iteration faces its own policy's flow).
+   */
+  readonly flowUpdate?: 'average' | 'replace';
   /** Learns a best response against the env's current (fixed) mean field; appends to curves. */
   learn(env: MfgVectorEnv, rng: Rng, seed: number, curves: LearningCurves): Promise<void>;
-  /** How the learned best response acts (greedy). */
+  /** How the learned policy plays to make the next flow (greedy for best responses). */
   greedy(rng: Rng): ActionChooser;
   /** Sees every step of the best response's greedy play (D-AFP fills its reservoir here). */
   observeGreedy?(step: BatchStep, rng: Rng): void;
@@ -71,7 +76,9 @@ export interface SampledFpResult {
  *      L̄ <- (1 - 1/(k+1)) L̄ + L̂_k/(k+1) (the env's own fictitious update rule);
  *   3. the output policy (by default the policy of L̄, i.e. the FP average policy) is evaluated.
  * The averaging is done here, not by the env's `fictitious` mode, so that exploration episodes
- * never enter the flow and the whole run state can be checkpointed.
+ * never enter the flow and the whole run state can be checkpointed. A learner with
+ * flowUpdate = 'replace' (D-MOMD) turns the loop into sampled mirror descent: step 2 replaces
+ * the flow by the played policy's own empirical flow.
  */
 export async function runSampledFictitiousPlay(env: MfgVectorEnv, learner: BestResponseLearner, options: SampledFpOptions): Promise<SampledFpResult> {
   const game: FiniteGame = env.game;
@@ -119,7 +126,8 @@ export async function runSampledFictitiousPlay(env: MfgVectorEnv, learner: BestR
         learner.observeGreedy?.(st, rng);
       }, b === 0 ? rng.nextSeed() : null);
     }
-    avgFlow = fictitiousUpdate(avgFlow, visits.counts, H, S * A, k);
+    // fictitiousUpdate's weight is 1/(k+1): k = 0 replaces the flow by the empirical one.
+    avgFlow = fictitiousUpdate(avgFlow, visits.counts, H, S * A, learner.flowUpdate === 'replace' ? 0 : k);
     policy = learner.outputPolicy ? await learner.outputPolicy(avgFlow, rng, rec.curves) : policyOfFlow(game, avgFlow);
     const e = rec.record(policy);
     options.onIteration?.(k, e.exploitability);
