@@ -11,9 +11,11 @@ import { ReplayBuffer } from './replay-buffer';
 import { ObservationDecoder, playBatch, type ActionChooser, type BatchStep } from './rollout';
 import type { BestResponseLearner, LearnerState } from './sampled-fictitious-play';
 import { StateEncoding } from './state-encoding';
+import { flag } from './params';
 
 export const D_MOMD_PARAMS: ParamSpecs = {
   ...DQN_PARAMS,
+  exactFlow: flag(0, '1: the next flow is the output policy\'s exact flow (env.setPolicy, as OpenSpiel); 0: the empirical flow of its play (popBatches)'),
   epsilonStart: param.range(0.1, 0, 1, 'exploration at the start of each iteration (OpenSpiel: 0.1 throughout)'),
   epsilonEnd: param.range(0.1, 0, 1, 'exploration at the end of each iteration'),
   tau: param.positive(1, 'temperature: pi = softmax(Q/tau); 1/tau is the mirror-descent step'),

@@ -72,7 +72,7 @@ export interface EpisodeBatch {
 export function playBatch(env: MfgVectorEnv, decoder: ObservationDecoder, choose: ActionChooser, onStep: ((step: BatchStep) => void) | null, seed: number | null): EpisodeBatch {
   const N = env.numAgents;
   const H = env.horizon;
-  let res = env.reset(seed);
+  const res = env.reset(seed);
   let states = decoder.decode(res.obs, 0, new Int32Array(N));
   let mask = res.infos.actionMask;
   const total = new Float64Array(N);
@@ -84,7 +84,6 @@ export function playBatch(env: MfgVectorEnv, decoder: ObservationDecoder, choose
     const nextStates = last ? states : decoder.decode(out.obs, t + 1, new Int32Array(N));
     for (let i = 0; i < N; i++) total[i]! += out.rewards[i]!;
     onStep?.({ t, states, mask, actions, rewards: out.rewards, nextStates, nextMask: out.infos.actionMask, last });
-    res = { obs: out.obs, infos: out.infos };
     states = nextStates;
     mask = out.infos.actionMask;
   }

@@ -43,6 +43,7 @@ export async function runLearningSolver(game: FiniteGame, name: string, options:
   const fp = await runSampledFictitiousPlay(env, learner, {
     iterations: options.iterations,
     popBatches: params['popBatches']!,
+    exactFlow: params['exactFlow'] === 1,
     seed: options.seed,
     signal: options.signal,
     onIteration: options.onIteration,

@@ -37,6 +37,12 @@ export interface SampledFpOptions {
   iterations: number;
   /** Batches of N greedy best-response episodes whose visits make each new empirical flow. */
   popBatches: number;
+  /**
+   * Learners with an output policy (D-AFP, D-MOMD) only: the next flow is that policy's exact
+   * flow, set with env.setPolicy (as OpenSpiel's deep solvers compute the policy's distribution),
+   * instead of the empirical flow of its play. In-process only: the socket serves no such call.
+   */
+  exactFlow?: boolean;
   seed: number;
   signal?: AbortSignal;
   onIteration?: (iteration: number, exploitability: number) => void;
@@ -120,15 +126,21 @@ export async function runSampledFictitiousPlay(env: MfgVectorEnv, learner: BestR
     await learner.learn(env, rng, rng.nextSeed(), rec.curves);
     const visits = countFlow(H, S, A);
     const greedy = learner.greedy(rng);
-    for (let b = 0; b < options.popBatches; b++) {
+    const exact = options.exactFlow === true && learner.outputPolicy !== undefined;
+    const popBatches = exact && !learner.observeGreedy ? 0 : options.popBatches;
+    for (let b = 0; b < popBatches; b++) {
       playBatch(env, dec, greedy, (st) => {
         visits.add(st);
         learner.observeGreedy?.(st, rng);
       }, b === 0 ? rng.nextSeed() : null);
     }
     // fictitiousUpdate's weight is 1/(k+1): k = 0 replaces the flow by the empirical one.
-    avgFlow = fictitiousUpdate(avgFlow, visits.counts, H, S * A, learner.flowUpdate === 'replace' ? 0 : k);
+    if (!exact) avgFlow = fictitiousUpdate(avgFlow, visits.counts, H, S * A, learner.flowUpdate === 'replace' ? 0 : k);
     policy = learner.outputPolicy ? await learner.outputPolicy(avgFlow, rng, rec.curves) : policyOfFlow(game, avgFlow);
+    if (exact) {
+      env.setPolicy([policy]);
+      avgFlow = jointFlow(game, env.currentPopulation);
+    }
     const e = rec.record(policy);
     options.onIteration?.(k, e.exploitability);
     if (options.onCheckpoint) {

@@ -33,6 +33,16 @@ describe('learning: deep average-network FP and deep Munchausen OMD', function (
     expect(r.params['tau']).to.equal(1);
   });
 
+  it('d-momd with exactFlow = 1 faces its policy\'s exact flow (env.setPolicy): the play budget popBatches no longer matters', async () => {
+    const run = (popBatches: number) => runLearningSolver(beachBar(), 'd-momd', { iterations: 2, seed: 2, params: { brBatches: 5, popBatches, exactFlow: 1 } });
+    const a = await run(1);
+    const b = await run(7);
+    expect(a.exploitability).to.deep.equal(b.exploitability);
+    const c = await runLearningSolver(beachBar(), 'd-momd', { iterations: 2, seed: 2, params: { brBatches: 5, popBatches: 1, exactFlow: 0 } });
+    expect(c.exploitability.slice(0, 2)).to.deep.equal(a.exploitability.slice(0, 2)); // same first iteration (uniform flow either way)
+    expect(c.exploitability[2]).to.not.equal(a.exploitability[2]);
+  });
+
   for (const algo of ['d-afp', 'd-momd']) {
     it(`${algo}: same seed, same run; a resumed checkpoint continues bit for bit (BeachBar, small budget)`, async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), `mfgym-${algo}-`));

@@ -51,11 +51,12 @@ describe('cli: mfgym solve --algo q-fp|dqn-fp|d-afp|d-momd', function () {
     }
   });
 
-  it('bad parameters, --tol and a missing checkpoint are typed errors with exit status 2', () => {
+  it('bad parameters, --tol, exact-solver flags and a missing checkpoint are typed errors with exit status 2', () => {
     for (const [args, code] of [
       [['--params', '{"agents":0}'], 'MFG_ERR_SOLVER_BAD_PARAM'],
       [['--params', 'nope'], 'MFG_ERR_CLI_BAD_ARGUMENT'],
       [['--tol', '0.1'], 'MFG_ERR_CLI_BAD_ARGUMENT'],
+      [['--alpha', '0.5'], 'MFG_ERR_CLI_BAD_ARGUMENT'],
       [['--resume', '/nonexistent/ckpt'], 'MFG_ERR_LEARNING_BAD_CHECKPOINT'],
     ] as const) {
       const r = runCli(['solve', '--env', 'BeachBar-v0', '--algo', 'q-fp', '--iters', '1', ...args]);

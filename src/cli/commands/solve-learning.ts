@@ -52,6 +52,12 @@ export async function solveLearning(opts: LearningSolveOptions, exitInterrupted:
   if (!Number.isInteger(iterations) || iterations < 0) {
     throw new MfgError('MFG_ERR_SOLVER_BAD_PARAM', `--iters ${JSON.stringify(opts.iters)} is invalid, expected an integer >= 0`, { details: { flag: '--iters', value: opts.iters } });
   }
+  const exactFlags = opts as unknown as Record<string, unknown>;
+  for (const [flag, key] of [['--alpha', 'alpha'], ['--temperature', 'temperature'], ['--eta', 'eta'], ['--n-inner', 'nInner'], ['--settings', 'settings']] as const) {
+    if (exactFlags[key] !== undefined) {
+      throw new MfgError('MFG_ERR_CLI_BAD_ARGUMENT', `${flag} is an exact-solver option; give ${opts.algo}'s parameters with --params, e.g. --params '{"${key === 'alpha' ? 'alpha' : 'tau'}": 0.5}'`, { details: { flag, algo: opts.algo } });
+    }
+  }
   for (const [flag, given] of [['--tol', opts.tol !== undefined], ['--policy', opts.policy !== 'uniform']] as const) {
     if (given) throw new MfgError('MFG_ERR_CLI_BAD_ARGUMENT', `${flag} is not supported by the learning solver ${opts.algo} (it starts from the uniform policy and runs --iters iterations)`, { details: { flag, algo: opts.algo } });
   }
