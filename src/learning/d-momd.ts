@@ -55,7 +55,7 @@ export class MunchausenLearner implements BestResponseLearner {
     seed: number,
   ) {
     const dec = new ObservationDecoder(env);
-    this.q = new QNetwork(handle, new StateEncoding(dec.dims, env.horizon), env.numActions, params['hidden']!, params['learningRate']!, new Rng(seed).nextSeed());
+    this.q = new QNetwork(handle, new StateEncoding(params['flatState'] === 1 ? [dec.numStates] : dec.dims, env.horizon), env.numActions, params['hidden']!, params['learningRate']!, new Rng(seed).nextSeed());
     this.buffer = new ReplayBuffer(params['bufferSize']!, env.numActions);
     this.tau = params['tau']!;
     this.alpha = params['alpha']!;

@@ -4,7 +4,7 @@ import { loadTf, type TfHandle } from '../populations/generative/backend';
 import { param, type ParamSpecs, type SolverParams } from '../solvers/solver';
 import { argmaxLegal, linearSchedule, randomLegal } from './action-choice';
 import type { LearningCurves } from './learning-result';
-import { positiveInt } from './params';
+import { flag, positiveInt } from './params';
 import { QNetwork } from './q-network';
 import { ReplayBuffer } from './replay-buffer';
 import { ObservationDecoder, playBatch, type ActionChooser, type BatchStep } from './rollout';
@@ -23,6 +23,7 @@ export const DQN_PARAMS: ParamSpecs = {
   bufferSize: positiveInt(20000, 'replay buffer capacity (transitions), emptied at each best response'),
   epsilonStart: param.range(1, 0, 1, 'exploration at the start of each best response'),
   epsilonEnd: param.range(0.05, 0, 1, 'exploration at the end of each best response'),
+  flatState: flag(0, '1: one one-hot over all states (S inputs) instead of one per grid axis'),
 };
 
 /**
@@ -46,7 +47,7 @@ export class DqnBestResponse implements BestResponseLearner {
     seed: number,
   ) {
     const dec = new ObservationDecoder(env);
-    this.q = new QNetwork(handle, new StateEncoding(dec.dims, env.horizon), env.numActions, params['hidden']!, params['learningRate']!, new Rng(seed).nextSeed());
+    this.q = new QNetwork(handle, new StateEncoding(params['flatState'] === 1 ? [dec.numStates] : dec.dims, env.horizon), env.numActions, params['hidden']!, params['learningRate']!, new Rng(seed).nextSeed());
     this.buffer = new ReplayBuffer(params['bufferSize']!, env.numActions);
     this.scratch = new Float64Array(env.numActions);
     this.scratch2 = new Float64Array(env.numActions);

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { beachBar } from '../../envs/beach-bar';
+import { crowdModelling2D } from '../../envs/crowd-modelling-2d';
 import { Rng } from '../../src/core/rng';
 import { backwardInduction, exploitability, meanFieldFlow, uniformPolicy, valuesFromQ } from '../../src/core/tabular/index';
 import { MfgVectorEnv } from '../../src/gym/vector-env';
@@ -33,6 +34,18 @@ describe('learning: DQN best response in TensorFlow.js', function () {
     expect(Math.abs(r.learned - r.best)).to.be.below(0.05 * Math.abs(r.best));
     // The test can fail: the uniform policy is ~70% below the best response.
     expect(r.best - r.uniform).to.be.above(0.5 * r.best);
+  });
+
+  it('encodes a state as one one-hot per grid axis plus the epoch, or (flatState) one over all states', async () => {
+    const game = crowdModelling2D({ size: 6 });
+    const env = new MfgVectorEnv(game, { numAgents: 1, entropySeed: 1 });
+    const perAxis = await DqnBestResponse.create(env, resolveParams({ name: 'dqn', params: DQN_PARAMS }, {}), 0);
+    const flat = await DqnBestResponse.create(env, resolveParams({ name: 'dqn', params: DQN_PARAMS }, { flatState: 1 }), 0);
+    expect(perAxis.q.enc.inputDim).to.equal(6 + 6 + game.horizon);
+    expect(flat.q.enc.inputDim).to.equal(36 + game.horizon);
+    const active = new Int32Array(3);
+    perAxis.q.enc.encode(2 * 6 + 5, 4, active, 0); // s = y*size + x: y = 2, x = 5
+    expect([...active]).to.deep.equal([2, 6 + 5, 12 + 4]);
   });
 
   it('trains deterministically on this backend: same seed, same weights bit for bit', async () => {
