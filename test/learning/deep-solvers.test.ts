@@ -6,6 +6,7 @@ import { beachBar } from '../../envs/beach-bar';
 import { crowdModelling1D } from '../../envs/crowd-modelling-1d';
 import { exploitability, uniformPolicy } from '../../src/core/tabular/index';
 import { runLearningSolver } from '../../src/learning/run-learning';
+import { createSolver, runSolver } from '../../src/solvers/index';
 
 /**
  * The acceptance runs of D-AFP and D-MOMD (Laurière et al. 2022) on CrowdModelling1D with CI
@@ -31,6 +32,15 @@ describe('learning: deep average-network FP and deep Munchausen OMD', function (
     const r = await runLearningSolver(crowdModelling1D(), 'd-momd', { iterations: 8, seed: 1, params: { brBatches: 30, popBatches: 100 } });
     expect(r.exploitability[8]!).to.be.below(uniform / 3);
     expect(r.params['tau']).to.equal(1);
+  });
+
+  it('d-momd (tau = alpha = 1, exact flow) tracks exact MOMD (alpha = 1) on BeachBar: within 25% at each of 5 iterations', async () => {
+    // Cross-check of the Munchausen target: its fixed point is exact MOMD's update (d-momd.ts).
+    const exact = await runSolver(beachBar(), createSolver('momd', { alpha: 1 }), { iterations: 5 });
+    const deep = await runLearningSolver(beachBar(), 'd-momd', { iterations: 5, seed: 0, params: { brBatches: 40, tau: 1, exactFlow: 1, flatState: 1 } });
+    for (let k = 1; k <= 5; k++) expect(Math.abs(deep.exploitability[k]! / exact.exploitability[k]! - 1), `iteration ${k}`).to.be.below(0.25);
+    // and both move well away from the uniform policy (1.221): the comparison is not between two flat curves
+    expect(exact.exploitability[5]!).to.be.below(exact.exploitability[0]! / 5);
   });
 
   it('d-momd with exactFlow = 1 faces its policy\'s exact flow (env.setPolicy): the play budget popBatches no longer matters', async () => {
