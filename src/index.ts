@@ -22,6 +22,9 @@ export { declarativeGame, declarativeGameSpec, DECLARATIVE_GAME_SCHEMA, type Dec
 export { SOLVERS, solverNames, solverDefinition, createSolver, runSolver, resolveParams } from './solvers/index';
 export type { Solver, SolverRun, SolverDefinition, SolverParams, SolverOptions, RunSolverOptions, SolverResult, IterationProgress, StopReason } from './solvers/index';
 export { GD_SOLVERS, runGdMfrl, type GdMfrlOptions, type GdMfrlResult } from './solvers/gd-mfrl';
+export { LEARNING_SOLVERS, learningSolverNames, type LearningSolverDefinition } from './learning/learning-solvers';
+export { runLearningSolver, type RunLearningOptions } from './learning/run-learning';
+export type { LearningResult, LearningCurves } from './learning/learning-result';
 export type { FinitePopulationFlow, PopulationKind, FiniteFlowSamples, ContinuousFlowSamples, ContinuousPopulationFlow } from './populations/population';
 export { makePopulation, makePopulationSync, registerPopulationKind, populationKinds, type PopulationOptions } from './populations/make-population';
 export { makeContinuousPopulation, makeContinuousPopulationSync, registerContinuousPopulationKind, continuousPopulationKinds } from './populations/make-continuous-population';

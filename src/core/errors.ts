@@ -56,6 +56,7 @@ export const ERROR_CODES = {
   MFG_ERR_ENV_NEEDS_RESET: 'The env (or some of its agents) must be reset before stepping.',
   MFG_ERR_ENV_BAD_MODE: 'The operation is not available in this env\'s mean-field or autoreset mode.',
   MFG_ERR_ENV_BAD_OPTION: 'An option given to make or reset is invalid (shape, dtype or value).',
+  MFG_ERR_LEARNING_BAD_CHECKPOINT: 'A learning run\'s checkpoint folder is missing, unreadable, or from another env, algorithm or parameters.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -13,6 +13,7 @@ import { policyToFile, writePolicyFile } from '../policy-file';
 import { runInfo } from '../run-info';
 import { parseSettings } from '../settings-option';
 import { loadPolicy, requireFiniteGame } from './evaluate';
+import { addLearningOptions, isLearningSolverName, learningAlgoNames, solveLearning } from './solve-learning';
 
 interface SolveOptions extends EnvOptions {
   algo: string;
@@ -42,9 +43,9 @@ export const EXIT_INTERRUPTED = 130;
  * of every iterate (index 0 = the initial policy) with cumulative wall time.
  */
 export function solveCommand(): Command {
-  return addEnvOptions(new Command('solve'))
+  return addLearningOptions(addEnvOptions(new Command('solve')))
     .description('run a solver on a finite game (exact, or gd-fp/gd-omd with each flow estimated by a fitted population) and report its exploitability curve')
-    .requiredOption('--algo <name>', `solver: ${[...solverNames(), ...GD_SOLVERS.map((d) => d.name)].join(' | ')}`)
+    .requiredOption('--algo <name>', `solver: ${[...solverNames(), ...GD_SOLVERS.map((d) => d.name), ...learningAlgoNames()].join(' | ')}`)
     .option('--iters <n>', 'number of iterations (the curve has n+1 points)', '100')
     .option('--alpha <a>', 'fp: mixing weight (0 = 1/(i+2)); fixed-point: damping; omd/momd: learning rate; bpi: inverse temperature')
     .option('--temperature <t>', 'fp/fixed-point: softmax best-response temperature (0 = greedy)')
@@ -65,6 +66,8 @@ export function solveCommand(): Command {
     .action(async (opts: SolveOptions) => {
       const iterations = parseNumber('--iters', opts.iters, 'MFG_ERR_SOLVER_BAD_PARAM');
       const seed = checkSeed(parseNumber('--seed', opts.seed, 'MFG_ERR_SEED_INVALID'), '--seed');
+      // The sample-based learners (src/learning) have their own loop and report: solve-learning.ts.
+      if (isLearningSolverName(opts.algo)) return solveLearning({ ...opts, seed }, EXIT_INTERRUPTED);
       const tol = opts.tol === undefined ? undefined : parseNumber('--tol', opts.tol, 'MFG_ERR_SOLVER_BAD_PARAM');
       const params = solverParamsFromOptions(opts);
       const gd = isGdSolverName(opts.algo);
