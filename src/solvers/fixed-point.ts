@@ -1,5 +1,6 @@
-import { meanFieldFlow, type TabularPolicy, type TimeTable } from '../core/tabular/index';
+import type { TabularPolicy, TimeTable } from '../core/tabular/index';
 import { bestResponse } from './best-response';
+import { exactFlowSource } from './flow-source';
 import { mixPolicies } from './mix-policies';
 import { param, type SolverDefinition } from './solver';
 
@@ -25,7 +26,8 @@ export const fixedPoint: SolverDefinition = {
     return {
       name: 'fixed-point',
       params,
-      start(game) {
+      start(game, _initial, context) {
+        const flows = context?.flows ?? exactFlowSource(game);
         // Undamped, the best response is the next policy and must be fresh; damped, it only
         // feeds mixPolicies, so its buffers (and its flow's) are reused across steps.
         let piBr: TabularPolicy | undefined;
@@ -33,9 +35,11 @@ export const fixedPoint: SolverDefinition = {
         return {
           step(current) {
             if (alpha === 1) return bestResponse(game, current.qStar, temperature);
-            piBr = bestResponse(game, current.qStar, temperature, piBr);
-            flowBr = meanFieldFlow(game, piBr, flowBr);
-            return mixPolicies(game, current.policy, current.flow, piBr, flowBr, alpha);
+            const br = (piBr = bestResponse(game, current.qStar, temperature, piBr));
+            const mix = (flow: TimeTable): TabularPolicy => mixPolicies(game, current.policy, current.flow, br, (flowBr = flow), alpha);
+            // Synchronous when the source is (the exact one), so a caller may step without awaiting.
+            const flow = flows.flowOf(br, flowBr);
+            return flow instanceof Promise ? flow.then(mix) : mix(flow);
           },
         };
       },

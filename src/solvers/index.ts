@@ -30,8 +30,10 @@ export function createSolver(name: string, params: Readonly<Record<string, unkno
   return def.create(resolveParams(def, params));
 }
 
-export { resolveParams, param, type Solver, type SolverRun, type SolverDefinition, type SolverParams, type ParamSpec, type ParamSpecs } from './solver';
+export { resolveParams, param, type Solver, type SolverRun, type SolverContext, type SolverDefinition, type SolverParams, type ParamSpec, type ParamSpecs } from './solver';
 export { runSolver, type RunSolverOptions, type SolverResult, type IterationProgress, type StopReason } from './run-solver';
 export { bestResponse } from './best-response';
 export { mixPolicies } from './mix-policies';
 export { fictitiousPlay, fixedPoint, onlineMirrorDescent, munchausenOmd, boltzmannPolicyIteration, priorDescent };
+export { exactFlowSource, mixFlows, meanStateTv, type FlowSource } from './flow-source';
+export { FittedFlowSource, estimatedFlow, type FitHonesty, type FittedFlowSourceOptions } from './fitted-flow-source';
