@@ -42,6 +42,7 @@ const EXPORTS = [
   'denseKernel',
   'deterministicKernel',
   'epochView',
+  'evaluateAgainstFlow',
   'evaluatePolicy',
   'expectationUnder',
   'exploitability',
