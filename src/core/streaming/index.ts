@@ -1,0 +1,3 @@
+export * from './policy-source';
+export * from './state-flow';
+export * from './streaming-evaluation';
