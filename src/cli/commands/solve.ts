@@ -8,7 +8,7 @@ import { createSolver, runSolver, solverNames, type SolverResult } from '../../s
 import { curveChart, LABEL_WIDTH } from '../curve-chart';
 import { addEnvOptions, resolveEnv, type EnvOptions } from '../env-options';
 import { linePlotSvg } from '../plot';
-import { policyToFile, writePolicyFile } from '../policy-file';
+import { savePolicy } from '../policy-file';
 import { runInfo } from '../run-info';
 import { parseSettings } from '../settings-option';
 import { loadPolicy, requireFiniteGame } from './evaluate';
@@ -52,7 +52,7 @@ export function solveCommand(): Command {
     .option('--seed <s>', 'recorded with the results (the exact solvers are deterministic)', '0')
     .option('--policy <uniform|file>', 'initial policy: "uniform" over legal actions, or a policy file', 'uniform')
     .option('--out <file>', 'write the results JSON (curve, params, seed, backend, versions) to a file')
-    .option('--policy-out <file>', 'write the final policy as a policy file (see README: policy files)')
+    .option('--policy-out <file>', 'write the final policy as a policy file (see README: policy files): JSON, or binary for .mfgpol/.bin names and for large policies')
     .option('--plot <file.svg>', 'write an SVG plot of the exploitability curve')
     .option('--json', 'print exactly one JSON object on stdout (no progress bar, no summary)')
     .option('--population <kind>', 'gd-fp/gd-omd: the representation that estimates each flow (generative | particles | exact)', 'generative')
@@ -129,7 +129,7 @@ export function solveCommand(): Command {
       };
       if (opts.out) writeFile(opts.out, `${JSON.stringify(report, null, 2)}\n`);
       if (opts.policyOut) {
-        writePolicyFile(opts.policyOut, policyToFile(finite, id, kwargs, result.policy, { algo, params: result.params, iterations: result.iterations, exploitability: final.exploitability }));
+        savePolicy(opts.policyOut, finite, id, kwargs, result.policy, { algo, params: result.params, iterations: result.iterations, exploitability: final.exploitability });
       }
       if (opts.plot) {
         const xs = result.exploitability.map((_, i) => i);
