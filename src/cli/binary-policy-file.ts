@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { MfgError } from '../core/errors';
 import type { FiniteGame } from '../core/finite-game';
+import { tabularPolicySource, type PolicySource } from '../core/streaming/index';
 import type { TabularPolicy } from '../core/tabular/index';
 
 /**
@@ -30,15 +31,17 @@ export interface BinaryPolicyHeader {
   meta?: Record<string, unknown>;
 }
 
-export function writeBinaryPolicyFile(file: string, game: FiniteGame, env: string, kwargs: Record<string, unknown>, policy: TabularPolicy, meta?: Record<string, unknown>): void {
-  const populations = game.populations.map((pop, p) => ({
+export function writeBinaryPolicyFile(file: string, game: FiniteGame, env: string, kwargs: Record<string, unknown>, policy: TabularPolicy | PolicySource, meta?: Record<string, unknown>): void {
+  // A policy source (a flow mixture, a compact best response) is written one epoch at a time: O(S·A) memory.
+  const source = Array.isArray(policy) ? tabularPolicySource(game, policy) : (policy as PolicySource);
+  const populations = game.populations.map((pop) => ({
     name: pop.name,
     numStates: pop.numStates,
     numActions: pop.numActions,
     shape: [game.horizon, pop.numStates, pop.numActions] as [number, number, number],
     dtype: 'float64' as const,
     offset: 0,
-    length: policy[p]!.length,
+    length: game.horizon * pop.numStates * pop.numActions,
   }));
   const header: BinaryPolicyHeader = { format: 'mfgym-policy', version: 1, encoding: 'binary', env, kwargs, horizon: game.horizon, populations, ...(meta ? { meta } : {}) };
   // Offsets depend on the header's length, which depends on the offsets' digits: iterate to a fixed point.
@@ -61,10 +64,13 @@ export function writeBinaryPolicyFile(file: string, game: FiniteGame, env: strin
     prefix.writeUInt32LE(bytes.length, 8);
     bytes.copy(prefix, 12);
     fs.writeSync(fd, prefix);
-    for (const x of policy) {
-      const le = littleEndian(x);
-      writeAll(fd, new Uint8Array(le.buffer, le.byteOffset, le.byteLength));
-    }
+    game.populations.forEach((pop, p) => {
+      const row = new Float64Array(pop.numStates * pop.numActions);
+      for (let t = 0; t < game.horizon; t++) {
+        const le = littleEndian(source.epoch(p, t, row));
+        writeAll(fd, new Uint8Array(le.buffer, le.byteOffset, le.byteLength));
+      }
+    });
   } finally {
     fs.closeSync(fd);
   }

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { MfgError } from '../core/errors';
 import type { FiniteGame } from '../core/finite-game';
+import { toTabular, type PolicySource } from '../core/streaming/index';
 import { checkPolicy, type TabularPolicy } from '../core/tabular/index';
 import { isBinaryPolicyFile, readBinaryPolicyFile, writeBinaryPolicyFile } from './binary-policy-file';
 
@@ -77,12 +78,12 @@ export function policyEncodingFor(file: string, values: number): PolicyEncoding 
 }
 
 /** Writes a policy file in the encoding its name and size call for; returns which one. */
-export function savePolicy(file: string, game: FiniteGame, env: string, kwargs: Record<string, unknown>, policy: TabularPolicy, meta?: Record<string, unknown>): PolicyEncoding {
-  const values = policy.reduce((n, x) => n + x.length, 0);
+export function savePolicy(file: string, game: FiniteGame, env: string, kwargs: Record<string, unknown>, policy: TabularPolicy | PolicySource, meta?: Record<string, unknown>): PolicyEncoding {
+  const values = game.populations.reduce((n, pop) => n + game.horizon * pop.numStates * pop.numActions, 0);
   const encoding = policyEncodingFor(file, values);
   try {
     if (encoding === 'binary') writeBinaryPolicyFile(file, game, env, kwargs, policy, meta);
-    else writePolicyFile(file, policyToFile(game, env, kwargs, policy, meta));
+    else writePolicyFile(file, policyToFile(game, env, kwargs, Array.isArray(policy) ? policy : toTabular(game, policy as PolicySource), meta));
   } catch (e) {
     if (e instanceof MfgError) throw e;
     throw new MfgError('MFG_ERR_CLI_BAD_ARGUMENT', `cannot write policy file ${file}: ${(e as Error).message}`, { cause: e, details: { file, encoding } });

@@ -22,6 +22,15 @@ export interface FittedFlowSourceOptions {
   readonly settings: Readonly<Record<string, unknown>>;
   /** See FlowSource.averagesMixtures (GD-MFRL FP's 'average' flow update). */
   readonly averagesMixtures: boolean;
+  /**
+   * Start each fit from the previous fit's generator (kinds that have one: generative), the
+   * knowledge base in the loop: successive flows of a solver differ little, so the fit starts
+   * near its answer and early stopping ends it sooner. Default true. Softmax generators (S·A <=
+   * 4096) are never warm-started: their data initialisation (empirical cell frequencies) is
+   * already closer to the new flow than the previous flow's generator (BeachBar, 5 gd-fp
+   * iterations: 27 s cold, 47 s warm).
+   */
+  readonly warmStart?: boolean;
   readonly signal?: AbortSignal;
 }
 
@@ -55,7 +64,8 @@ export class FittedFlowSource implements FlowSource {
     const { kind, numAgents, seeds, signal } = this.options;
     const seed = seeds.nextSeed();
     const start = performance.now();
-    const settings = signal ? { ...this.options.settings, signal } : this.options.settings;
+    const previous = this.options.warmStart !== false ? modelsOf(this.last) : undefined;
+    const settings = { ...this.options.settings, ...(signal ? { signal } : {}), ...(previous && this.options.settings['warmStart'] === undefined ? { warmStart: previous } : {}) };
     const population = await makePopulation(this.game, { kind, policy, numAgents, seed, settings });
     const flow = estimatedFlow(this.game, population, policy, out);
     this.seconds += (performance.now() - start) / 1000;
@@ -64,6 +74,12 @@ export class FittedFlowSource implements FlowSource {
     this.last = population;
     return flow;
   }
+}
+
+/** The fitted generator (GeneratorModels) a generative population keeps on `lastFit.models`, when worth a warm start (not softmax). */
+export function modelsOf(population: FinitePopulationFlow | null): unknown {
+  const models = (population as { lastFit?: { models?: { kind?: string } } | null } | null)?.lastFit?.models;
+  return models && models.kind !== 'softmax' ? models : undefined;
 }
 
 /** The consensus verdict a generative population keeps on `lastFit.report`, if any. */

@@ -4,7 +4,7 @@ import { forwardStateFlow, type PolicySource, type StateFlow } from '../core/str
 import { makePopulation } from '../populations/make-population';
 import type { FinitePopulationFlow } from '../populations/population';
 import { simulateAgentsFrom } from '../populations/simulate-agents';
-import type { FitHonesty } from './fitted-flow-source';
+import { modelsOf, type FitHonesty } from './fitted-flow-source';
 
 /** Where the streaming solvers get a policy's state marginals: the forward equation or a fitted population. */
 export interface StreamingFlowSource {
@@ -44,7 +44,7 @@ export class FittedStreamingSource implements StreamingFlowSource {
     const start = performance.now();
     const rng = new Rng(seed);
     const samples = simulateAgentsFrom(this.game, policy, numAgents, rng);
-    const previous = (this.last as { lastFit?: { models?: unknown } } | null)?.lastFit?.models;
+    const previous = modelsOf(this.last);
     const settings = { ...this.options.settings, ...(signal ? { signal } : {}), ...(this.options.warmStart && previous ? { warmStart: previous } : {}) };
     const population = await makePopulation(this.game, { kind: this.kind, samples, numAgents, seed: rng.nextSeed(), settings });
     this.seconds += (performance.now() - start) / 1000;

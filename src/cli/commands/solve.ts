@@ -8,7 +8,9 @@ import { createSolver, runSolver, solverNames, type SolverResult } from '../../s
 import { curveChart, LABEL_WIDTH } from '../curve-chart';
 import { addEnvOptions, resolveEnv, type EnvOptions } from '../env-options';
 import { linePlotSvg } from '../plot';
+import { evaluationPath, parseMemoryBudget, tableBytes } from '../../solvers/memory-budget';
 import { savePolicy } from '../policy-file';
+import { solveStreaming } from './solve-streaming';
 import { runInfo } from '../run-info';
 import { parseSettings } from '../settings-option';
 import { loadPolicy, requireFiniteGame } from './evaluate';
@@ -30,6 +32,7 @@ interface SolveOptions extends EnvOptions {
   population: string;
   samples: string;
   settings?: string;
+  memoryBudget: string;
 }
 
 /** Exit status of a solve stopped by SIGINT (128 + 2, the shell's convention), after writing results. */
@@ -58,6 +61,7 @@ export function solveCommand(): Command {
     .option('--population <kind>', 'gd-fp/gd-omd: the representation that estimates each flow (generative | particles | exact)', 'generative')
     .option('--samples <n>', 'gd-fp/gd-omd: simulated agents per fit', '10000')
     .option('--settings <json>', 'gd-fp/gd-omd: population settings passed to every fit, e.g. {"steps":500}')
+    .option('--memory-budget <bytes>', 'tables above this (e.g. 2G, 512M) switch fp/gd-fp to streaming and the exploitability to streaming-exact or Monte Carlo', '2G')
     .addHelpText('after', '\nSIGINT (Ctrl-C) stops after the current iteration, writes the results and exits with status 130.')
     .action(async (opts: SolveOptions) => {
       const iterations = parseNumber('--iters', opts.iters, 'MFG_ERR_SOLVER_BAD_PARAM');
@@ -71,6 +75,25 @@ export function solveCommand(): Command {
       const algo = solver?.name ?? opts.algo;
       const { id, kwargs, game } = await resolveEnv(opts);
       const finite = requireFiniteGame(game, id);
+      const memoryBudget = parseMemoryBudget(opts.memoryBudget);
+      const path = evaluationPath(finite, memoryBudget);
+      if (path !== 'table') {
+        // Tables over budget: streaming fp/gd-fp, before anything allocates an H·S·A policy.
+        const controller = new AbortController();
+        const onSigint = (): void => controller.abort();
+        process.on('SIGINT', onSigint);
+        try {
+          const r = await solveStreaming(finite, {
+            id, kwargs, algo, params, iterations, seed, memoryBudget, path, population: opts.population, policy: opts.policy, signal: controller.signal,
+            samples: parseNumber('--samples', opts.samples, 'MFG_ERR_SOLVER_BAD_PARAM'), settings: parseSettings(opts.settings),
+            ...(opts.out ? { out: opts.out } : {}), ...(opts.policyOut ? { policyOut: opts.policyOut } : {}), ...(opts.json ? { json: true } : {}),
+          });
+          if (r.stopped === 'interrupted') process.exitCode = EXIT_INTERRUPTED;
+        } finally {
+          process.off('SIGINT', onSigint);
+        }
+        return;
+      }
       const initialPolicy = loadPolicy(opts.policy, finite, id);
 
       const controller = new AbortController();
@@ -124,6 +147,8 @@ export function solveCommand(): Command {
         exploitability: result.exploitability,
         seconds: result.seconds,
         final: { exploitability: final.exploitability, policyValue: final.policyValue, bestResponseValue: final.bestResponseValue },
+        // Which path ran: the tables fit the budget, every exploitability is exact.
+        evaluation: { path: 'table', exploitabilityPath: 'table', memoryBudget, tableBytes: tableBytes(finite) },
         ...(gd ? await gdReport(result as GdMfrlResult) : runInfo()),
         date: new Date().toISOString(),
       };
