@@ -10,6 +10,11 @@ export interface FitHonesty {
   readonly consensus: boolean;
   readonly c2stAccuracy: number;
   readonly combinedPValue: number;
+  /** Adam steps of the generator and its training seconds in this fit (what a warm start saves). */
+  readonly steps?: number;
+  readonly trainSeconds?: number;
+  /** Whether this fit started from the previous fit's generator. */
+  readonly warmStarted?: boolean;
 }
 
 export interface FittedFlowSourceOptions {
@@ -70,7 +75,7 @@ export class FittedFlowSource implements FlowSource {
     const flow = estimatedFlow(this.game, population, policy, out);
     this.seconds += (performance.now() - start) / 1000;
     this.fits++;
-    this.reports.push(honestyOf(population));
+    this.reports.push(honestyOf(population, previous !== undefined));
     this.last = population;
     return flow;
   }
@@ -83,10 +88,18 @@ export function modelsOf(population: FinitePopulationFlow | null): unknown {
 }
 
 /** The consensus verdict a generative population keeps on `lastFit.report`, if any. */
-function honestyOf(population: FinitePopulationFlow): FitHonesty | null {
-  const report = (population as { lastFit?: { report?: Partial<FitHonesty> } | null }).lastFit?.report;
+export function honestyOf(population: FinitePopulationFlow, warmStarted = false): FitHonesty | null {
+  const fit = (population as { lastFit?: { report?: Partial<FitHonesty>; steps?: number; trainSeconds?: number } | null }).lastFit;
+  const report = fit?.report;
   if (!report || typeof report.consensus !== 'boolean' || typeof report.c2stAccuracy !== 'number' || typeof report.combinedPValue !== 'number') return null;
-  return { consensus: report.consensus, c2stAccuracy: report.c2stAccuracy, combinedPValue: report.combinedPValue };
+  return {
+    consensus: report.consensus,
+    c2stAccuracy: report.c2stAccuracy,
+    combinedPValue: report.combinedPValue,
+    ...(typeof fit.steps === 'number' ? { steps: fit.steps } : {}),
+    ...(typeof fit.trainSeconds === 'number' ? { trainSeconds: fit.trainSeconds } : {}),
+    warmStarted,
+  };
 }
 
 /**

@@ -4,7 +4,7 @@ import { forwardStateFlow, type PolicySource, type StateFlow } from '../core/str
 import { makePopulation } from '../populations/make-population';
 import type { FinitePopulationFlow } from '../populations/population';
 import { simulateAgentsFrom } from '../populations/simulate-agents';
-import { modelsOf, type FitHonesty } from './fitted-flow-source';
+import { honestyOf, modelsOf, type FitHonesty } from './fitted-flow-source';
 
 /** Where the streaming solvers get a policy's state marginals: the forward equation or a fitted population. */
 export interface StreamingFlowSource {
@@ -49,8 +49,7 @@ export class FittedStreamingSource implements StreamingFlowSource {
     const population = await makePopulation(this.game, { kind: this.kind, samples, numAgents, seed: rng.nextSeed(), settings });
     this.seconds += (performance.now() - start) / 1000;
     this.fits++;
-    const report = (population as { lastFit?: { report?: Partial<FitHonesty> } | null }).lastFit?.report;
-    this.reports.push(report && typeof report.consensus === 'boolean' ? { consensus: report.consensus, c2stAccuracy: report.c2stAccuracy!, combinedPValue: report.combinedPValue! } : null);
+    this.reports.push(honestyOf(population, this.options.warmStart && previous !== undefined));
     this.last = population;
     return populationStateFlow(this.game, population);
   }
