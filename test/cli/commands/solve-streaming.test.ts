@@ -13,12 +13,12 @@ describe('mfgym solve over the memory budget (streaming)', function () {
 
   it('fp runs streaming when its tables exceed --memory-budget: the same curve as the table path to 1e-12, and says which path ran', () => {
     const table = solve(['--algo', 'fp', '--iters', '6']);
-    const streaming = solve(['--algo', 'fp', '--iters', '6', '--memory-budget', '20k']);
+    const streaming = solve(['--algo', 'fp', '--iters', '6', '--memory-budget', '60k']);
     expect(table.status, table.stderr).to.equal(0);
     expect(streaming.status, streaming.stderr).to.equal(0);
-    expect(table.out['evaluation']).to.deep.include({ path: 'table', exploitabilityPath: 'table', tableBytes: 8 * 4 * 7 * 36 * 5 });
-    expect(streaming.out['evaluation']).to.deep.include({ path: 'streaming', exploitabilityPath: 'streaming', memoryBudget: 20480 });
-    expect(streaming.stderr).to.match(/the tables \(40320 bytes\) exceed --memory-budget 20480: streaming fp, exploitability exact/);
+    expect(table.out['evaluation']).to.deep.include({ path: 'table', exploitabilityPath: 'table', tableBytes: 12 * 8 * 7 * 36 * 5 });
+    expect(streaming.out['evaluation']).to.deep.include({ path: 'streaming', exploitabilityPath: 'streaming', memoryBudget: 61440 });
+    expect(streaming.stderr).to.match(/the tables \(120960 bytes\) exceed --memory-budget 61440: streaming fp, exploitability exact/);
     table.out.exploitability.forEach((e, i) => expect(Math.abs(streaming.out.exploitability[i]! - e)).to.be.below(1e-12));
     expect(streaming.out['estimated']).to.deep.equal(new Array(7).fill(false));
   });
@@ -38,6 +38,6 @@ describe('mfgym solve over the memory budget (streaming)', function () {
   it('solvers without a streaming form refuse with a coded error that says what to do', () => {
     const r = solve(['--algo', 'omd', '--iters', '2', '--memory-budget', '1k']);
     expect(r.status).to.equal(2);
-    expect(r.stderr).to.match(/^mfgym: MFG_ERR_SOLVER_BAD_PARAM: omd needs its tables \(40320 bytes\), over --memory-budget 1024: only fp and gd-fp have a streaming form/);
+    expect(r.stderr).to.match(/^mfgym: MFG_ERR_SOLVER_BAD_PARAM: omd needs its tables \(120960 bytes\), over --memory-budget 1024: only fp and gd-fp have a streaming form/);
   });
 });
