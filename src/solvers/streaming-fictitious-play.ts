@@ -1,6 +1,6 @@
 import { MfgError } from '../core/errors';
 import type { FiniteGame } from '../core/finite-game';
-import { FlowMixturePolicy, forwardStateFlow, MixtureStateFlow, streamingEvaluation, uniformPolicySource, type PolicySource, type StateFlow } from '../core/streaming/index';
+import { collectLeaves, FlowMixturePolicy, forwardStateFlow, MixtureStateFlow, streamingEvaluation, uniformPolicySource, type PolicySource, type StateFlow } from '../core/streaming/index';
 import { evaluationPath, type EvaluationPath } from './memory-budget';
 import { monteCarloExploitability } from './monte-carlo-exploitability';
 import { checkRunLength, type StopReason } from './run-solver';
@@ -114,9 +114,19 @@ export async function runStreamingFp(game: FiniteGame, options: StreamingFpOptio
     stopped,
     policy: mixture,
     flow,
-    memoryBytes: mixture.memoryBytes() + flow.memoryBytes(),
+    memoryBytes: heldBytes(mixture, flow),
     flowUpdate: average ? 'average' : 'refit',
   };
+}
+
+/** Bytes of the policy and its flow, each shared leaf once. */
+function heldBytes(policy: FlowMixturePolicy, flow: StateFlow): number {
+  const leaves = new Set<{ memoryBytes(): number }>();
+  collectLeaves(policy, leaves);
+  collectLeaves(flow, leaves);
+  let bytes = 0;
+  for (const leaf of leaves) bytes += leaf.memoryBytes();
+  return bytes;
 }
 
 function exact(value: number): ExploitabilityRecord {

@@ -84,6 +84,17 @@ describe('streaming fictitious play (flow-mixture average policy, compact best r
     expect(() => parseMemoryBudget('lots')).to.throw(/--memory-budget "lots" is not a size/);
   });
 
+  it('holds each best response as H·S bytes and each exact flow as H·S float64, nothing of size H·S·A', async () => {
+    const game = beachBar();
+    const { horizon: H } = game;
+    const { numStates: S, numActions: A } = game.populations[0]!;
+    const K = 6;
+    const r = await runStreamingFp(game, { iterations: K, flows: exactStreamingSource(game), memoryBudget: GIB });
+    // The uniform start's one row, K masks, and K + 1 forward flows (average mode: mixtures of them are views).
+    expect(r.memoryBytes).to.equal(8 * S * A + K * H * S + (K + 1) * 8 * H * S);
+    expect(r.policy.components).to.have.length(2); // the recursion pi_{k+1} = mix(pi_k, BR_k), as mixPolicies
+  });
+
   it('a tabular policy source streams what its table holds', () => {
     const game = leftRight();
     const pi = toTabular(game, uniformPolicySource(game));

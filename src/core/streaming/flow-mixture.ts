@@ -71,9 +71,26 @@ export class FlowMixturePolicy implements PolicySource {
     return out;
   }
 
+  /** Bytes held: every distinct leaf (best response, flow) once, though nested mixtures share them. */
   memoryBytes(): number {
-    return this.components.reduce((n, c) => n + c.policy.memoryBytes() + c.flow.memoryBytes(), 0);
+    const leaves = new Set<{ memoryBytes(): number }>();
+    collectLeaves(this, leaves);
+    let bytes = 0;
+    for (const leaf of leaves) bytes += leaf.memoryBytes();
+    return bytes;
   }
+}
+
+/** The non-mixture policies and flows a (nested) mixture reads, each once. */
+export function collectLeaves(x: PolicySource | StateFlow, into: Set<{ memoryBytes(): number }>): void {
+  if (x instanceof FlowMixturePolicy) {
+    for (const c of x.components) {
+      collectLeaves(c.policy, into);
+      collectLeaves(c.flow, into);
+    }
+  } else if (x instanceof MixtureStateFlow) {
+    for (const c of x.components) collectLeaves(c.flow, into);
+  } else into.add(x);
 }
 
 /** sum_j c_j mu^j_t: the flow of a FlowMixturePolicy when the dynamics ignore the mean field. */
@@ -97,7 +114,11 @@ export class MixtureStateFlow implements StateFlow {
   }
 
   memoryBytes(): number {
-    return this.components.reduce((n, c) => n + c.flow.memoryBytes(), 0);
+    const leaves = new Set<{ memoryBytes(): number }>();
+    collectLeaves(this, leaves);
+    let bytes = 0;
+    for (const leaf of leaves) bytes += leaf.memoryBytes();
+    return bytes;
   }
 }
 
