@@ -37,3 +37,7 @@ export { mixPolicies } from './mix-policies';
 export { fictitiousPlay, fixedPoint, onlineMirrorDescent, munchausenOmd, boltzmannPolicyIteration, priorDescent };
 export { exactFlowSource, mixFlows, meanStateTv, type FlowSource } from './flow-source';
 export { FittedFlowSource, estimatedFlow, type FitHonesty, type FittedFlowSourceOptions } from './fitted-flow-source';
+export { runStreamingFp, type StreamingFpOptions, type StreamingFpResult, type StreamingFpProgress, type ExploitabilityRecord } from './streaming-fictitious-play';
+export { exactStreamingSource, FittedStreamingSource, populationStateFlow, type StreamingFlowSource } from './streaming-flow-source';
+export { monteCarloExploitability, type EstimatedExploitability } from './monte-carlo-exploitability';
+export { DEFAULT_MEMORY_BUDGET, evaluationPath, parseMemoryBudget, streamingBytes, tableBytes, type EvaluationPath } from './memory-budget';
