@@ -9,7 +9,8 @@
  *   npm run bench:scale -- --sizes 256,512,1024 --H 200 --iters 10   # the issue's run: hours
  *
  * Flags: --sizes a,b,c (default 256,512,1024; --small: 16,32) --H (200; --small: 20) --iters
- * (10; --small: 2) --agents (10^4) --memory-budget (2G) --settings JSON (generative options).
+ * (10; --small: 2) --agents (10^4) --memory-budget (2G) --settings JSON (generative options),
+ * --warm-fits (start each fit from the previous generator).
  */
 import { crowdModelling2D } from '../envs/crowd-modelling-2d';
 import { Rng } from '../src/core/rng';
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
   for (const size of sizes) {
     const game = crowdModelling2D({ size, H });
     const gd = rssSampler();
-    const source = new FittedStreamingSource(game, 'generative', { numAgents: agents, seeds: new Rng(1), settings, warmStart: true });
+    const source = new FittedStreamingSource(game, 'generative', { numAgents: agents, seeds: new Rng(1), settings, warmStart: process.argv.includes('--warm-fits') });
     const r = await runStreamingFp(game, { iterations, flows: source, memoryBudget, seed: 1 });
     process.stdout.write(`${size}²\n${line('gd-fp', r, gd.stop())}  fits ${source.fits} (${source.seconds.toFixed(1)} s)\n`);
     // Exact fp holds every iterate's marginals (H·S float64 each): only where they all fit.

@@ -107,7 +107,7 @@ export interface GdMfrlOptions {
    * game's dynamics depend on the mean field.
    */
   readonly flowUpdate?: 'auto' | 'average' | 'refit';
-  /** Warm-start every generative fit from the previous one's generator (default true). */
+  /** Warm-start every generative fit from the previous one's generator (default false: see FittedFlowSourceOptions.warmStart). */
   readonly warmStart?: boolean;
   readonly tol?: number;
   readonly initialPolicy?: TabularPolicy;
@@ -185,7 +185,7 @@ export async function runGdMfrl(game: Game, solver: string | GdSolverDefinition,
   const averageFlows = kind !== 'exact' && def.algorithm === 'fp' && (flowUpdate === 'average' || (flowUpdate === 'auto' && !finite.dynamicsDependOnMeanField));
   // One stream hands out a seed per fit, in a fixed order, so the run is reproducible.
   const fitted =
-    kind === 'exact' ? null : new FittedFlowSource(finite, { kind, numAgents, seeds: new Rng(seed), settings: options.settings ?? {}, averagesMixtures: averageFlows, warmStart: options.warmStart ?? true, signal: options.signal });
+    kind === 'exact' ? null : new FittedFlowSource(finite, { kind, numAgents, seeds: new Rng(seed), settings: options.settings ?? {}, averagesMixtures: averageFlows, warmStart: options.warmStart ?? false, signal: options.signal });
   const counted = fitted ?? countingExactSource(finite);
   const flows: FlowSource = fitted ?? counted;
   const fitSeconds: number[] = [];

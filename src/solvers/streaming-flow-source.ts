@@ -22,7 +22,7 @@ export function exactStreamingSource(game: FiniteGame): StreamingFlowSource {
 /**
  * GD-MFRL's estimator without tables: simulate numAgents agents under the policy read epoch by
  * epoch, fit a population to them, and answer mu^_t(s) from the representation. Each fit
- * warm-starts from the previous one's generator when the kind has one (`warmStart`, the
+ * may warm-start from the previous one's generator when the kind has one (`warmStart`, the
  * knowledge base in the loop): successive FP flows differ little, so a fit starts near its answer.
  */
 export class FittedStreamingSource implements StreamingFlowSource {

@@ -68,16 +68,16 @@ describe('flow sources injected into the solvers', () => {
     }
   });
 
-  it('each generative fit warm-starts from the previous generator (autoregressive), never for softmax generators', async function () {
+  it('asked to, each generative fit warm-starts from the previous generator (autoregressive), never for softmax generators', async function () {
     this.timeout(120_000);
     const game = games.BeachBar;
     const quick = { steps: 100, maxRounds: 1, discriminator: { steps: 20 } };
-    const ar = await runGdMfrl(game, 'gd-fp', { iterations: 2, population: 'generative', numAgents: 2000, seed: 2, settings: { ...quick, generator: 'autoregressive' } });
+    const ar = await runGdMfrl(game, 'gd-fp', { iterations: 2, population: 'generative', numAgents: 2000, seed: 2, warmStart: true, settings: { ...quick, generator: 'autoregressive' } });
     expect(ar.fitReports.map((r) => r!.warmStarted)).to.deep.equal([false, true, true]);
     for (const r of ar.fitReports) expect(r!.steps).to.be.within(1, 100);
-    const soft = await runGdMfrl(game, 'gd-fp', { iterations: 1, population: 'generative', numAgents: 2000, seed: 2, settings: quick });
+    const soft = await runGdMfrl(game, 'gd-fp', { iterations: 1, population: 'generative', numAgents: 2000, seed: 2, warmStart: true, settings: quick });
     expect(soft.fitReports.map((r) => r!.warmStarted)).to.deep.equal([false, false]);
-    const off = await runGdMfrl(game, 'gd-fp', { iterations: 1, population: 'generative', numAgents: 2000, seed: 2, warmStart: false, settings: { ...quick, generator: 'autoregressive' } });
+    const off = await runGdMfrl(game, 'gd-fp', { iterations: 1, population: 'generative', numAgents: 2000, seed: 2, settings: { ...quick, generator: 'autoregressive' } });
     expect(off.fitReports.map((r) => r!.warmStarted)).to.deep.equal([false, false]);
     // The first fit is the same either way (nothing to start from), bit for bit.
     expect(off.exploitability[0]).to.equal(ar.exploitability[0]);

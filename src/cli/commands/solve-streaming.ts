@@ -20,6 +20,7 @@ export interface StreamingSolveOptions {
   population: string;
   samples: number;
   settings: Readonly<Record<string, unknown>>;
+  warmFits: boolean;
   policy: string;
   out?: string;
   policyOut?: string;
@@ -44,7 +45,7 @@ export async function solveStreaming(game: FiniteGame, o: StreamingSolveOptions)
   if (o.policy !== 'uniform') throw refuse('a streaming run starts from the uniform policy');
   const gd = o.algo === 'gd-fp';
   if (gd && o.population === 'exact') throw refuse('gd-fp with --population exact is fp; use --algo fp');
-  const flows = gd ? new FittedStreamingSource(game, o.population, { numAgents: o.samples, seeds: new Rng(o.seed), settings: o.settings, warmStart: true, signal: o.signal }) : exactStreamingSource(game);
+  const flows = gd ? new FittedStreamingSource(game, o.population, { numAgents: o.samples, seeds: new Rng(o.seed), settings: o.settings, warmStart: o.warmFits, signal: o.signal }) : exactStreamingSource(game);
   // fp holds its iterates' exact marginals anyway, so its exploitability is always exact.
   const exploitabilityPath = gd ? o.path : 'streaming';
   process.stderr.write(`mfgym: the tables (${need} bytes) exceed --memory-budget ${o.memoryBudget}: streaming ${o.algo}, exploitability ${exploitabilityPath === 'streaming' ? 'exact (streaming)' : 'estimated (Monte Carlo)'}\n`);

@@ -33,6 +33,7 @@ interface SolveOptions extends EnvOptions {
   samples: string;
   settings?: string;
   memoryBudget: string;
+  warmFits?: boolean;
 }
 
 /** Exit status of a solve stopped by SIGINT (128 + 2, the shell's convention), after writing results. */
@@ -61,6 +62,7 @@ export function solveCommand(): Command {
     .option('--population <kind>', 'gd-fp/gd-omd: the representation that estimates each flow (generative | particles | exact)', 'generative')
     .option('--samples <n>', 'gd-fp/gd-omd: simulated agents per fit', '10000')
     .option('--settings <json>', 'gd-fp/gd-omd: population settings passed to every fit, e.g. {"steps":500}')
+    .option('--warm-fits', 'gd-fp/gd-omd: start each generative fit from the previous fit\'s generator (not softmax ones)')
     .option('--memory-budget <bytes>', 'tables above this (e.g. 2G, 512M) switch fp/gd-fp to streaming and the exploitability to streaming-exact or Monte Carlo', '2G')
     .addHelpText('after', '\nSIGINT (Ctrl-C) stops after the current iteration, writes the results and exits with status 130.')
     .action(async (opts: SolveOptions) => {
@@ -85,7 +87,7 @@ export function solveCommand(): Command {
         try {
           const r = await solveStreaming(finite, {
             id, kwargs, algo, params, iterations, seed, memoryBudget, path, population: opts.population, policy: opts.policy, signal: controller.signal,
-            samples: parseNumber('--samples', opts.samples, 'MFG_ERR_SOLVER_BAD_PARAM'), settings: parseSettings(opts.settings),
+            samples: parseNumber('--samples', opts.samples, 'MFG_ERR_SOLVER_BAD_PARAM'), settings: parseSettings(opts.settings), warmFits: opts.warmFits === true,
             ...(opts.out ? { out: opts.out } : {}), ...(opts.policyOut ? { policyOut: opts.policyOut } : {}), ...(opts.json ? { json: true } : {}),
           });
           if (r.stopped === 'interrupted') process.exitCode = EXIT_INTERRUPTED;
@@ -126,6 +128,7 @@ export function solveCommand(): Command {
               population: opts.population,
               numAgents: parseNumber('--samples', opts.samples, 'MFG_ERR_SOLVER_BAD_PARAM'),
               settings: parseSettings(opts.settings),
+              warmStart: opts.warmFits === true,
             });
       } finally {
         bar?.stop();
