@@ -73,6 +73,19 @@ describe('streaming fictitious play (flow-mixture average policy, compact best r
     expect(Math.abs(roomy.exploitability[0]!.value - reference.exploitability[0]!)).to.be.below(1e-12);
   });
 
+  it('with generative fits as the flow source: tracks exact fp like the table path\'s gd-fp (25% + 0.01), honesty recorded per fit', async function () {
+    this.timeout(120_000);
+    const game = beachBar();
+    const settings = { steps: 300, maxRounds: 1, discriminator: { steps: 50 } };
+    const source = new FittedStreamingSource(game, 'generative', { numAgents: 5000, seeds: new Rng(7), settings, warmStart: false });
+    const r = await runStreamingFp(game, { iterations: 3, flows: source, memoryBudget: GIB });
+    const reference = await runSolver(game, createSolver('fp'), { iterations: 3 });
+    for (let i = 1; i <= 3; i++) expect(Math.abs(r.exploitability[i]!.value - reference.exploitability[i]!)).to.be.at.most(0.25 * reference.exploitability[i]! + 0.01, `iteration ${i}`);
+    expect(r.exploitability.every((e) => e.path === 'streaming' && !e.estimated)).to.equal(true);
+    expect(source.fits).to.equal(4); // pi_0, then one best response per iteration (average mode)
+    for (const f of source.reports) expect(f!.c2stAccuracy).to.be.within(0.4, 0.6);
+  });
+
   it('memory budget: table, streaming or estimated by size; sizes parse in binary units', () => {
     const game = beachBar();
     expect(evaluationPath(game, tableBytes(game))).to.equal('table');
