@@ -17,9 +17,9 @@
  */
 import { registerBuiltinEnvs } from '../envs/index';
 import type { FiniteGame } from '../src/core/finite-game';
-import { evaluatePolicy, uniformPolicy } from '../src/core/tabular/index';
+import { evaluatePolicy, uniformPolicy, type PolicyEvaluation, type TabularPolicy } from '../src/core/tabular/index';
 import { list, makeGame } from '../src/registry/registry';
-import { createSolver, solverNames } from '../src/solvers/index';
+import { createSolver, solverNames, type SolverRun } from '../src/solvers/index';
 import { runInfo } from '../src/cli/run-info';
 
 const argv = process.argv.slice(2);
@@ -49,6 +49,13 @@ interface Timing {
   exploitability: [number, number];
 }
 
+/** One step of a run on the exact flow source, whose steps are synchronous. */
+function stepSync(run: SolverRun, evaluation: PolicyEvaluation, i: number): TabularPolicy {
+  const pi = stepSync(run, evaluation, i);
+  if (pi instanceof Promise) throw new Error('the exact solvers step synchronously');
+  return pi;
+}
+
 /** Runs a solver step by step, timing its update and the evaluation separately. */
 function timeSolver(game: FiniteGame, algo: string, maxIterations: number, targetSeconds: number, warmup: number): Timing {
   const run = createSolver(algo).start(game, uniformPolicy(game));
@@ -56,7 +63,7 @@ function timeSolver(game: FiniteGame, algo: string, maxIterations: number, targe
   const first = evaluation.exploitability;
   // Untimed warm-up steps let V8 optimise the kernels before the clock runs.
   let i = 0;
-  for (; i < warmup; i++) evaluation = evaluatePolicy(game, run.step(evaluation, i));
+  for (; i < warmup; i++) evaluation = evaluatePolicy(game, stepSync(run, evaluation, i));
   let step = 0;
   let evalTime = 0;
   let timed = 0;
@@ -64,7 +71,7 @@ function timeSolver(game: FiniteGame, algo: string, maxIterations: number, targe
   const cpu0 = process.cpuUsage();
   while (timed < maxIterations && (timed < 3 || now() - start < targetSeconds)) {
     const t0 = now();
-    const pi = run.step(evaluation, i);
+    const pi = stepSync(run, evaluation, i);
     const t1 = now();
     evaluation = evaluatePolicy(game, pi);
     const t2 = now();

@@ -45,6 +45,7 @@ const EXPORTS = [
   'denseKernel',
   'deterministicKernel',
   'epochView',
+  'evaluateAgainstFlow',
   'evaluatePolicy',
   'expectationUnder',
   'exploitability',

@@ -79,17 +79,21 @@ function buildContext(game: FiniteGame, options: PopulationOptions): PopulationB
   if (!Number.isInteger(numAgents) || numAgents < 1) {
     throw new MfgError('MFG_ERR_POPULATION_BAD_PARAM', `numAgents must be a positive integer, got ${String(numAgents)}`, { details: { numAgents } });
   }
-  const policy = options.policy ?? uniformPolicy(game);
-  if (options.policy) checkPolicy(game, policy);
+  if (options.policy) checkPolicy(game, options.policy);
+  // Built on first use only: fitting given samples over a large grid never needs the H·S·A table.
+  let policy: TabularPolicy | null = options.policy ?? null;
+  const policyOf = (): TabularPolicy => (policy ??= uniformPolicy(game));
   const rng = new Rng(options.seed ?? 0);
   let cached: FiniteFlowSamples | null = options.samples ?? null;
   return {
     game,
-    policy,
+    get policy() {
+      return policyOf();
+    },
     numAgents,
     rng,
     settings: options.settings ?? {},
-    samples: () => (cached ??= simulateAgents(game, policy, numAgents, rng)),
+    samples: () => (cached ??= simulateAgents(game, policyOf(), numAgents, rng)),
   };
 }
 

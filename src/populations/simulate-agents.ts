@@ -1,6 +1,7 @@
 import { MfgError } from '../core/errors';
 import type { FiniteGame } from '../core/finite-game';
 import type { Rng } from '../core/rng';
+import { tabularPolicySource, type PolicySource } from '../core/streaming/policy-source';
 import type { TabularPolicy } from '../core/tabular/policy';
 import type { FiniteFlowSamples } from './population';
 import { sampleFromCdf } from './state-mass';
@@ -16,6 +17,14 @@ import { sampleFromCdf } from './state-mass';
  * per agent, the state (at t=0 from mu0 by its cdf, later from the kernel row) then the action.
  */
 export function simulateAgents(game: FiniteGame, policy: TabularPolicy, n: number, rng: Rng): FiniteFlowSamples {
+  return simulateAgentsFrom(game, tabularPolicySource(game, policy), n, rng);
+}
+
+/**
+ * The same simulation reading the policy one epoch at a time (a compact best response, a flow
+ * mixture): no H·S·A table. A tabular source gives simulateAgents' samples bit for bit.
+ */
+export function simulateAgentsFrom(game: FiniteGame, policy: PolicySource, n: number, rng: Rng): FiniteFlowSamples {
   if (!Number.isInteger(n) || n < 1) {
     throw new MfgError('MFG_ERR_POPULATION_BAD_PARAM', `the number of simulated agents must be a positive integer, got ${n}`, {
       details: { numAgents: n },
@@ -27,10 +36,11 @@ export function simulateAgents(game: FiniteGame, policy: TabularPolicy, n: numbe
   // One empirical L_t per population, reused across epochs (the kernels read them).
   const empirical = pops.map((pop) => new Float64Array(pop.numStates * pop.numActions));
   const inv = 1 / n;
+  const rows = pops.map((pop) => new Float64Array(pop.numStates * pop.numActions));
 
   pops.forEach((pop, p) => {
     const A = pop.numActions;
-    const pi = policy[p]!;
+    const pi = policy.epoch(p, 0, rows[p]!);
     const out = cells[p]![0]!;
     // mu0 by binary search on its cdf: O(log S) a draw, not O(S) (a 512x512 grid has 262144 states).
     const cdf = new Float64Array(pop.numStates);
@@ -51,18 +61,17 @@ export function simulateAgents(game: FiniteGame, policy: TabularPolicy, n: numbe
       for (let i = 0; i < n; i++) L[c[i]!]! += inv;
     });
     pops.forEach((pop, p) => {
-      const { numStates: S, numActions: A } = pop;
+      const A = pop.numActions;
       const kernel = game.transition(p, t, empirical);
       const { rowStart, next, prob } = kernel;
-      const pi = policy[p]!;
-      const base = (t + 1) * S * A;
+      const pi = policy.epoch(p, t + 1, rows[p]!);
       const from = cells[p]![t]!;
       const to = cells[p]![t + 1]!;
       for (let i = 0; i < n; i++) {
         const row = from[i]!;
         const start = rowStart[row]!;
         const s2 = next[start + rng.categorical(prob, start, rowStart[row + 1]! - start)]!;
-        to[i] = s2 * A + rng.categorical(pi, base + s2 * A, A);
+        to[i] = s2 * A + rng.categorical(pi, s2 * A, A);
       }
     });
   }

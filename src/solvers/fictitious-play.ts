@@ -1,5 +1,6 @@
-import { meanFieldFlow, type TabularPolicy, type TimeTable } from '../core/tabular/index';
+import type { TabularPolicy, TimeTable } from '../core/tabular/index';
 import { bestResponse } from './best-response';
+import { exactFlowSource, mixFlows } from './flow-source';
 import { mixPolicies } from './mix-policies';
 import { param, type SolverDefinition } from './solver';
 
@@ -9,6 +10,8 @@ import { param, type SolverDefinition } from './solver';
  *   alpha_i = 1/(i+2) at step i = 0, 1, ... when alpha = 0 (so pi_k's flow is the mean of the
  *   first k+1 flows), or the fixed alpha otherwise (alpha = 1 is the fixed-point iteration).
  * The average is taken on mean fields through mixPolicies (state-mass-weighted policy mixing).
+ * The best response's flow comes from the run's flow source (exact, or an estimator: gd-fp);
+ * a source that averagesMixtures gets the mixed flow carried over instead of a new estimate.
  */
 export const fictitiousPlay: SolverDefinition = {
   name: 'fp',
@@ -26,19 +29,28 @@ export const fictitiousPlay: SolverDefinition = {
       name: 'fp',
       params,
       tieBreak,
-      start(game) {
+      start(game, _initial, context) {
+        const flows = context?.flows ?? exactFlowSource(game);
         // The best response and its flow live only inside a step (mixPolicies returns fresh
         // arrays, even for w = 1), so one pair of buffers serves the whole run: on a 100x100
         // grid with H = 100 that is 80 MB not allocated and collected per iteration.
         let piBr: TabularPolicy | undefined;
         let flowBr: TimeTable | undefined;
+        let carried: TimeTable | null = null;
         return {
           step(current, i) {
-            piBr = bestResponse(game, current.qStar, temperature, piBr, tieBreak);
-            flowBr = meanFieldFlow(game, piBr, flowBr);
+            const br = (piBr = bestResponse(game, current.qStar, temperature, piBr, tieBreak));
             const w = alpha === 0 ? 1 / (i + 2) : alpha;
-            return mixPolicies(game, current.policy, current.flow, piBr, flowBr, w);
+            const mix = (flow: TimeTable): TabularPolicy => {
+              flowBr = flow;
+              carried = flows.averagesMixtures ? mixFlows(current.flow, flow, w) : null;
+              return mixPolicies(game, current.policy, current.flow, br, flow, w);
+            };
+            // Synchronous when the source is (the exact one), so a caller may step without awaiting.
+            const flow = flows.flowOf(br, flowBr);
+            return flow instanceof Promise ? flow.then(mix) : mix(flow);
           },
+          carriedFlow: () => carried,
         };
       },
     };

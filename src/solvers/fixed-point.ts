@@ -1,5 +1,6 @@
-import { meanFieldFlow, type TabularPolicy, type TimeTable } from '../core/tabular/index';
+import type { TabularPolicy, TimeTable } from '../core/tabular/index';
 import { bestResponse } from './best-response';
+import { exactFlowSource } from './flow-source';
 import { mixPolicies } from './mix-policies';
 import { param, type SolverDefinition } from './solver';
 
@@ -28,7 +29,8 @@ export const fixedPoint: SolverDefinition = {
       name: 'fixed-point',
       params,
       tieBreak,
-      start(game) {
+      start(game, _initial, context) {
+        const flows = context?.flows ?? exactFlowSource(game);
         // Undamped, the best response is the next policy and must be fresh; damped, it only
         // feeds mixPolicies, so its buffers (and its flow's) are reused across steps.
         let piBr: TabularPolicy | undefined;
@@ -36,9 +38,11 @@ export const fixedPoint: SolverDefinition = {
         return {
           step(current) {
             if (alpha === 1) return bestResponse(game, current.qStar, temperature, undefined, tieBreak);
-            piBr = bestResponse(game, current.qStar, temperature, piBr, tieBreak);
-            flowBr = meanFieldFlow(game, piBr, flowBr);
-            return mixPolicies(game, current.policy, current.flow, piBr, flowBr, alpha);
+            const br = (piBr = bestResponse(game, current.qStar, temperature, piBr, tieBreak));
+            const mix = (flow: TimeTable): TabularPolicy => mixPolicies(game, current.policy, current.flow, br, (flowBr = flow), alpha);
+            // Synchronous when the source is (the exact one), so a caller may step without awaiting.
+            const flow = flows.flowOf(br, flowBr);
+            return flow instanceof Promise ? flow.then(mix) : mix(flow);
           },
         };
       },

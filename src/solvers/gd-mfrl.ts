@@ -2,40 +2,30 @@ import { MfgError } from '../core/errors';
 import type { FiniteGame } from '../core/finite-game';
 import type { Game } from '../core/game';
 import { checkSeed, Rng } from '../core/rng';
-import {
-  backwardInduction,
-  checkPolicy,
-  checkTieBreak,
-  evaluatePolicy,
-  softmaxPolicy,
-  uniformPolicy,
-  valuesFromQ,
-  type PolicyEvaluation,
-  type TabularPolicy,
-  type TieBreak,
-  type TimeTable,
-} from '../core/tabular/index';
-import { DEFAULT_NUM_AGENTS, makePopulation } from '../populations/make-population';
+import { checkTieBreak, type PolicyEvaluation, type TabularPolicy, type TieBreak, type TimeTable } from '../core/tabular/index';
+import { DEFAULT_NUM_AGENTS } from '../populations/make-population';
 import type { FinitePopulationFlow } from '../populations/population';
-import { bestResponse } from './best-response';
-import { mixPolicies } from './mix-policies';
-import { initialLogPolicy } from './log-policy';
-import { checkRunLength, type StopReason } from './run-solver';
 import { fictitiousPlay } from './fictitious-play';
+import { FittedFlowSource, type FitHonesty } from './fitted-flow-source';
+import { exactFlowSource, type FlowSource } from './flow-source';
 import { onlineMirrorDescent } from './online-mirror-descent';
-import { resolveParams, type ParamSpecs, type SolverParams } from './solver';
+import { checkRunLength, runSolver, type StopReason } from './run-solver';
+import { resolveParams, type ParamSpecs, type SolverDefinition, type SolverParams } from './solver';
+
+export { estimatedFlow, type FitHonesty } from './fitted-flow-source';
+export { meanStateTv } from './flow-source';
 
 /**
  * GD-MFRL as a solver (DESIGN §5, "any of the above with the generative population instead of
- * the exact one"): fictitious play and online mirror descent in which the flow of the current
- * policy is never computed by the forward equation. Each iteration simulates numAgents agents
- * under the policy, fits a population representation to them (the generative model by default,
- * or particles), and materialises its estimate
- *   L^_t(s, a) = mu^_t(s) · pi_t(a | s)
- * from the representation's state masses (the action part is the known policy, so it adds no
- * noise). Best responses and Q^pi are then EXACT backward inductions against L^ (finite games),
- * and the exploitability recorded per iteration is computed exactly against Gamma(pi), so the
- * curve is directly comparable with the exact solver's.
+ * the exact one"): gd-fp is the fp solver and gd-omd the omd solver, run by runSolver with an
+ * estimating flow source (FittedFlowSource) injected instead of the forward equation. Each flow
+ * is estimated from numAgents simulated agents fitted by a population representation (the
+ * generative model by default, or particles):
+ *   L^_t(s, a) = mu^_t(s) · pi_t(a | s).
+ * Best responses and Q^pi are then EXACT backward inductions against L^ (finite games), and the
+ * exploitability recorded per iteration is computed exactly against Gamma(pi), so the curve is
+ * directly comparable with the exact solver's. With population 'exact' the source is the
+ * forward equation itself and the run is the exact solver's, bit for bit.
  *
  * Fits per iteration:
  * - FP fits the best response's agents (its flow weights the average, as mixPolicies does for
@@ -46,8 +36,6 @@ import { resolveParams, type ParamSpecs, type SolverParams } from './solver';
  *   When the dynamics read the mean field that identity fails, so the current policy's agents
  *   are simulated and fitted afresh each iteration ('refit', two fits per iteration).
  * - OMD fits the current policy's agents once (for Q^pi); its logits do not average flows.
- * Fits are async (TensorFlow.js), so this runs in its own loop rather than through runSolver's
- * synchronous step.
  */
 export type GdAlgorithm = 'fp' | 'omd';
 
@@ -57,6 +45,8 @@ export interface GdSolverDefinition {
   readonly algorithm: GdAlgorithm;
   readonly description: string;
   readonly params: ParamSpecs;
+  /** The exact solver this one runs with an estimator. */
+  readonly base: SolverDefinition;
 }
 
 export const gdFictitiousPlay: GdSolverDefinition = {
@@ -64,6 +54,7 @@ export const gdFictitiousPlay: GdSolverDefinition = {
   algorithm: 'fp',
   description: 'GD-MFRL fictitious play: best respond to the flow a fitted population (generative or particles) estimates from simulated agents.',
   params: fictitiousPlay.params,
+  base: fictitiousPlay,
 };
 
 export const gdOnlineMirrorDescent: GdSolverDefinition = {
@@ -71,6 +62,7 @@ export const gdOnlineMirrorDescent: GdSolverDefinition = {
   algorithm: 'omd',
   description: 'GD-MFRL online mirror descent: y += alpha·Q^pi against the flow a fitted population estimates from simulated agents.',
   params: onlineMirrorDescent.params,
+  base: onlineMirrorDescent,
 };
 
 /** The GD solvers by name, in the order the CLI lists them. */
@@ -117,6 +109,8 @@ export interface GdMfrlOptions {
    * game's dynamics depend on the mean field.
    */
   readonly flowUpdate?: 'auto' | 'average' | 'refit';
+  /** Warm-start every generative fit from the previous one's generator (default false: see FittedFlowSourceOptions.warmStart). */
+  readonly warmStart?: boolean;
   readonly tol?: number;
   readonly initialPolicy?: TabularPolicy;
   readonly onIteration?: (progress: GdIterationProgress) => void;
@@ -137,8 +131,8 @@ export interface GdIterationProgress {
   /** Seconds spent fitting populations so far. */
   readonly fitSeconds: number;
   readonly evaluation: PolicyEvaluation;
-  /** The representation fitted last: to pi_i's agents, or in FP's average mode to the last best response's. */
-  readonly population: FinitePopulationFlow;
+  /** The representation fitted last: to pi_i's agents, or in FP's average mode to the last best response's (null for the exact source). */
+  readonly population: FinitePopulationFlow | null;
 }
 
 export interface GdMfrlResult {
@@ -174,7 +168,7 @@ export interface GdMfrlResult {
   readonly evaluation: PolicyEvaluation;
 }
 
-/** Runs gd-fp or gd-omd on a finite game. */
+/** Runs gd-fp or gd-omd on a finite game: the exact solver with an estimating flow source. */
 export async function runGdMfrl(game: Game, solver: string | GdSolverDefinition, options: GdMfrlOptions): Promise<GdMfrlResult> {
   const def = typeof solver === 'string' ? gdSolverDefinition(solver) : solver;
   const finite = requireFinite(game, def.name);
@@ -190,12 +184,6 @@ export async function runGdMfrl(game: Game, solver: string | GdSolverDefinition,
   const kind = options.population ?? 'generative';
   const numAgents = options.numAgents ?? DEFAULT_NUM_AGENTS;
   const seed = checkSeed(options.seed ?? 0);
-  // One stream hands out a seed per fit, in a fixed order, so the run is reproducible.
-  const seeds = new Rng(seed);
-  const estimator = new FlowEstimator(finite, kind, numAgents, options.settings ?? {}, options.signal);
-
-  let policy = options.initialPolicy ?? uniformPolicy(finite);
-  if (options.initialPolicy) checkPolicy(finite, policy);
 
   const flowUpdate = options.flowUpdate ?? 'auto';
   if (!['auto', 'average', 'refit'].includes(flowUpdate)) {
@@ -203,78 +191,34 @@ export async function runGdMfrl(game: Game, solver: string | GdSolverDefinition,
       details: { param: 'flowUpdate', value: flowUpdate, expected: ['auto', 'average', 'refit'] },
     });
   }
-  const averageFlows = def.algorithm === 'fp' && (flowUpdate === 'average' || (flowUpdate === 'auto' && !finite.dynamicsDependOnMeanField));
-
-  const t0 = performance.now();
-  const out = {
-    exploitability: [] as number[],
-    estimatedExploitability: [] as number[],
-    flowTv: [] as number[],
-    seconds: [] as number[],
-    fitSeconds: [] as number[],
-  };
-  let stopped: StopReason = 'completed';
-  let evaluation: PolicyEvaluation | null = null;
-  // OMD's accumulated logits start at log pi_0 (zeros at log 1e-12), as the exact omd does.
-  const y = def.algorithm === 'omd' ? policy.map((pi, p) => initialLogPolicy(pi, finite.horizon, finite.populations[p]!)) : null;
-
-  // The current policy's estimated flow carried over from the last update (average mode).
-  let carried: FlowEstimate | null = null;
-  try {
-    for (let i = 0; ; i++) {
-      const estimate: FlowEstimate = carried ?? (await estimator.estimate(policy, seeds.nextSeed()));
-      evaluation = evaluatePolicy(finite, policy);
-      const q = finite.populations.map((_pop, p) => backwardInduction(finite, estimate.flow, p, { optimal: true, policy: policy[p]! }));
-      out.exploitability.push(evaluation.exploitability);
-      out.estimatedExploitability.push(valuesFromQ(finite, policy, q.map((x) => x.qStar!), q.map((x) => x.qPolicy!)).reduce((acc, e) => acc + e.exploitability, 0));
-      out.flowTv.push(meanStateTv(finite, estimate.flow, evaluation.flow));
-      out.seconds.push((performance.now() - t0) / 1000);
-      out.fitSeconds.push(estimator.seconds);
+  // The exact "estimator" is the forward equation: every flow from it, nothing averaged.
+  const averageFlows = kind !== 'exact' && def.algorithm === 'fp' && (flowUpdate === 'average' || (flowUpdate === 'auto' && !finite.dynamicsDependOnMeanField));
+  // One stream hands out a seed per fit, in a fixed order, so the run is reproducible.
+  const fitted =
+    kind === 'exact' ? null : new FittedFlowSource(finite, { kind, numAgents, seeds: new Rng(seed), settings: options.settings ?? {}, averagesMixtures: averageFlows, warmStart: options.warmStart ?? false, signal: options.signal });
+  const counted = fitted ?? countingExactSource(finite);
+  const flows: FlowSource = fitted ?? counted;
+  const fitSeconds: number[] = [];
+  const result = await runSolver(finite, def.base.create(params, tieBreak === null ? {} : { tieBreak }), {
+    iterations,
+    tol,
+    initialPolicy: options.initialPolicy,
+    signal: options.signal,
+    flowSource: flows,
+    onIteration: (progress) => {
+      fitSeconds.push(fitted?.seconds ?? 0);
       options.onIteration?.({
-        iteration: i,
-        exploitability: evaluation.exploitability,
-        estimatedExploitability: out.estimatedExploitability[i]!,
-        flowTv: out.flowTv[i]!,
-        seconds: out.seconds[i]!,
-        fitSeconds: estimator.seconds,
-        evaluation,
-        population: estimate.population,
+        iteration: progress.iteration,
+        exploitability: progress.exploitability,
+        estimatedExploitability: progress.solverView.exploitability,
+        flowTv: progress.flowTv,
+        seconds: progress.seconds,
+        fitSeconds: fitted?.seconds ?? 0,
+        evaluation: progress.evaluation,
+        population: fitted?.last ?? null,
       });
-      if (i === iterations) break;
-      if (tol !== undefined && evaluation.exploitability <= tol) {
-        stopped = 'tolerance';
-        break;
-      }
-      // One macrotask turn per iteration, so a pending SIGINT handler can abort.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      if (options.signal?.aborted) {
-        stopped = 'interrupted';
-        break;
-      }
-      if (def.algorithm === 'fp') {
-        const piBr = bestResponse(finite, q.map((x) => x.qStar!), params['temperature']!, undefined, tieBreak ?? 'uniform');
-        const brEstimate = await estimator.estimate(piBr, seeds.nextSeed());
-        const alpha = params['alpha']!;
-        const w = alpha === 0 ? 1 / (i + 2) : alpha;
-        policy = mixPolicies(finite, policy, estimate.flow, piBr, brEstimate.flow, w);
-        if (averageFlows) carried = { population: brEstimate.population, flow: mixFlows(estimate.flow, brEstimate.flow, w) };
-      } else {
-        const alpha = params['alpha']!;
-        policy = finite.populations.map((pop, p) => {
-          const yp = y![p]!;
-          const qp = q[p]!.qPolicy!;
-          for (let j = 0; j < yp.length; j++) yp[j]! += alpha * qp[j]!;
-          return softmaxPolicy(yp, 1, finite.horizon, pop.numStates, pop.numActions, pop.legal);
-        });
-      }
-    }
-  } catch (e) {
-    // A fit stopped by the signal ends the run cleanly with what was recorded.
-    if (!(e instanceof MfgError && e.code === 'MFG_ERR_GENERATIVE_ABORTED' && evaluation !== null)) throw e;
-    stopped = 'interrupted';
-  }
-  // Interrupted between an update and its evaluation: the result is the last evaluated policy.
-  policy = evaluation!.policy;
+    },
+  });
   return {
     solver: def.name,
     params,
@@ -282,117 +226,33 @@ export async function runGdMfrl(game: Game, solver: string | GdSolverDefinition,
     population: kind,
     numAgents,
     seed,
-    ...out,
-    iterations: out.exploitability.length - 1,
-    stopped,
+    exploitability: result.exploitability,
+    estimatedExploitability: result.estimatedExploitability,
+    flowTv: result.flowTv,
+    seconds: result.seconds,
+    fitSeconds,
+    iterations: result.iterations,
+    stopped: result.stopped,
     flowUpdate: averageFlows ? 'average' : 'refit',
-    fits: estimator.fits,
-    fitReports: estimator.reports,
-    policy,
-    evaluation: evaluation!,
+    fits: counted.fits,
+    fitReports: fitted?.reports ?? new Array<null>(counted.fits).fill(null),
+    policy: result.policy,
+    evaluation: result.evaluation,
   };
 }
 
-/** The discriminator's verdict on one fit (generative populations). */
-export interface FitHonesty {
-  readonly consensus: boolean;
-  readonly c2stAccuracy: number;
-  readonly combinedPValue: number;
-}
-
-/** What one fit gives the solver: the representation and the flow table it implies for the policy. */
-interface FlowEstimate {
-  readonly population: FinitePopulationFlow;
-  /** L^[p][t*S*A + s*A + a] = mu^_t(s) · pi_t(a|s). */
-  readonly flow: TimeTable;
-}
-
-/** Simulates agents under a policy, fits a population to them, and reads back its flow table. */
-class FlowEstimator {
-  /** Cumulative seconds spent in simulation + fitting, and the number of fits. */
-  seconds = 0;
-  fits = 0;
-  readonly reports: (FitHonesty | null)[] = [];
-
-  constructor(
-    private readonly game: FiniteGame,
-    private readonly kind: string,
-    private readonly numAgents: number,
-    private readonly settings: Readonly<Record<string, unknown>>,
-    private readonly signal: AbortSignal | undefined,
-  ) {}
-
-  async estimate(policy: TabularPolicy, seed: number): Promise<FlowEstimate> {
-    const start = performance.now();
-    const settings = this.signal ? { ...this.settings, signal: this.signal } : this.settings;
-    const population = await makePopulation(this.game, { kind: this.kind, policy, numAgents: this.numAgents, seed, settings });
-    const flow = estimatedFlow(this.game, population, policy);
-    this.seconds += (performance.now() - start) / 1000;
-    this.fits++;
-    this.reports.push(honestyOf(population));
-    return { population, flow };
-  }
-}
-
-/** (1-w)·a + w·b, table by table (a fresh table: estimates may be shared with the caller). */
-function mixFlows(a: TimeTable, b: TimeTable, w: number): TimeTable {
-  return a.map((x, p) => {
-    const y = b[p]!;
-    const out = new Float64Array(x.length);
-    for (let j = 0; j < x.length; j++) out[j] = (1 - w) * x[j]! + w * y[j]!;
-    return out;
-  });
-}
-
-/** The consensus verdict a generative population keeps on `lastFit.report`, if any. */
-function honestyOf(population: FinitePopulationFlow): FitHonesty | null {
-  const report = (population as { lastFit?: { report?: Partial<FitHonesty> } | null }).lastFit?.report;
-  if (!report || typeof report.consensus !== 'boolean' || typeof report.c2stAccuracy !== 'number' || typeof report.combinedPValue !== 'number') return null;
-  return { consensus: report.consensus, c2stAccuracy: report.c2stAccuracy, combinedPValue: report.combinedPValue };
-}
-
-/**
- * The flow table a representation implies for a policy: L^_t(s, a) = mu^_t(s)·pi_t(a|s), read
- * through stateMass so it works for every kind, including those that never build a table.
- */
-export function estimatedFlow(game: FiniteGame, population: FinitePopulationFlow, policy: TabularPolicy, out?: TimeTable): TimeTable {
-  const H = game.horizon;
-  return game.populations.map((pop, p) => {
-    const { numStates: S, numActions: A } = pop;
-    const pi = policy[p]!;
-    const L = out?.[p] ?? new Float64Array(H * S * A);
-    for (let t = 0; t < H; t++) {
-      for (let s = 0; s < S; s++) {
-        const m = population.stateMass(p, t, s);
-        const row = (t * S + s) * A;
-        for (let a = 0; a < A; a++) L[row + a] = m * pi[row + a]!;
-      }
-    }
-    return L;
-  });
-}
-
-/** Mean over populations and epochs of the total variation between two flows' state marginals. */
-export function meanStateTv(game: FiniteGame, a: TimeTable, b: TimeTable): number {
-  let total = 0;
-  let count = 0;
-  game.populations.forEach((pop, p) => {
-    const { numStates: S, numActions: A } = pop;
-    const x = a[p]!;
-    const z = b[p]!;
-    for (let t = 0; t < game.horizon; t++) {
-      let tv = 0;
-      for (let s = 0; s < S; s++) {
-        const row = (t * S + s) * A;
-        let d = 0;
-        for (let k = 0; k < A; k++) d += x[row + k]! - z[row + k]!;
-        tv += Math.abs(d);
-      }
-      total += tv / 2;
-      count++;
-    }
-  });
-  return total / count;
+/** The forward equation, counting the flows it computes (what `fits` reports for the exact control). */
+function countingExactSource(game: FiniteGame): FlowSource & { fits: number } {
+  const exact = exactFlowSource(game);
+  const counter = {
+    ...exact,
+    fits: 0,
+    flowOf(policy: TabularPolicy, out?: TimeTable): TimeTable {
+      counter.fits++;
+      return exact.flowOf(policy, out) as TimeTable;
+    },
+  };
+  return counter;
 }
 
 function requireFinite(game: Game, solver: string): FiniteGame {

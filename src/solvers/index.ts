@@ -43,8 +43,14 @@ export function createSolver(name: string, params: Readonly<Record<string, unkno
   return def.create(resolved, { tieBreak: checkTieBreak(options.tieBreak) });
 }
 
-export { resolveParams, param, type Solver, type SolverRun, type SolverDefinition, type SolverParams, type SolverOptions, type ParamSpec, type ParamSpecs } from './solver';
+export { resolveParams, param, type Solver, type SolverRun, type SolverContext, type SolverDefinition, type SolverParams, type SolverOptions, type ParamSpec, type ParamSpecs } from './solver';
 export { runSolver, type RunSolverOptions, type SolverResult, type IterationProgress, type StopReason } from './run-solver';
 export { bestResponse } from './best-response';
 export { mixPolicies } from './mix-policies';
 export { fictitiousPlay, fixedPoint, onlineMirrorDescent, munchausenOmd, boltzmannPolicyIteration, priorDescent };
+export { exactFlowSource, mixFlows, meanStateTv, type FlowSource } from './flow-source';
+export { FittedFlowSource, estimatedFlow, type FitHonesty, type FittedFlowSourceOptions } from './fitted-flow-source';
+export { runStreamingFp, type StreamingFpOptions, type StreamingFpResult, type StreamingFpProgress, type ExploitabilityRecord } from './streaming-fictitious-play';
+export { exactStreamingSource, FittedStreamingSource, populationStateFlow, type StreamingFlowSource } from './streaming-flow-source';
+export { monteCarloExploitability, type EstimatedExploitability } from './monte-carlo-exploitability';
+export { DEFAULT_MEMORY_BUDGET, evaluationPath, parseMemoryBudget, streamingBytes, tableBytes, type EvaluationPath } from './memory-budget';

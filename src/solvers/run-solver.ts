@@ -1,7 +1,8 @@
 import { MfgError } from '../core/errors';
 import type { FiniteGame } from '../core/finite-game';
 import type { Game } from '../core/game';
-import { checkPolicy, evaluatePolicy, uniformPolicy, type PolicyEvaluation, type TabularPolicy } from '../core/tabular/index';
+import { checkPolicy, evaluateAgainstFlow, evaluatePolicy, uniformPolicy, type PolicyEvaluation, type TabularPolicy, type TimeTable } from '../core/tabular/index';
+import { exactFlowSource, meanStateTv, type FlowSource } from './flow-source';
 import type { TieBreak } from '../core/tabular/index';
 import type { Solver } from './solver';
 
@@ -16,6 +17,12 @@ export interface RunSolverOptions {
   onIteration?: (progress: IterationProgress) => void;
   /** Aborting stops the run after the iteration in progress; the result covers what was done. */
   signal?: AbortSignal;
+  /**
+   * Where every flow comes from (default: exactFlowSource, the forward equation). With an
+   * estimator the solver's steps see Q tables against the estimated flows, while the recorded
+   * exploitability is the exact one, against Gamma(pi).
+   */
+  flowSource?: FlowSource;
 }
 
 export interface IterationProgress {
@@ -23,7 +30,12 @@ export interface IterationProgress {
   exploitability: number;
   /** Cumulative wall time since the start of the run, seconds. */
   seconds: number;
+  /** The exact evaluation of pi_i (against Gamma(pi_i)). */
   evaluation: PolicyEvaluation;
+  /** The evaluation the solver stepped from: against the source's flow (the same object when the source is exact). */
+  solverView: PolicyEvaluation;
+  /** Mean TV between the source's and the exact state marginals (0 for the exact source). */
+  flowTv: number;
 }
 
 export type StopReason = 'completed' | 'tolerance' | 'interrupted';
@@ -43,6 +55,12 @@ export interface SolverResult {
   /** The last policy and its evaluation (flow, Q tables, values). */
   policy: TabularPolicy;
   evaluation: PolicyEvaluation;
+  /** The flow source's kind ('exact' unless an estimator was injected). */
+  flowSource: string;
+  /** estimatedExploitability[i]: pi_i's exploitability against its estimated flow (equals exploitability[i] for the exact source). */
+  estimatedExploitability: number[];
+  /** flowTv[i]: mean TV between pi_i's estimated and exact state marginals (0 for the exact source). */
+  flowTv: number[];
 }
 
 /**
@@ -57,38 +75,66 @@ export async function runSolver(game: Game, solver: Solver, options: RunSolverOp
   checkRunLength(iterations, tol);
   let policy = options.initialPolicy ?? uniformPolicy(finite);
   if (options.initialPolicy) checkPolicy(finite, policy);
+  const flows = options.flowSource ?? exactFlowSource(finite);
 
   const t0 = process.hrtime.bigint();
   const elapsed = (): number => Number(process.hrtime.bigint() - t0) / 1e9;
   const exploitability: number[] = [];
+  const estimatedExploitability: number[] = [];
+  const flowTv: number[] = [];
   const seconds: number[] = [];
-  let evaluation = evaluatePolicy(finite, policy);
-  const record = (i: number): void => {
-    exploitability.push(evaluation.exploitability);
-    seconds.push(elapsed());
-    options.onIteration?.({ iteration: i, exploitability: evaluation.exploitability, seconds: seconds[seconds.length - 1]!, evaluation });
-  };
-  record(0);
-
-  const run = solver.start(finite, policy);
-  let stopped: StopReason = 'completed';
-  for (let i = 0; i < iterations; i++) {
-    if (tol !== undefined && evaluation.exploitability <= tol) {
-      stopped = 'tolerance';
-      break;
+  let evaluation: PolicyEvaluation | null = null;
+  let view: PolicyEvaluation | null = null;
+  /** Evaluates pi: against the source's flow (what the solver steps from) and exactly (what is recorded). */
+  const evaluate = async (known: TimeTable | undefined): Promise<void> => {
+    if (flows.exact && !known) {
+      view = evaluation = evaluatePolicy(finite, policy);
+    } else {
+      view = evaluateAgainstFlow(finite, policy, known ?? (await flows.flowOf(policy)));
+      evaluation = evaluatePolicy(finite, policy);
     }
-    if (options.signal) {
-      // One macrotask turn per iteration: enough for a pending signal handler to run.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      if (options.signal.aborted) {
-        stopped = 'interrupted';
+  };
+  const record = (i: number): void => {
+    const e = evaluation!;
+    exploitability.push(e.exploitability);
+    estimatedExploitability.push(view!.exploitability);
+    flowTv.push(view === e ? 0 : meanStateTv(finite, view!.flow, e.flow));
+    seconds.push(elapsed());
+    options.onIteration?.({ iteration: i, exploitability: e.exploitability, seconds: seconds[seconds.length - 1]!, evaluation: e, solverView: view!, flowTv: flowTv[flowTv.length - 1]! });
+  };
+
+  const run = solver.start(finite, policy, { flows });
+  let stopped: StopReason = 'completed';
+  try {
+    await evaluate(undefined);
+    record(0);
+    for (let i = 0; i < iterations; i++) {
+      if (tol !== undefined && evaluation!.exploitability <= tol) {
+        stopped = 'tolerance';
         break;
       }
+      if (options.signal) {
+        // One macrotask turn per iteration: enough for a pending signal handler to run.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (options.signal.aborted) {
+          stopped = 'interrupted';
+          break;
+        }
+      }
+      const next = await run.step(view!, i);
+      const known = run.carriedFlow?.() ?? undefined;
+      policy = next;
+      await evaluate(known);
+      record(i + 1);
     }
-    policy = run.step(evaluation, i);
-    evaluation = evaluatePolicy(finite, policy);
-    record(i + 1);
+  } catch (e) {
+    // A flow source's fit stopped by the signal ends the run cleanly with what was recorded.
+    if (!(e instanceof MfgError && e.code === 'MFG_ERR_GENERATIVE_ABORTED' && exploitability.length > 0)) throw e;
+    stopped = 'interrupted';
   }
+  // Interrupted between an update and its evaluation: the result is the last evaluated policy.
+  const last = evaluation as PolicyEvaluation | null;
+  if (last === null) throw new MfgError('MFG_ERR_INTERNAL', 'runSolver ended without evaluating a policy');
   return {
     solver: solver.name,
     params: { ...solver.params },
@@ -97,8 +143,11 @@ export async function runSolver(game: Game, solver: Solver, options: RunSolverOp
     seconds,
     iterations: exploitability.length - 1,
     stopped,
-    policy,
-    evaluation,
+    policy: last.policy,
+    evaluation: last,
+    flowSource: flows.kind,
+    estimatedExploitability,
+    flowTv,
   };
 }
 

@@ -1,6 +1,7 @@
 import { MfgError } from '../core/errors';
 import type { FiniteGame } from '../core/finite-game';
-import type { PolicyEvaluation, TabularPolicy, TieBreak } from '../core/tabular/index';
+import type { PolicyEvaluation, TabularPolicy, TieBreak, TimeTable } from '../core/tabular/index';
+import type { FlowSource } from './flow-source';
 
 /**
  * The contract every exact solver follows (DESIGN §5).
@@ -12,6 +13,11 @@ import type { PolicyEvaluation, TabularPolicy, TieBreak } from '../core/tabular/
  * so the state-space walks live in the core kernels and each solver only combines their tables.
  * Q^pi in the evaluation is always taken against pi's own flow, and every softmax/argmax a step
  * performs ranges over the legal actions only.
+ *
+ * The flow is an injected dependency (SolverContext.flows): the exact forward equation by
+ * default, or an estimator (GD-MFRL: particles or a fitted generator). The evaluation a step
+ * receives is then taken against the source's flow, and a solver that needs the flow of another
+ * policy (FP's best response) asks the same source.
  */
 export interface Solver {
   /** The registry name: fp, fixed-point, omd, momd, bpi, prior-descent. */
@@ -20,7 +26,13 @@ export interface Solver {
   readonly params: Readonly<SolverParams>;
   /** How its greedy best responses split exact ties; absent for solvers that take none. */
   readonly tieBreak?: TieBreak;
-  start(game: FiniteGame, initial: TabularPolicy): SolverRun;
+  start(game: FiniteGame, initial: TabularPolicy, context?: SolverContext): SolverRun;
+}
+
+/** What runSolver gives a run besides the game: where flows come from. Optional, for compatibility. */
+export interface SolverContext {
+  /** The source of every flow the run needs (default: exactFlowSource(game)). */
+  readonly flows: FlowSource;
 }
 
 /** Choices beside the numeric parameters. */
@@ -34,8 +46,14 @@ export interface SolverRun {
   /**
    * The next policy from the evaluation of the current one. `iteration` counts from 0 (the
    * step that produces pi_1). Must return fresh arrays: the caller keeps the previous policy.
+   * May be async (an estimating flow source fits a model); runSolver awaits it.
    */
-  step(current: PolicyEvaluation, iteration: number): TabularPolicy;
+  step(current: PolicyEvaluation, iteration: number): TabularPolicy | Promise<TabularPolicy>;
+  /**
+   * Optional: the flow of the policy the last step returned, when the run already knows it
+   * (FP under a source that averagesMixtures); runSolver then uses it instead of flowOf.
+   */
+  carriedFlow?(): TimeTable | null;
 }
 
 /** Parameter values: numbers, or null for "off" (prior descent's nInner). */

@@ -36,14 +36,14 @@ describe('GD-MFRL solvers (gd-fp, gd-omd)', function () {
     exactOmd = await runSolver(bb, createSolver('omd'), { iterations: K });
   });
 
-  it('with the exact population as the estimator, gd-fp and gd-omd are the exact solvers (same curve to 1e-12)', async () => {
-    // The control: L^ = mu·pi read back from Gamma(pi) is the exact flow up to rounding, so any
-    // gap here would be a bug in the GD loop rather than estimation noise.
+  it('with the exact population as the estimator, gd-fp and gd-omd are the exact solvers (the same curve bit for bit)', async () => {
+    // The control: the exact source is the forward equation, and gd-fp is fp run with it.
     const fp = await runGdMfrl(bb, 'gd-fp', { iterations: K, population: 'exact' });
     const omd = await runGdMfrl(bb, 'gd-omd', { iterations: K, population: 'exact' });
-    expect(maxGap(fp.exploitability, exactFp.exploitability)).to.be.below(1e-12);
-    expect(maxGap(omd.exploitability, exactOmd.exploitability)).to.be.below(1e-12);
-    expect(Math.max(...fp.flowTv)).to.be.below(1e-12);
+    expect(fp.exploitability).to.deep.equal(exactFp.exploitability);
+    expect(omd.exploitability).to.deep.equal(exactOmd.exploitability);
+    expect(maxGap(fp.exploitability, exactFp.exploitability)).to.equal(0);
+    expect(Math.max(...fp.flowTv)).to.equal(0);
     expect(fp.fitReports.every((r) => r === null)).to.equal(true); // the exact table carries no discriminator verdict
     // Against the exact flow, the estimated exploitability is the exploitability.
     expect(maxGap(fp.estimatedExploitability, fp.exploitability)).to.be.below(1e-12);

@@ -13,7 +13,9 @@ import { ContinuousParticleFlow } from '../../populations/continuous-particles';
 import { ExactPopulation } from '../../populations/exact-population';
 import { ParticlePopulation } from '../../populations/particle-population';
 import type { ContinuousFlowSamples, FiniteFlowSamples, FinitePopulationFlow } from '../../populations/population';
-import { simulateAgents } from '../../populations/simulate-agents';
+import { simulateAgents, simulateAgentsFrom } from '../../populations/simulate-agents';
+import { tabularPolicySource, uniformPolicySource } from '../../core/streaming/index';
+import { DEFAULT_MEMORY_BUDGET, parseMemoryBudget } from '../../solvers/memory-budget';
 import { passivePolicy, simulateContinuous, type ContinuousPolicy } from '../../populations/simulate-continuous';
 import type * as Generative from '../../populations/generative/index';
 import { addEnvOptions, resolveEnv, type EnvOptions } from '../env-options';
@@ -61,8 +63,12 @@ export interface PopulationReport {
   samples: number;
   seed: number;
   memoryBytes: number;
-  /** Bytes of the exact tabular flow of the same policy (finite games), the cost to beat. */
+  /** Bytes of the exact tabular flow of the same policy (finite games), the cost to beat (computed from the sizes when the reference is not built). */
   exactMemoryBytes: number | null;
+  /** Finite games: whether the exact flow was computed as the reference for tv/meanTv ('none': those are null). */
+  reference: 'exact' | 'none' | null;
+  /** Why: asked for, or decided by the memory budget against exactMemoryBytes. */
+  referenceReason: string | null;
   /** Seconds to build the representation (simulation of the agents included; for generative also its honesty report). */
   fitSeconds: number;
   simulateSeconds: number;
@@ -99,6 +105,10 @@ export interface PopulationRunOptions {
   seed: number;
   /** Run the discriminator test for exact/particles too (default true). */
   c2st?: boolean;
+  /** Finite games: compute the exact flow as the reference ('exact'), or not ('none'); default: 'exact' when it fits memoryBudget. */
+  reference?: 'exact' | 'none';
+  /** Bytes the exact reference may take (default DEFAULT_MEMORY_BUDGET, 2 GiB). */
+  memoryBudget?: number;
   /** Generative options (steps, batchSize, discriminator, generator, ...). */
   settings?: Readonly<Record<string, unknown>>;
   save?: string;
@@ -128,12 +138,18 @@ export function populationCommand(): Command {
     .option('--seed <s>', 'seed of the simulation, the fit and the tests', '0')
     .option('--settings <json>', 'generative options as JSON, e.g. \'{"steps": 500, "discriminator": {"steps": 100}}\' (see src/populations/generative/index.ts)')
     .option('--no-c2st', 'exact/particles: skip the discriminator test (it loads TensorFlow.js)')
+    .option('--reference <exact|none>', 'finite games: compute the exact flow as the reference for TV (default: exact when it fits --memory-budget)')
+    .option('--memory-budget <bytes>', 'bytes the exact reference may take, e.g. 2G or 512M', '2G')
     .option('--save <dir>', 'generative: save the fitted generator (TensorFlow.js model.json + weights.bin) to dir')
     .option('--warm-start <dir>', 'generative: start from a saved generator, or the closest entry of a knowledge-base directory')
     .option('--json', 'print exactly one JSON object on stdout')
     .addHelpText('after', '\nSIGINT (Ctrl-C) stops the fit and exits with status 130.')
-    .action(async (opts: EnvOptions & { population: string; policy: string; samples: string; seed: string; settings?: string; c2st: boolean; save?: string; warmStart?: string; json?: boolean }) => {
+    .action(async (opts: EnvOptions & { population: string; policy: string; samples: string; seed: string; settings?: string; c2st: boolean; reference?: string; memoryBudget: string; save?: string; warmStart?: string; json?: boolean }) => {
       const kind = checkKind(opts.population);
+      if (opts.reference !== undefined && opts.reference !== 'exact' && opts.reference !== 'none') {
+        throw new MfgError('MFG_ERR_CLI_BAD_ARGUMENT', `--reference ${JSON.stringify(opts.reference)} is invalid, expected exact or none`, { details: { flag: '--reference', value: opts.reference } });
+      }
+      const memoryBudget = parseMemoryBudget(opts.memoryBudget);
       const samples = parseCount('--samples', opts.samples);
       const seed = checkSeed(Number(opts.seed), '--seed');
       const settings = parseSettings(opts.settings);
@@ -166,6 +182,8 @@ export function populationCommand(): Command {
           samples,
           seed,
           c2st: opts.c2st,
+          ...(opts.reference ? { reference: opts.reference as 'exact' | 'none' } : {}),
+          memoryBudget,
           settings,
           ...(opts.save ? { save: opts.save } : {}),
           ...(opts.warmStart ? { warmStart: opts.warmStart } : {}),
@@ -213,7 +231,21 @@ export async function runPopulation(o: PopulationRunOptions): Promise<Population
 }
 
 async function runFinite(o: PopulationRunOptions, game: FiniteGame, kind: PopulationKindName): Promise<PopulationRun> {
-  const policy = o.policy ?? (await import('../../core/tabular/index')).uniformPolicy(game);
+  // The generative path reads the policy epoch by epoch: no H·S·A table unless one was given.
+  const source = o.policy ? tabularPolicySource(game, o.policy) : uniformPolicySource(game);
+  let table: TabularPolicy | null = o.policy ?? null;
+  const tabular = async (): Promise<TabularPolicy> => (table ??= (await import('../../core/tabular/index')).uniformPolicy(game));
+  const budget = o.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
+  // What ExactPopulation holds: the joint flow and the state marginals.
+  const exactMemoryBytes = game.populations.reduce((n, pop) => n + 8 * game.horizon * pop.numStates * (pop.numActions + 1), 0);
+  const fits = exactMemoryBytes <= budget;
+  const reference: 'exact' | 'none' = kind === 'exact' ? 'exact' : (o.reference ?? (fits ? 'exact' : 'none'));
+  const referenceReason =
+    kind === 'exact'
+      ? 'the exact population is the reference'
+      : o.reference
+        ? `asked for (--reference ${o.reference})`
+        : `${fits ? 'fits' : 'exceeds'} the memory budget: the exact flow takes ${exactMemoryBytes} bytes, the budget is ${budget}`;
   const seeds = new Rng(o.seed);
   const fitSeed = seeds.nextSeed();
   const heldSeed = seeds.nextSeed();
@@ -221,9 +253,9 @@ async function runFinite(o: PopulationRunOptions, game: FiniteGame, kind: Popula
   const notes: string[] = [];
 
   let t0 = performance.now();
-  const exact = ExactPopulation.fromPolicy(game, policy);
+  const exact = reference === 'exact' ? ExactPopulation.fromPolicy(game, await tabular()) : null;
   const exactSeconds = (performance.now() - t0) / 1000;
-  const exactMemoryBytes = exact.memoryBytes();
+  if (!exact) notes.push(`no exact reference (${referenceReason}): tv, meanTv and maxTv are null`);
 
   let population: FinitePopulationFlow;
   let fitSeconds: number;
@@ -237,12 +269,12 @@ async function runFinite(o: PopulationRunOptions, game: FiniteGame, kind: Popula
   let saved: string | null = null;
 
   if (kind === 'exact') {
-    population = exact;
+    population = exact!;
     fitSeconds = exactSeconds;
   } else {
     o.onProgress?.('simulate', 0, 1);
     t0 = performance.now();
-    const samples = simulateAgents(game, policy, o.samples, new Rng(fitSeed));
+    const samples = simulateAgentsFrom(game, source, o.samples, new Rng(fitSeed));
     simulateSeconds = (performance.now() - t0) / 1000;
     o.onProgress?.('simulate', 1, 1);
     if (kind === 'particles') {
@@ -256,7 +288,7 @@ async function runFinite(o: PopulationRunOptions, game: FiniteGame, kind: Popula
       const fit = await g.fitGenerativePopulation(game, samples, {
         ...g.optionsFromSettings(o.settings ?? {}),
         seed: fitSeed,
-        exact: exact.flow,
+        ...(exact ? { exact: exact.flow } : {}),
         ...(warm ? { warmStart: warm.models } : {}),
         ...(o.signal ? { signal: o.signal } : {}),
         onProgress: (e) => o.onProgress?.(`${e.stage} r${e.round}`, e.step, e.totalSteps),
@@ -267,7 +299,7 @@ async function runFinite(o: PopulationRunOptions, game: FiniteGame, kind: Popula
       backend = fit.backend;
       combinedPValue = fit.report.combinedPValue;
       gen = { steps: fit.steps, trainSeconds: fit.trainSeconds, rounds: roundsOf(fit.report.rounds) };
-      epochs = fit.report.epochs.map((e) => ({ population: e.population, t: e.t, c2stAccuracy: e.c2stAccuracy, pValue: e.pValue, nll: e.nll, tv: e.tv ?? tvAt(game, population, exact, e.population, e.t) }));
+      epochs = fit.report.epochs.map((e) => ({ population: e.population, t: e.t, c2stAccuracy: e.c2stAccuracy, pValue: e.pValue, nll: e.nll, ...(exact ? { tv: e.tv ?? tvAt(game, population, exact, e.population, e.t) } : {}) }));
       if (o.save) {
         await g.saveGenerator(o.save, fit.models, { envId: o.env, kwargs: o.kwargs, fitStats: { consensus: fit.report.consensus, c2stAccuracy: fit.report.c2stAccuracy, meanTv: fit.report.meanTv ?? NaN, steps: fit.steps, samples: o.samples } });
         saved = path.resolve(o.save);
@@ -279,6 +311,7 @@ async function runFinite(o: PopulationRunOptions, game: FiniteGame, kind: Popula
 
   // Measured before the figures below, which may materialise tables (a particle histogram's L_t).
   const builtBytes = population.memoryBytes();
+  const policy = await tabular();
   // exact / particles: the same figures the generative report gives, measured on fresh agents.
   const H = game.horizon;
   const nHeld = Math.min(MAX_HELD_OUT, Math.max(4, Math.round(0.3 * (kind === 'exact' ? o.samples : o.samples))));
@@ -286,7 +319,7 @@ async function runFinite(o: PopulationRunOptions, game: FiniteGame, kind: Popula
   epochs = [];
   for (let p = 0; p < game.populations.length; p++) {
     for (let t = 0; t < H; t++) {
-      const L = kind === 'exact' ? exact.meanFieldAt(t)[p]! : population.meanFieldAt(t)![p]!;
+      const L = population.meanFieldAt(t)![p]!;
       const cells = held.cells[p]![t]!;
       let nll = 0;
       let zero = 0;
@@ -302,7 +335,7 @@ async function runFinite(o: PopulationRunOptions, game: FiniteGame, kind: Popula
         pValue: null,
         nll: zero > 0 ? null : nll / cells.length,
         zeroMassShare: zero / cells.length,
-        tv: tvAt(game, population, exact, p, t),
+        ...(exact ? { tv: tvAt(game, population, exact, p, t) } : {}),
       });
     }
   }
@@ -336,7 +369,7 @@ async function runFinite(o: PopulationRunOptions, game: FiniteGame, kind: Popula
   return finish(builtBytes);
 
   function finish(memoryBytes: number): PopulationRun {
-    const tvs = epochs.map((e) => e.tv!);
+    const tvs = exact ? epochs.map((e) => e.tv!) : [];
     const report: PopulationReport = {
       env: o.env,
       kwargs: o.kwargs,
@@ -346,6 +379,8 @@ async function runFinite(o: PopulationRunOptions, game: FiniteGame, kind: Popula
       seed: o.seed,
       memoryBytes,
       exactMemoryBytes,
+      reference,
+      referenceReason,
       fitSeconds,
       simulateSeconds,
       consensus,
@@ -353,8 +388,8 @@ async function runFinite(o: PopulationRunOptions, game: FiniteGame, kind: Popula
       c2stAccuracy: pooledAccuracy(epochs),
       combinedPValue,
       meanNll: meanOf(epochs.map((e) => e.nll)),
-      meanTv: meanOf(tvs),
-      maxTv: Math.max(...tvs),
+      meanTv: exact ? meanOf(tvs) : null,
+      maxTv: exact ? Math.max(...tvs) : null,
       meanW2: null,
       steps: gen?.steps ?? null,
       trainSeconds: gen?.trainSeconds ?? null,
@@ -566,6 +601,8 @@ function continuousReport(
     seed: o.seed,
     memoryBytes,
     exactMemoryBytes: null,
+    reference: null,
+    referenceReason: null,
     fitSeconds,
     simulateSeconds,
     consensus,
@@ -656,6 +693,7 @@ function summary(r: PopulationReport): string {
     `${r.env} ${JSON.stringify(r.kwargs)} · ${r.population} population of the ${r.policy} policy's flow · ${r.samples} agents · seed ${r.seed}`,
     `memory ${r.memoryBytes} bytes${r.exactMemoryBytes ? ` (${((100 * r.memoryBytes) / r.exactMemoryBytes).toPrecision(3)}% of the exact table's ${r.exactMemoryBytes})` : ''} · fit ${r.fitSeconds.toFixed(3)} s` +
       (r.backend ? ` · tfjs ${r.backend}` : ''),
+    ...(r.reference ? [`reference: ${r.reference} (${r.referenceReason})`] : []),
     `consensus ${r.consensus === null ? 'n/a' : r.consensus} · C2ST accuracy ${f(r.c2stAccuracy)} (combined p ${f(r.combinedPValue)}) · mean NLL ${f(r.meanNll)}` +
       (r.meanTv !== null ? ` · mean TV ${f(r.meanTv)} (max ${f(r.maxTv)})` : '') +
       (r.meanW2 !== null ? ` · mean W2 ${f(r.meanW2)}` : ''),

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { MfgError } from '../../core/errors';
 import { isLearningSolverName, learningSolverDefinition, learningSolverNames } from '../../learning/learning-solvers';
 import { runLearningSolver } from '../../learning/run-learning';
+import { tableBytes } from '../../solvers/memory-budget';
 import { resolveParams } from '../../solvers/solver';
 import { curveChart } from '../curve-chart';
 import { resolveEnv, type EnvOptions } from '../env-options';
@@ -119,6 +120,8 @@ export async function solveLearning(opts: LearningSolveOptions, exitInterrupted:
     initialPolicy: 'uniform',
     exploitability: result.exploitability,
     exploitabilityKind: result.exploitabilityKind,
+    // Learned policies are scored on the tables (games past the learners' size limit are refused).
+    evaluation: { path: 'table', exploitabilityPath: 'table', tableBytes: tableBytes(finite) },
     seconds: result.seconds,
     final: { exploitability: final.exploitability, policyValue: final.policyValue, bestResponseValue: final.bestResponseValue },
     curves: result.curves,

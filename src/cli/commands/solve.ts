@@ -9,7 +9,9 @@ import { createSolver, runSolver, solverNames, type SolverResult } from '../../s
 import { curveChart, LABEL_WIDTH } from '../curve-chart';
 import { addEnvOptions, resolveEnv, type EnvOptions } from '../env-options';
 import { linePlotSvg } from '../plot';
-import { policyToFile, writePolicyFile } from '../policy-file';
+import { evaluationPath, parseMemoryBudget, tableBytes } from '../../solvers/memory-budget';
+import { savePolicy } from '../policy-file';
+import { solveStreaming } from './solve-streaming';
 import { runInfo } from '../run-info';
 import { parseSettings } from '../settings-option';
 import { loadPolicy, requireFiniteGame } from './evaluate';
@@ -33,6 +35,8 @@ interface SolveOptions extends EnvOptions {
   population: string;
   samples: string;
   settings?: string;
+  memoryBudget: string;
+  warmFits?: boolean;
 }
 
 /** Exit status of a solve stopped by SIGINT (128 + 2, the shell's convention), after writing results. */
@@ -56,12 +60,14 @@ export function solveCommand(): Command {
     .option('--seed <s>', 'recorded with the results (the exact solvers are deterministic)', '0')
     .option('--policy <uniform|file>', 'initial policy: "uniform" over legal actions, or a policy file', 'uniform')
     .option('--out <file>', 'write the results JSON (curve, params, seed, backend, versions) to a file')
-    .option('--policy-out <file>', 'write the final policy as a policy file (see README: policy files)')
+    .option('--policy-out <file>', 'write the final policy as a policy file (see README: policy files): JSON, or binary for .mfgpol/.bin names and for large policies')
     .option('--plot <file.svg>', 'write an SVG plot of the exploitability curve')
     .option('--json', 'print exactly one JSON object on stdout (no progress bar, no summary)')
     .option('--population <kind>', 'gd-fp/gd-omd: the representation that estimates each flow (generative | particles | exact)', 'generative')
     .option('--samples <n>', 'gd-fp/gd-omd: simulated agents per fit', '10000')
     .option('--settings <json>', 'gd-fp/gd-omd: population settings passed to every fit, e.g. {"steps":500}')
+    .option('--warm-fits', 'gd-fp/gd-omd: start each generative fit from the previous fit\'s generator (not softmax ones)')
+    .option('--memory-budget <bytes>', 'tables above this (e.g. 2G, 512M) switch fp/gd-fp to streaming and the exploitability to streaming-exact or Monte Carlo', '2G')
     .addHelpText('after', '\nSIGINT (Ctrl-C) stops after the current iteration, writes the results and exits with status 130.')
     .action(async (opts: SolveOptions) => {
       const iterations = parseNumber('--iters', opts.iters, 'MFG_ERR_SOLVER_BAD_PARAM');
@@ -77,6 +83,25 @@ export function solveCommand(): Command {
       const algo = solver?.name ?? opts.algo;
       const { id, kwargs, game } = await resolveEnv(opts);
       const finite = requireFiniteGame(game, id);
+      const memoryBudget = parseMemoryBudget(opts.memoryBudget);
+      const path = evaluationPath(finite, memoryBudget);
+      if (path !== 'table') {
+        // Tables over budget: streaming fp/gd-fp, before anything allocates an H·S·A policy.
+        const controller = new AbortController();
+        const onSigint = (): void => controller.abort();
+        process.on('SIGINT', onSigint);
+        try {
+          const r = await solveStreaming(finite, {
+            id, kwargs, algo, params, tieBreak: checkTieBreak(opts.tieBreak ?? 'uniform', '--tie-break'), iterations, seed, memoryBudget, path, population: opts.population, policy: opts.policy, signal: controller.signal,
+            samples: parseNumber('--samples', opts.samples, 'MFG_ERR_SOLVER_BAD_PARAM'), settings: parseSettings(opts.settings), warmFits: opts.warmFits === true,
+            ...(opts.out ? { out: opts.out } : {}), ...(opts.policyOut ? { policyOut: opts.policyOut } : {}), ...(opts.json ? { json: true } : {}),
+          });
+          if (r.stopped === 'interrupted') process.exitCode = EXIT_INTERRUPTED;
+        } finally {
+          process.off('SIGINT', onSigint);
+        }
+        return;
+      }
       const initialPolicy = loadPolicy(opts.policy, finite, id);
 
       const controller = new AbortController();
@@ -110,6 +135,7 @@ export function solveCommand(): Command {
               population: opts.population,
               numAgents: parseNumber('--samples', opts.samples, 'MFG_ERR_SOLVER_BAD_PARAM'),
               settings: parseSettings(opts.settings),
+              warmStart: opts.warmFits === true,
             });
       } finally {
         bar?.stop();
@@ -132,12 +158,14 @@ export function solveCommand(): Command {
         exploitability: result.exploitability,
         seconds: result.seconds,
         final: { exploitability: final.exploitability, policyValue: final.policyValue, bestResponseValue: final.bestResponseValue },
+        // Which path ran: the tables fit the budget, every exploitability is exact.
+        evaluation: { path: 'table', exploitabilityPath: 'table', memoryBudget, tableBytes: tableBytes(finite) },
         ...(gd ? await gdReport(result as GdMfrlResult) : runInfo()),
         date: new Date().toISOString(),
       };
       if (opts.out) writeFile(opts.out, `${JSON.stringify(report, null, 2)}\n`);
       if (opts.policyOut) {
-        writePolicyFile(opts.policyOut, policyToFile(finite, id, kwargs, result.policy, { algo, params: report.params, iterations: result.iterations, exploitability: final.exploitability }));
+        savePolicy(opts.policyOut, finite, id, kwargs, result.policy, { algo, params: report.params, iterations: result.iterations, exploitability: final.exploitability });
       }
       if (opts.plot) {
         const xs = result.exploitability.map((_, i) => i);

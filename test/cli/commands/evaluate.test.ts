@@ -22,6 +22,17 @@ describe('mfgym evaluate', () => {
     expect(out).to.include({ env: 'LeftRight-v0', policy: 'uniform', exploitability: 0.25, policyValue: -0.75, bestResponseValue: -0.5 });
   });
 
+  it('over --memory-budget it evaluates streaming, to the same values, and says so', () => {
+    const kw = JSON.stringify({ size: 9, H: 6 });
+    const table = JSON.parse(runCli(['evaluate', '--env', 'CrowdModelling2D-v0', '--kwargs', kw, '--json']).stdout);
+    const streaming = JSON.parse(runCli(['evaluate', '--env', 'CrowdModelling2D-v0', '--kwargs', kw, '--json', '--memory-budget', '1k']).stdout);
+    expect([table.path, streaming.path]).to.deep.equal(['table', 'streaming']);
+    for (const k of ['exploitability', 'policyValue', 'bestResponseValue']) expect(Math.abs(streaming[k] - table[k]), k).to.be.below(1e-12);
+    const file = leftRightPolicyFile(1);
+    const left = JSON.parse(runCli(['evaluate', '--env', 'LeftRight-v0', '--policy', file, '--json', '--memory-budget', '10']).stdout);
+    expect([left.path, left.exploitability]).to.deep.equal(['streaming', 1]);
+  });
+
   it('go-left policy file -> exploitability 1.0; go-right -> 2.0 (DESIGN §2 LeftRight)', () => {
     const left = JSON.parse(runCli(['evaluate', '--env', 'LeftRight-v0', '--policy', leftRightPolicyFile(1), '--json']).stdout);
     expect(left.exploitability).to.equal(1);

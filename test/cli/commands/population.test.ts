@@ -22,6 +22,9 @@ interface Report {
   saved: string | null;
   warmStart: { dir: string; envId: string } | null;
   rounds: { round: number; steps: number; c2stAccuracy: number; pValue: number }[][] | null;
+  reference: 'exact' | 'none' | null;
+  referenceReason: string | null;
+  maxTv: number | null;
   epochs: { population: number; t: number; c2stAccuracy: number | null; pValue: number | null; nll: number | null; tv?: number; w2?: number | null }[];
 }
 
@@ -118,6 +121,28 @@ describe('mfgym population', function () {
     expect(gaussianW2([0, 0], C1, [0, 0], Float64Array.of(2, 0, 0, 2), 2)).to.be.closeTo(expected, 1e-12);
   });
 
+  it('--reference: the exact flow is computed only when asked or affordable, and the report says which and why', async () => {
+    const auto = json(['--env', 'BeachBar-v0', '--population', 'particles', '--samples', '2000', '--no-c2st']);
+    expect(auto.reference).to.equal('exact');
+    expect(auto.referenceReason).to.match(/^fits the memory budget: the exact flow takes 384 bytes, the budget is 2147483648$/);
+    const none = json(['--env', 'BeachBar-v0', '--population', 'particles', '--samples', '2000', '--no-c2st', '--reference', 'none']);
+    expect([none.reference, none.meanTv, none.maxTv]).to.deep.equal(['none', null, null]);
+    for (const e of none.epochs) expect(e.tv).to.equal(undefined);
+    // The same agents either way: only the reference columns differ.
+    expect(none.epochs.map((e) => e.nll)).to.deep.equal(auto.epochs.map((e) => e.nll));
+    const tight = json(['--env', 'BeachBar-v0', '--population', 'particles', '--samples', '2000', '--no-c2st', '--memory-budget', '100']);
+    expect(tight.reference).to.equal('none');
+    expect(tight.referenceReason).to.equal('exceeds the memory budget: the exact flow takes 384 bytes, the budget is 100');
+    expect(tight.exactMemoryBytes).to.equal(8 * 3 * 4 * (3 + 1)); // still reported, from the sizes: H·S·(A + 1) float64
+    // A generative fit of a large grid with no reference never builds the H·S·A policy or flow table.
+    registerBuiltinEnvs();
+    const game = makeGame('CrowdModelling2D-v0', { size: 8, H: 4 });
+    const run = await runPopulation({ env: 'CrowdModelling2D-v0', kwargs: {}, game, kind: 'generative', samples: 2000, seed: 1, reference: 'none', settings: { steps: 100, maxRounds: 1, discriminator: { steps: 20 } } });
+    expect(run.report.reference).to.equal('none');
+    expect(run.report.meanTv).to.equal(null);
+    expect(run.report.c2stAccuracy).to.be.within(0, 1);
+  });
+
   it('bad input exits 2 with one coded line', () => {
     const cases: [string[], string][] = [
       [['--env', 'BeachBar-v0', '--population', 'histogram'], 'MFG_ERR_POPULATION_UNKNOWN_KIND'],
@@ -125,6 +150,8 @@ describe('mfgym population', function () {
       [['--env', 'BeachBar-v0', '--population', 'particles', '--save', '/tmp/x'], 'MFG_ERR_CLI_BAD_ARGUMENT'],
       [['--env', 'BeachBar-v0', '--population', 'particles', '--samples', '2.5'], 'MFG_ERR_POPULATION_BAD_PARAM'],
       [['--env', 'BeachBar-v0', '--population', 'generative', '--settings', '{"stepz": 1}'], 'MFG_ERR_GENERATIVE_BAD_OPTION'],
+      [['--env', 'BeachBar-v0', '--population', 'particles', '--reference', 'maybe'], 'MFG_ERR_CLI_BAD_ARGUMENT'],
+      [['--env', 'BeachBar-v0', '--population', 'particles', '--memory-budget', 'lots'], 'MFG_ERR_CLI_BAD_ARGUMENT'],
     ];
     for (const [args, code] of cases) {
       const r = runCli(['population', ...args, '--json']);

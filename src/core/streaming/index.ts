@@ -1,0 +1,4 @@
+export * from './policy-source';
+export * from './state-flow';
+export * from './streaming-evaluation';
+export * from './flow-mixture';
