@@ -56,6 +56,10 @@ export const ERROR_CODES = {
   MFG_ERR_ENV_NEEDS_RESET: 'The env (or some of its agents) must be reset before stepping.',
   MFG_ERR_ENV_BAD_MODE: 'The operation is not available in this env\'s mean-field or autoreset mode.',
   MFG_ERR_ENV_BAD_OPTION: 'An option given to make or reset is invalid (shape, dtype or value).',
+  // server hardening (issue 10)
+  MFG_ERR_PROTOCOL_TOO_COMPLEX: 'A message has more elements or deeper nesting than the max_message_elements / max_message_depth limits announced in hello.',
+  MFG_ERR_SESSION_BUSY: 'The connection has max_in_flight requests unanswered; retry after details.retry_after_ms.',
+  MFG_ERR_SESSION_TOKEN: 'The request carries no session token, or not the one hello gave this connection.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

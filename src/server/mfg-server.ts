@@ -24,6 +24,7 @@ export interface ServerOptions {
 }
 
 export const DEFAULT_BIND = 'tcp://127.0.0.1:5555';
+const MAX_MESSAGE_SLACK = 64 * 1024;
 
 /**
  * The mfgym gym server: one ROUTER socket, one `for await` receive loop, every request decoded,
@@ -57,7 +58,10 @@ export class MfgServer {
   async start(): Promise<string> {
     // zeromq is a native addon: loaded when a server starts, not when 'mfgym' is imported.
     const { Router: RouterSocket } = await import('zeromq');
-    const sock = new RouterSocket();
+    // ZMQ_MAXMSGSIZE: libzmq stops reading (and drops the connection) at a frame header declaring
+    // more than this, so a 100 MB frame is never read whole. The 64 KiB of slack keep the typed
+    // MFG_ERR_PROTOCOL_TOO_LARGE reply for frames just over max_message_bytes.
+    const sock = new RouterSocket({ maxMessageSize: this.limits.maxMessageBytes + MAX_MESSAGE_SLACK });
     const bind = this.options.bind ?? DEFAULT_BIND;
     await sock.bind(bind);
     this.sock = sock;
@@ -108,7 +112,7 @@ export class MfgServer {
           details: { bytes: frame.byteLength, max: this.limits.maxMessageBytes },
         });
       }
-      const msg = decodeFrame(frame);
+      const msg = decodeFrame(frame, { maxElements: this.limits.maxMessageElements, maxDepth: this.limits.maxMessageDepth });
       if (!isMap(msg)) {
         throw new MfgError('MFG_ERR_PROTOCOL_MALFORMED', `a request is a msgpack map, got ${describe(msg)}`, { details: { got: describe(msg) } });
       }

@@ -2,8 +2,12 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MfgError } from '../core/errors';
+import { isMap } from './codec';
 
 const SCHEMA_BASE = 'https://mfgym.example/protocol/schemas/';
+
+/** Request fields that must decode to plain maps (never a bin, array or other object). */
+const MAP_FIELDS: Partial<Record<string, readonly string[]>> = { make: ['kwargs', 'options'], reset: ['options'] };
 
 /** The package root (the directory of mfgym's package.json), found from dist/src/server or src/server. */
 export function packageRoot(): string {
@@ -64,10 +68,19 @@ export class RequestValidator {
     if (!this.envelope(msg)) throw schemaError(this.envelope.errors ?? []);
   }
 
-  /** The op's own schema; a bad seed is MFG_ERR_SEED_INVALID. */
+  /**
+   * The op's own schema; a bad seed is MFG_ERR_SEED_INVALID. JSON Schema's "object" also admits
+   * bins (a Buffer is an object), so the fields that must be msgpack maps are checked as such.
+   */
   checkRequest(op: Op, msg: unknown): void {
     const v = this.requests.get(op)!;
     if (!v(msg)) throw schemaError(v.errors ?? []);
+    for (const field of MAP_FIELDS[op] ?? []) {
+      const x = (msg as Record<string, unknown>)[field];
+      if (x !== undefined && !isMap(x)) {
+        throw new MfgError('MFG_ERR_PROTOCOL_INVALID_REQUEST', `${field} must be a msgpack map`, { details: { field, reason: 'must be a msgpack map' } });
+      }
+    }
   }
 
   /** For tests and clients: does a reply match its op's reply schema (or the error schema)? */

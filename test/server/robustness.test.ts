@@ -194,7 +194,7 @@ function hostileMessage(k: number, rng: Rng, t: Targets): Hostile {
     },
     () => ({ kind: 'wrong mode', frame: pack({ v: V, id, op: 'population_update', handle: t.fixedOwn }), codes: ['MFG_ERR_ENV_BAD_MODE'] }),
     () => ({ kind: 'multi-frame', frame: [pack({ v: V, id, op: 'ping' }), pack({ v: V, id, op: 'ping' })], codes: ['MFG_ERR_PROTOCOL_MALFORMED'] }),
-    () => ({ kind: 'deep nesting', frame: Buffer.from('91'.repeat(20_000 + rng.int(50_000)) + 'c0', 'hex'), codes: ['MFG_ERR_PROTOCOL_MALFORMED'] }),
+    () => ({ kind: 'deep nesting', frame: Buffer.from('91'.repeat(20_000 + rng.int(50_000)) + 'c0', 'hex'), codes: ['MFG_ERR_PROTOCOL_TOO_COMPLEX'] }),
     () => {
       // a map whose key is __proto__ (msgpack fixmap of 4 entries, hand-encoded)
       const body = Buffer.concat([pack('v'), pack(V), pack('id'), pack(id), pack('op'), pack('ping'), pack('__proto__'), pack({ polluted: true })]);

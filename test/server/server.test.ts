@@ -46,7 +46,7 @@ describe('server: round trips through the TypeScript client', function () {
     expect(h.result).to.deep.equal({
       server: `mfgym/${require('../../../package.json').version}`,
       protocol: '1.0',
-      limits: { max_message_bytes: 64 * 1024 * 1024, max_agents_per_env: 1000, max_envs_per_connection: 4, idle_timeout_s: 600 },
+      limits: { max_message_bytes: 64 * 1024 * 1024, max_message_elements: 65536, max_message_depth: 32, max_agents_per_env: 1000, max_envs_per_connection: 4, idle_timeout_s: 600 },
     });
     const p = await a.request('ping');
     expect(replyErrors('ping', p)).to.equal(null);
