@@ -25,7 +25,7 @@ export function protocolDir(): string {
   return path.join(packageRoot(), 'protocol');
 }
 
-/** The ops of protocol 1.0, in PROTOCOL.md order. */
+/** The ops of the protocol, in PROTOCOL.md order. */
 export const OPS = ['hello', 'ping', 'list_envs', 'make', 'reset', 'step', 'population_update', 'population_report', 'close'] as const;
 export type Op = (typeof OPS)[number];
 
@@ -104,7 +104,7 @@ export function schemaError(errors: ErrorObject[]): MfgError {
   if (e.keyword === 'required') reason = 'is required';
   if (e.keyword === 'enum') reason = `must be one of ${JSON.stringify(params.allowedValues)}`;
   if (e.keyword === 'const') reason = `must be ${JSON.stringify(params.allowedValue)}`;
-  const code = parts[0] === 'seed' ? 'MFG_ERR_SEED_INVALID' : 'MFG_ERR_PROTOCOL_INVALID_REQUEST';
+  const code = parts[0] === 'seed' ? 'MFG_ERR_SEED_INVALID' : parts[0] === 'session' ? 'MFG_ERR_SESSION_TOKEN' : 'MFG_ERR_PROTOCOL_INVALID_REQUEST';
   const hint = code === 'MFG_ERR_SEED_INVALID' ? ' (a seed is null, an integer in [0, 2^53-1], or a list of them, one per agent)' : '';
   return new MfgError(code, `${field || 'request'} ${reason}${hint}`, { details: { field, reason } });
 }

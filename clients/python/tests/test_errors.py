@@ -107,9 +107,10 @@ def test_protocol_level_errors(client):
         client.call("make", env_id="LeftRight-v0", num_agnets=3)  # misspelt field
     assert e.value.code == "MFG_ERR_PROTOCOL_INVALID_REQUEST" and "num_agnets" in str(e.value.details)
     with pytest.raises(mfgym.ProtocolError) as e:
-        client.call("hello", protocol="2.0")
+        client.call("hello", protocol="1.0")  # a 1.x client: no session tokens
     assert e.value.code == "MFG_ERR_PROTOCOL_VERSION"
     assert "2.0" in e.value.message and "1.0" in e.value.message
+    assert e.value.details == {"client": "1.0", "server": "2.0"}
     client.send_raw(b"\xc1 not msgpack")
     reply = client.receive_raw()
     assert reply["ok"] is False and reply["id"] is None and reply["error"]["code"] == "MFG_ERR_PROTOCOL_MALFORMED"
@@ -136,6 +137,7 @@ def test_timeouts_raise_and_are_configurable():
 
 def test_late_replies_after_a_timeout_are_not_mistaken_for_the_next_one(address):
     with Client(address, timeout=20) as c:
+        c.hello()
         rid = c.send("ping")  # pretend this one timed out: its reply is never read by wait()
         envs = c.call("list_envs")
-        assert "envs" in envs and rid == 0
+        assert "envs" in envs and rid == 1

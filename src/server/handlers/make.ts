@@ -1,6 +1,7 @@
 import { MfgError } from '../../core/errors';
 import { makeEnvWithKwargs } from '../../gym/make-env';
-import type { Handler } from '../handler-context';
+import { checkEnvBytes, declaredCost, estimateEnvBytes } from '../env-budget';
+import type { Handler, HandlerContext, Request } from '../handler-context';
 import { wireToFloat64, type WireArray } from '../wire-array';
 
 /** Builds a vector env of num_agents agents owned by this session; limits first, then the registry. */
@@ -11,11 +12,31 @@ export const make: Handler = async (req, ctx) => {
       details: { limit: 'max_agents_per_env', value: numAgents, max: ctx.limits.maxAgentsPerEnv },
     });
   }
-  if (ctx.session.open.size >= ctx.limits.maxEnvsPerConnection) {
-    throw new MfgError('MFG_ERR_SESSION_LIMIT', `this connection already has ${ctx.session.open.size} open envs (max_envs_per_connection); close some first`, {
-      details: { limit: 'max_envs_per_connection', value: ctx.session.open.size + 1, max: ctx.limits.maxEnvsPerConnection },
+  const own = ctx.sessions.openOfIdentity(ctx.session.identity);
+  if (own >= ctx.limits.maxEnvsPerConnection) {
+    throw new MfgError('MFG_ERR_SESSION_LIMIT', `this connection already has ${own} open envs (max_envs_per_connection); close some first`, {
+      details: { limit: 'max_envs_per_connection', value: own + 1, max: ctx.limits.maxEnvsPerConnection },
     });
   }
+  if (ctx.sessions.envCount >= ctx.limits.maxEnvsTotal) {
+    throw new MfgError('MFG_ERR_SESSION_LIMIT', `this server already has ${ctx.sessions.envCount} open envs (max_envs_total); try later`, {
+      details: { limit: 'max_envs_total', value: ctx.sessions.envCount + 1, max: ctx.limits.maxEnvsTotal },
+    });
+  }
+  // The budget is checked from the spec's declared cost, before the game is built.
+  const envId = req.env_id as string;
+  const cost = declaredCost(envId, (req.kwargs ?? {}) as Record<string, unknown>);
+  const bytes = estimateEnvBytes(cost, numAgents) ?? 0;
+  if (cost !== null) checkEnvBytes(envId, cost, bytes, ctx.sessions.bytesInUse, { maxEnvBytes: ctx.limits.maxEnvBytes, maxTotalBytes: ctx.limits.maxTotalBytes });
+  const release = ctx.sessions.reserve(bytes);
+  try {
+    return await build(req, ctx, envId, numAgents, bytes);
+  } finally {
+    release();
+  }
+};
+
+async function build(req: Request, ctx: HandlerContext, envId: string, numAgents: number, bytes: number): Promise<Record<string, unknown>> {
   const options = (req.options ?? {}) as { policy?: WireArray; update_every?: number; population_features?: 'none' | 'moments' | 'histogram'; histogram_bins?: number };
   let policy: Float64Array | undefined;
   if (options.policy !== undefined) {
@@ -26,7 +47,6 @@ export const make: Handler = async (req, ctx) => {
     }
     policy = wireToFloat64(options.policy, 'options.policy');
   }
-  const envId = req.env_id as string;
   const { env, kwargs } = await makeEnvWithKwargs(envId, {
     kwargs: (req.kwargs ?? {}) as Record<string, unknown>,
     numAgents,
@@ -46,7 +66,7 @@ export const make: Handler = async (req, ctx) => {
       });
     }
   }
-  const handle = ctx.sessions.add(ctx.session, env, envId);
+  const handle = ctx.sessions.add(ctx.session, env, envId, bytes);
   ctx.log(`session ${ctx.session.key} made ${handle}: ${envId} N=${numAgents} ${env.meanField}/${env.autoreset}/${env.populationKind}`);
   return {
     handle,
@@ -62,4 +82,4 @@ export const make: Handler = async (req, ctx) => {
     num_states: env.numStates,
     num_actions: env.numActions,
   };
-};
+}
