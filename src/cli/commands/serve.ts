@@ -11,6 +11,12 @@ interface ServeOptions {
   maxAgents?: string;
   maxEnvs?: string;
   maxMessageBytes?: string;
+  maxEnvsTotal?: string;
+  maxSessions?: string;
+  maxEnvBytes?: string;
+  maxTotalBytes?: string;
+  maxInFlight?: string;
+  insecure?: boolean;
 }
 
 /**
@@ -27,14 +33,34 @@ export function serveCommand(): Command {
     .option('--max-agents <n>', `most agents per env (default ${DEFAULT_LIMITS.maxAgentsPerEnv})`)
     .option('--max-envs <n>', `most open envs per connection (default ${DEFAULT_LIMITS.maxEnvsPerConnection})`)
     .option('--max-message-bytes <n>', `largest request frame (default ${DEFAULT_LIMITS.maxMessageBytes})`)
+    .option('--max-envs-total <n>', `most open envs across all connections (default ${DEFAULT_LIMITS.maxEnvsTotal})`)
+    .option('--max-sessions <n>', `most sessions across all connections (default ${DEFAULT_LIMITS.maxSessions})`)
+    .option('--max-env-bytes <n>', `largest estimated env, bytes (default ${DEFAULT_LIMITS.maxEnvBytes})`)
+    .option('--max-total-bytes <n>', `most estimated bytes of all open envs (default ${DEFAULT_LIMITS.maxTotalBytes})`)
+    .option('--max-in-flight <n>', `most unanswered requests per connection before MFG_ERR_SESSION_BUSY (default ${DEFAULT_LIMITS.maxInFlight})`)
+    .option('--insecure', 'allow binding a non-loopback address without CURVE encryption (logs a warning)')
     .action(async (opts: ServeOptions) => {
       const limits: Partial<ServerLimits> = {};
       if (opts.idleTimeout !== undefined) limits.idleTimeoutS = positive(opts.idleTimeout, '--idle-timeout', false);
       if (opts.maxAgents !== undefined) limits.maxAgentsPerEnv = positive(opts.maxAgents, '--max-agents', true);
       if (opts.maxEnvs !== undefined) limits.maxEnvsPerConnection = positive(opts.maxEnvs, '--max-envs', true);
       if (opts.maxMessageBytes !== undefined) limits.maxMessageBytes = positive(opts.maxMessageBytes, '--max-message-bytes', true);
+      if (opts.maxEnvsTotal !== undefined) limits.maxEnvsTotal = positive(opts.maxEnvsTotal, '--max-envs-total', true);
+      if (opts.maxSessions !== undefined) limits.maxSessions = positive(opts.maxSessions, '--max-sessions', true);
+      if (opts.maxEnvBytes !== undefined) limits.maxEnvBytes = positive(opts.maxEnvBytes, '--max-env-bytes', true);
+      if (opts.maxTotalBytes !== undefined) limits.maxTotalBytes = positive(opts.maxTotalBytes, '--max-total-bytes', true);
+      if (opts.maxInFlight !== undefined) limits.maxInFlight = positive(opts.maxInFlight, '--max-in-flight', true);
       if (!/^(tcp|ipc|inproc):\/\//.test(opts.bind)) {
         throw new MfgError('MFG_ERR_CLI_BAD_ARGUMENT', `--bind ${opts.bind} is not a ZeroMQ endpoint; expected e.g. tcp://127.0.0.1:5555`);
+      }
+      if (!isLoopback(opts.bind)) {
+        if (!opts.insecure) {
+          throw new MfgError(
+            'MFG_ERR_CLI_BAD_ARGUMENT',
+            `--bind ${opts.bind} is not a loopback address: requests and session tokens would cross the network in clear; bind 127.0.0.1 (and tunnel), or pass --insecure to accept that`,
+          );
+        }
+        process.stderr.write(`mfgym serve: WARNING: --insecure: serving ${opts.bind} without encryption or authentication; anyone who can reach it can use it and read session tokens\n`);
       }
       await registerEnvs(opts.load);
       const server = new MfgServer({ bind: opts.bind, limits });
@@ -54,6 +80,15 @@ export function serveCommand(): Command {
         process.once('SIGTERM', () => stop('SIGTERM'));
       });
     });
+}
+
+/** tcp://127.x.x.x, tcp://[::1], tcp://localhost, ipc:// and inproc:// never leave the machine. */
+export function isLoopback(endpoint: string): boolean {
+  if (/^(ipc|inproc):\/\//.test(endpoint)) return true;
+  const m = /^tcp:\/\/(\[[^\]]+\]|[^:]+):/.exec(endpoint);
+  if (!m) return false;
+  const host = m[1]!;
+  return /^127\.\d+\.\d+\.\d+$/.test(host) || host === '[::1]' || host === 'localhost';
 }
 
 function positive(text: string, flag: string, integer: boolean): number {

@@ -14,8 +14,15 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
-export async function spawnServe(args: string[] = []): Promise<ServeProcess> {
-  const proc = spawn(process.execPath, [CLI, 'serve', '--bind', 'tcp://127.0.0.1:0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * glibc raises its mmap threshold after the first large free, after which freed env tables stay
+ * in its heap instead of going back to the OS; a fixed threshold (what PROTOCOL.md §7
+ * recommends for a long-running server) keeps RSS honest.
+ */
+export const SERVER_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' };
+
+export async function spawnServe(args: string[] = [], env: Record<string, string> = SERVER_ENV): Promise<ServeProcess> {
+  const proc = spawn(process.execPath, [CLI, 'serve', '--bind', 'tcp://127.0.0.1:0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let out = '';
   let err = '';
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
