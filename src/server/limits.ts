@@ -17,6 +17,9 @@ export interface ServerLimits {
   maxTotalBytes: number;
   /** Requests of one connection received and not yet answered; more get MFG_ERR_SESSION_BUSY. */
   maxInFlight: number;
+  /** Deadlines of a make and of any other env request run in a worker (seconds). */
+  makeDeadlineS: number;
+  requestDeadlineS: number;
   idleTimeoutS: number;
 }
 
@@ -35,6 +38,8 @@ export const DEFAULT_LIMITS: Readonly<ServerLimits> = {
   maxEnvBytes: Math.min(2 * GiB, totalDefault),
   maxTotalBytes: totalDefault,
   maxInFlight: 1024,
+  makeDeadlineS: 600,
+  requestDeadlineS: 120,
   idleTimeoutS: 600,
 };
 
@@ -51,6 +56,8 @@ export function limitsToWire(l: ServerLimits): Record<string, number> {
     max_env_bytes: l.maxEnvBytes,
     max_total_bytes: l.maxTotalBytes,
     max_in_flight: l.maxInFlight,
+    make_deadline_s: l.makeDeadlineS,
+    request_deadline_s: l.requestDeadlineS,
     idle_timeout_s: l.idleTimeoutS,
   };
 }

@@ -2,17 +2,20 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Router } from 'zeromq';
-import { MfgError, toMfgError } from '../core/errors';
+import { MfgError, toMfgError, type ErrorCode } from '../core/errors';
 import { MAX_SEED } from '../core/rng';
 import { decodeFrame, encodeFrame, isMap } from './codec';
-import { collectGarbage } from './collect-garbage';
+import { collectGarbageSoon } from './collect-garbage';
 import type { HandlerContext } from './handler-context';
 import { HANDLERS } from './handlers/index';
 import { DEFAULT_LIMITS, type ServerLimits } from './limits';
 import { Connection, Outbox } from './outbox';
 import { PROTOCOL_VERSION, checkProtocolVersion } from './protocol-version';
 import { OPS, RequestValidator, packageRoot } from './request-validator';
-import { SessionTable, type Session } from './session-table';
+import { SessionTable, type Closable, type Session } from './session-table';
+import type { WorkerJob } from './env-worker';
+import { planMake } from './handlers/make';
+import { WorkerEnvRef, WorkerPool } from './worker-pool';
 import { registerBuiltinEnvs } from '../../envs/index';
 
 export interface ServerOptions {
@@ -25,7 +28,17 @@ export interface ServerOptions {
   registerBuiltins?: boolean;
   /** How often connections with sessions are probed for liveness (ms, default 1000). */
   probeIntervalMs?: number;
+  /**
+   * Worker threads that build and step the envs (default: the cores, between 2 and 4). 0 runs
+   * every op in the main thread (a slow make then delays every connection).
+   */
+  workers?: number;
+  /** Modules each worker loads to register extra envs (`--load`; tests' fixture envs). */
+  workerModules?: string[];
 }
+
+/** The ops that touch an env: run in the worker that holds it. */
+const WORKER_OPS = new Set(['make', 'reset', 'step', 'population_update', 'population_report']);
 
 export const DEFAULT_BIND = 'tcp://127.0.0.1:5555';
 const MAX_MESSAGE_SLACK = 64 * 1024;
@@ -41,7 +54,8 @@ const BUSY_RETRY_MS = 50;
  */
 export class MfgServer {
   readonly limits: Readonly<ServerLimits>;
-  readonly sessions: SessionTable;
+  readonly sessions: SessionTable<Closable>;
+  private pool: WorkerPool | null = null;
   private readonly validator: RequestValidator;
   private readonly log: (line: string) => void;
   private readonly version: string;
@@ -58,7 +72,7 @@ export class MfgServer {
     if (os.endianness() !== 'LE') throw new MfgError('MFG_ERR_INTERNAL', 'the wire arrays are little-endian; this host is big-endian');
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.log = options.log ?? ((line) => process.stderr.write(`mfgym serve: ${line}\n`));
-    this.sessions = new SessionTable(this.log);
+    this.sessions = new SessionTable<Closable>(this.log);
     this.validator = new RequestValidator();
     this.version = packageVersion();
     if (options.registerBuiltins ?? true) registerBuiltinEnvs();
@@ -81,6 +95,16 @@ export class MfgServer {
       heartbeatTimeout: 6000,
       linger: 0,
     });
+    const workers = this.options.workers ?? Math.max(2, Math.min(4, os.availableParallelism()));
+    if (workers > 0) {
+      this.pool = new WorkerPool(
+        workers,
+        { modules: this.options.workerModules ?? [], registerBuiltins: this.options.registerBuiltins ?? true, limits: { ...this.limits }, serverVersion: this.version },
+        this.log,
+        (slot, generation) => this.sessions.closeWhere((e) => e instanceof WorkerEnvRef && e.slot === slot && e.generation === generation, 'worker'),
+      );
+      await this.pool.ready();
+    }
     const bind = this.options.bind ?? DEFAULT_BIND;
     await sock.bind(bind);
     this.sock = sock;
@@ -88,7 +112,7 @@ export class MfgServer {
     this.loopDone = this.loop(sock);
     const every = Math.max(50, Math.min(1000, (this.limits.idleTimeoutS * 1000) / 4));
     this.every(every, () => {
-      if (this.sessions.expireIdle(Date.now(), this.limits.idleTimeoutS * 1000).length > 0) collectGarbage();
+      if (this.sessions.expireIdle(Date.now(), this.limits.idleTimeoutS * 1000).length > 0) collectGarbageSoon();
     });
     this.every(this.options.probeIntervalMs ?? 1000, () => void this.probeAll());
     void this.watchDisconnects(sock);
@@ -192,8 +216,9 @@ export class MfgServer {
       const now = Date.now();
       if (op === 'hello') checkProtocolVersion(msg.protocol as string); // before a session is opened for it
       session = op === 'hello' ? this.sessions.open(hex, now, this.limits.maxSessions) : this.sessions.byToken(msg.session, hex, now);
-      const ctx: HandlerContext = { session, sessions: this.sessions, limits: this.limits, serverVersion: this.version, log: this.log };
       session.running++;
+      if (this.pool !== null && WORKER_OPS.has(op)) return await this.inWorker(this.pool, op, msg, session, id);
+      const ctx: HandlerContext = { session, sessions: this.sessions as unknown as SessionTable, limits: this.limits, serverVersion: this.version, log: this.log };
       const result = await HANDLERS[op](msg, ctx);
       return encodeFrame({ v: PROTOCOL_VERSION, id, ok: true, result });
     } catch (e) {
@@ -206,6 +231,35 @@ export class MfgServer {
         session.lastSeen = Date.now();
       }
     }
+  }
+
+  /**
+   * An env op in the pool: make plans here (limits and budget, across sessions), builds in the
+   * least-loaded worker and registers the handle here; the others go to the env's worker.
+   */
+  private async inWorker(pool: WorkerPool, op: string, msg: Record<string, unknown>, session: Session, id: number | null): Promise<Buffer> {
+    const job = { op: op as WorkerJob['op'], id, msg, key: session.key };
+    if (op === 'make') {
+      const plan = planMake(msg, { session, sessions: this.sessions, limits: this.limits });
+      const release = this.sessions.reserve(plan.bytes);
+      try {
+        const handle = this.sessions.newHandle();
+        const slot = pool.pick();
+        const ref = new WorkerEnvRef(pool, slot, pool.generation(slot), handle);
+        const r = await pool.run(slot, { ...job, handle, plan }, this.limits.makeDeadlineS * 1000);
+        if (r.error) throw new MfgError(r.error.code as ErrorCode, r.error.message, { details: r.error.details });
+        pool.added(ref);
+        this.sessions.add(session, ref, plan.envId, plan.bytes, handle);
+        return Buffer.from(r.frame!.buffer, r.frame!.byteOffset, r.frame!.byteLength);
+      } finally {
+        release();
+      }
+    }
+    const handle = msg.handle as string;
+    const ref = this.sessions.env(session, handle) as WorkerEnvRef;
+    const r = await pool.run(ref.slot, { ...job, handle }, this.limits.requestDeadlineS * 1000);
+    if (r.error) throw new MfgError(r.error.code as ErrorCode, r.error.message, { details: r.error.details });
+    return Buffer.from(r.frame!.buffer, r.frame!.byteOffset, r.frame!.byteLength);
   }
 
   /** Probes every connection that holds sessions; the ones gone have their sessions dropped. */
@@ -236,7 +290,7 @@ export class MfgServer {
   private connectionGone(c: Connection): void {
     this.connections.delete(c.hex);
     const envs = this.sessions.dropIdentity(c.hex);
-    if (envs > 0) collectGarbage();
+    if (envs > 0) collectGarbageSoon();
   }
 
   /** Stops the loop, closes every env and the socket. Safe to call twice. */
@@ -248,6 +302,7 @@ export class MfgServer {
     this.sessions.closeAll();
     this.sock?.close();
     await this.loopDone;
+    await this.pool?.close();
     this.log('closed');
   }
 }

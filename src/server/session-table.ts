@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { MfgError } from '../core/errors';
 import type { MfgVectorEnv } from '../gym/vector-env';
 
-export type ClosedReason = 'closed' | 'idle' | 'disconnected';
+export type ClosedReason = 'closed' | 'idle' | 'disconnected' | 'worker';
 
 /**
  * One session: opened by hello on one connection, named by a random token only that
@@ -25,14 +25,19 @@ export interface Session {
   dropped: ClosedReason | null;
 }
 
+/** What a session holds: an env in this thread, or a reference to one in a worker. */
+export interface Closable {
+  close(): void;
+}
+
 /** What a handle points to: its owner, and its env until closed. */
-export interface HandleEntry {
+export interface HandleEntry<E extends Closable = MfgVectorEnv> {
   readonly handle: string;
   readonly owner: string;
   readonly envId: string;
   /** The estimated bytes of the env (0 when its spec declares no cost). */
   readonly bytes: number;
-  env: MfgVectorEnv | null;
+  env: E | null;
   closedReason: ClosedReason | null;
 }
 
@@ -43,9 +48,9 @@ const CLOSED_HANDLES_KEPT = 100_000;
  * Sessions keyed by token, and every handle issued by this server process. Handles are random
  * with a per-boot prefix, so a handle from before a restart never names someone else's env.
  */
-export class SessionTable {
+export class SessionTable<E extends Closable = MfgVectorEnv> {
   private readonly sessions = new Map<string, Session>();
-  private readonly handles = new Map<string, HandleEntry>();
+  private readonly handles = new Map<string, HandleEntry<E>>();
   private readonly closedOrder: string[] = [];
   /** Dropped sessions, remembered (a few bytes each, at most CLOSED_HANDLES_KEPT) to say why. */
   private readonly retired = new Map<string, Session>();
@@ -110,13 +115,17 @@ export class SessionTable {
     };
   }
 
-  /** Registers a built env under a fresh handle; an env finished for a dropped session is closed instead. */
-  add(session: Session, env: MfgVectorEnv, envId: string, bytes: number): string {
+  /** A fresh handle: the per-boot prefix and 64 random bits. */
+  newHandle(): string {
+    return `h${this.boot}-${randomBytes(8).toString('hex')}`;
+  }
+
+  /** Registers a built env under a (fresh) handle; an env finished for a dropped session is closed instead. */
+  add(session: Session, env: E, envId: string, bytes: number, handle = this.newHandle()): string {
     if (session.dropped !== null) {
       env.close();
       throw new MfgError('MFG_ERR_SESSION_CLOSED', `the session was closed (${session.dropped}) while its make was running`, { details: { reason: session.dropped } });
     }
-    const handle = `h${this.boot}-${randomBytes(8).toString('hex')}`;
     this.handles.set(handle, { handle, owner: session.token, envId, bytes, env, closedReason: null });
     session.open.add(handle);
     this.bytes += bytes;
@@ -128,10 +137,10 @@ export class SessionTable {
    * The open env behind a handle of this session: never issued → UNKNOWN_HANDLE, another
    * session's → FORBIDDEN, closed or expired → CLOSED.
    */
-  env(session: Session, handle: string): MfgVectorEnv {
+  env(session: Session, handle: string): E {
     const e = this.entry(session, handle);
     if (e.env === null) {
-      const why = e.closedReason === 'idle' ? ' when its session idled out' : e.closedReason === 'disconnected' ? ' when its connection dropped' : '';
+      const why = { closed: '', idle: ' when its session idled out', disconnected: ' when its connection dropped', worker: ' when its worker thread was stopped (deadline or crash)' }[e.closedReason ?? 'closed'];
       throw new MfgError('MFG_ERR_SESSION_CLOSED', `handle ${handle} was closed${why}`, { details: { handle, reason: e.closedReason ?? 'closed' } });
     }
     return e.env;
@@ -197,7 +206,23 @@ export class SessionTable {
     if (this.retired.size > CLOSED_HANDLES_KEPT) this.retired.delete(this.retired.keys().next().value!);
   }
 
-  private release(e: HandleEntry, reason: ClosedReason): void {
+  /** Closes every open env matching `pred` (a worker that died takes its envs with it). */
+  closeWhere(pred: (env: E) => boolean, reason: ClosedReason): number {
+    let n = 0;
+    for (const s of this.sessions.values()) {
+      for (const h of [...s.open]) {
+        const e = this.handles.get(h)!;
+        if (e.env !== null && pred(e.env)) {
+          this.release(e, reason);
+          s.open.delete(h);
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  private release(e: HandleEntry<E>, reason: ClosedReason): void {
     e.env?.close();
     e.env = null;
     e.closedReason = reason;
@@ -208,7 +233,7 @@ export class SessionTable {
     if (this.closedOrder.length > CLOSED_HANDLES_KEPT) this.handles.delete(this.closedOrder.shift()!);
   }
 
-  private entry(session: Session, handle: string): HandleEntry {
+  private entry(session: Session, handle: string): HandleEntry<E> {
     const e = this.handles.get(handle);
     if (!e) throw new MfgError('MFG_ERR_SESSION_UNKNOWN_HANDLE', `no env was ever made under handle ${JSON.stringify(handle.slice(0, 64))}`, { details: { handle } });
     if (e.owner !== session.token) {

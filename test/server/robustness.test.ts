@@ -321,7 +321,9 @@ describe('server: robustness under 10,000+ hostile messages', function () {
     for (const [kind, n] of byKind) expect(n, kind).to.be.at.least(20);
     expect(noisy).to.deep.equal(quiet);
     expect(seen.length).to.equal(40);
-    expect(seen[39]! - seen[0]!, 'hostile replies during the good session').to.be.greaterThan(1000);
+    // Env ops run in worker threads and the good session no longer queues behind the attackers'
+    // decode errors, so fewer hostile replies land between its steps than when one loop did all.
+    expect(seen[39]! - seen[0]!, 'hostile replies during the good session').to.be.greaterThan(20);
     expect(await good.ping()).to.equal(true);
     // the bystander's env was never touched by the attackers' attempts on its handle
     const b = await bystander.call('reset', { handle: foreign, seed: 1 });

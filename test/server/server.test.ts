@@ -60,6 +60,8 @@ describe('server: round trips through the TypeScript client', function () {
         max_env_bytes: 0,
         max_total_bytes: 0,
         max_in_flight: 1024,
+        make_deadline_s: 600,
+        request_deadline_s: 120,
         idle_timeout_s: 600,
       },
     });

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import * as path from 'node:path';
 import { MfgError } from '../../core/errors';
 import { DEFAULT_LIMITS, type ServerLimits } from '../../server/limits';
 import { DEFAULT_BIND, MfgServer } from '../../server/mfg-server';
@@ -17,6 +18,7 @@ interface ServeOptions {
   maxTotalBytes?: string;
   maxInFlight?: string;
   insecure?: boolean;
+  workers?: string;
 }
 
 /**
@@ -38,6 +40,7 @@ export function serveCommand(): Command {
     .option('--max-env-bytes <n>', `largest estimated env, bytes (default ${DEFAULT_LIMITS.maxEnvBytes})`)
     .option('--max-total-bytes <n>', `most estimated bytes of all open envs (default ${DEFAULT_LIMITS.maxTotalBytes})`)
     .option('--max-in-flight <n>', `most unanswered requests per connection before MFG_ERR_SESSION_BUSY (default ${DEFAULT_LIMITS.maxInFlight})`)
+    .option('--workers <n>', 'worker threads that build and step the envs (default: the cores, 2 to 4; 0 = all in the main thread)')
     .option('--insecure', 'allow binding a non-loopback address without CURVE encryption (logs a warning)')
     .action(async (opts: ServeOptions) => {
       const limits: Partial<ServerLimits> = {};
@@ -63,7 +66,8 @@ export function serveCommand(): Command {
         process.stderr.write(`mfgym serve: WARNING: --insecure: serving ${opts.bind} without encryption or authentication; anyone who can reach it can use it and read session tokens\n`);
       }
       await registerEnvs(opts.load);
-      const server = new MfgServer({ bind: opts.bind, limits });
+      const workers = opts.workers === undefined ? undefined : opts.workers === '0' ? 0 : positive(opts.workers, '--workers', true);
+      const server = new MfgServer({ bind: opts.bind, limits, workers, workerModules: opts.load.map((f) => path.resolve(f)) });
       let endpoint: string;
       try {
         endpoint = await server.start();

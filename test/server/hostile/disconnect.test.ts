@@ -43,7 +43,9 @@ describe('hostile clients (5 of the issue): a killed client frees its worlds', f
           `${(rssAfter / MB).toFixed(0)} MB ${((Date.now() - t0) / 1000).toFixed(1)} s after kill -9`,
       );
       expect(rssHeld - rss0, 'the envs must be big enough to see').to.be.greaterThan(100 * MB);
-      expect(Math.abs(rssAfter - rss0) / rss0).to.be.below(0.1);
+      // "back within 10%": not more than 10% above the start (it may end below it: the GC that
+      // frees the envs also collects the workers' first-use garbage counted in the start)
+      expect(rssAfter / rss0).to.be.below(1.1);
       expect(serve.stderr()).to.match(/closed: its connection dropped/);
       expect(await probe.ping()).to.equal(true);
     } finally {
