@@ -1,5 +1,5 @@
 import { Packr, Unpackr } from 'msgpackr';
-import { Dealer } from 'zeromq';
+import { Dealer, curveKeyPair } from 'zeromq';
 import { boolArray, decodeArray, float64Array, int64Array, type NdArray, type WireArray } from './wire';
 
 export const CLIENT_PROTOCOL_VERSION = '2.0';
@@ -39,6 +39,8 @@ export interface ClientOptions {
   clientName?: string;
   /** ZeroMQ routing identity of the DEALER (default: chosen by ZeroMQ). Tests use it to forge one. */
   routingId?: string;
+  /** The server's CURVE public key (Z85) when it serves with --curve-key-file: the client makes a key pair of its own. */
+  curveServerKey?: string;
 }
 
 export interface SpaceJSON {
@@ -103,6 +105,7 @@ export class MfgClient {
   /** Raw frames (sendRaw) carry ids of their own, or none: their replies are taken in order. */
   private readonly rawQueue: Pending[] = [];
   private nextId = 0;
+  private sendChain: Promise<void> = Promise.resolve();
   private closed = false;
   private readonly timeoutMs: number;
   private helloDone: Promise<Record<string, any>> | null = null;
@@ -116,7 +119,8 @@ export class MfgClient {
     private readonly options: ClientOptions,
   ) {
     this.timeoutMs = options.timeoutMs ?? 30_000;
-    this.sock = new Dealer({ linger: 0, ...(options.routingId !== undefined ? { routingId: options.routingId } : {}) });
+    const curve = options.curveServerKey === undefined ? {} : { curveServerKey: options.curveServerKey, ...clientKeys() };
+    this.sock = new Dealer({ linger: 0, ...(options.routingId !== undefined ? { routingId: options.routingId } : {}), ...curve });
     this.sock.connect(endpoint);
     void this.receiveLoop();
   }
@@ -181,8 +185,19 @@ export class MfgClient {
   async sendRaw(frame: Uint8Array | Uint8Array[], op = 'raw'): Promise<Reply> {
     if (this.closed) throw new Error('client is closed');
     const reply = this.wait(op, null);
-    await this.sock.send(Array.isArray(frame) ? frame : [frame]);
+    this.enqueueSend(Array.isArray(frame) ? frame : [frame]);
     return reply;
+  }
+
+  /**
+   * Sends go one after the other (ZeroMQ allows one blocked send at a time) and are not awaited
+   * by the request: with no server to take them (down, or a failed CURVE handshake) a send
+   * waits, and the request's timeout still fires.
+   */
+  private enqueueSend(frames: Uint8Array[]): void {
+    this.sendChain = this.sendChain.then(
+      () => this.sock.send(frames).catch(() => {}), // a send fails only when closing: the requests are failed there
+    );
   }
 
   /** The hello of this connection, said once (every other request waits for it). */
@@ -201,7 +216,7 @@ export class MfgClient {
     if (this.closed) throw new Error('client is closed');
     const id = this.nextId++;
     const reply = this.wait(op, id);
-    await this.sock.send(this.packr.pack({ v: CLIENT_PROTOCOL_VERSION, id, op, ...fields }));
+    this.enqueueSend([this.packr.pack({ v: CLIENT_PROTOCOL_VERSION, id, op, ...fields })]);
     return reply;
   }
 
@@ -343,3 +358,9 @@ function decodeInfos(w: Record<string, any>): Infos {
 }
 
 export type { WireArray, NdArray };
+
+/** A fresh CURVE key pair for one connection. */
+function clientKeys(): { curvePublicKey: string; curveSecretKey: string } {
+  const k = curveKeyPair();
+  return { curvePublicKey: k.publicKey, curveSecretKey: k.secretKey };
+}

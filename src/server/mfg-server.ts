@@ -35,6 +35,11 @@ export interface ServerOptions {
   workers?: number;
   /** Modules each worker loads to register extra envs (`--load`; tests' fixture envs). */
   workerModules?: string[];
+  /**
+   * ZeroMQ CURVE: the server's secret key (Z85, 40 characters). Traffic is then encrypted and a
+   * client must know the server's public key to connect (clients are not authenticated).
+   */
+  curveSecretKey?: string;
 }
 
 /** The ops that touch an env: run in the worker that holds it. */
@@ -94,6 +99,7 @@ export class MfgServer {
       heartbeatInterval: 2000,
       heartbeatTimeout: 6000,
       linger: 0,
+      ...(this.options.curveSecretKey !== undefined ? { curveServer: true, curveSecretKey: this.options.curveSecretKey } : {}),
     });
     const workers = this.options.workers ?? Math.max(2, Math.min(4, os.availableParallelism()));
     if (workers > 0) {

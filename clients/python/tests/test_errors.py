@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -141,3 +143,33 @@ def test_late_replies_after_a_timeout_are_not_mistaken_for_the_next_one(address)
         rid = c.send("ping")  # pretend this one timed out: its reply is never read by wait()
         envs = c.call("list_envs")
         assert "envs" in envs and rid == 1
+
+
+def test_curve_server_needs_its_public_key(tmp_path):
+    """A server started with --curve-key-file encrypts: a client with its public key talks, one without gets nothing."""
+    import json
+    from conftest import start_server
+    port = free_port()
+    key_file = tmp_path / "server-key.json"
+    proc = start_server(port, tmp_path / "server.log", ("--curve-key-file", str(key_file)))
+    try:
+        address = f"tcp://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while not key_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        public = json.loads(key_file.read_text())["public_key"]
+        assert (key_file.stat().st_mode & 0o777) == 0o600
+        ok = False
+        while not ok and time.monotonic() < deadline:
+            with Client(address, timeout=0.5, curve_server_key=public) as c:
+                try:
+                    ok = c.ping()
+                except mfgym.MfgTimeoutError:
+                    pass
+        assert ok
+        with Client(address, timeout=0.5) as plain:
+            with pytest.raises(mfgym.MfgTimeoutError):
+                plain.ping()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

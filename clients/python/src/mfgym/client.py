@@ -25,17 +25,25 @@ class Client:
 
     ``timeout`` (seconds, None = wait forever) bounds each request; on expiry
     :class:`MfgTimeoutError` is raised and a late reply to that request is discarded when it
-    arrives, because replies are matched by id.
+    arrives, because replies are matched by id. ``curve_server_key`` (Z85) is the public key of
+    a server started with ``--curve-key-file``.
     """
 
     def __init__(self, address: str = DEFAULT_ADDRESS, timeout: Optional[float] = DEFAULT_TIMEOUT,
-                 context: Optional[zmq.Context] = None, client_name: str = "mfgym-python"):
+                 context: Optional[zmq.Context] = None, client_name: str = "mfgym-python",
+                 curve_server_key: Optional[str] = None):
         self.address = address
         self.timeout = timeout
         self._ctx = context or zmq.Context.instance()
         self._sock = self._ctx.socket(zmq.DEALER)
         # linger 0: closing never blocks on undeliverable requests (server gone).
         self._sock.setsockopt(zmq.LINGER, 0)
+        if curve_server_key is not None:
+            # The server runs with --curve-key-file: encrypt with its public key and a fresh pair of ours.
+            public, secret = zmq.curve_keypair()
+            self._sock.curve_serverkey = curve_server_key.encode("ascii")
+            self._sock.curve_publickey = public
+            self._sock.curve_secretkey = secret
         self._sock.connect(address)
         self._rcvtimeo = -1
         self._ids = itertools.count()
