@@ -1,9 +1,6 @@
-import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import type { Router } from 'zeromq';
 import { MfgError, toMfgError, type ErrorCode } from '../core/errors';
-import { MAX_SEED } from '../core/rng';
 import { decodeFrame, encodeFrame, isMap } from './codec';
 import { collectGarbageSoon } from './collect-garbage';
 import type { HandlerContext } from './handler-context';
@@ -11,7 +8,9 @@ import { HANDLERS } from './handlers/index';
 import { DEFAULT_LIMITS, type ServerLimits } from './limits';
 import { Connection, Outbox } from './outbox';
 import { PROTOCOL_VERSION, checkProtocolVersion } from './protocol-version';
-import { OPS, RequestValidator, packageRoot } from './request-validator';
+import { OPS, RequestValidator } from './request-validator';
+import { packageVersion } from './package-version';
+import { describe, errorReply, validId } from './reply-frame';
 import { SessionTable, type Closable, type Session } from './session-table';
 import type { WorkerJob } from './env-worker';
 import { planMake } from './handlers/make';
@@ -310,38 +309,5 @@ export class MfgServer {
     await this.loopDone;
     await this.pool?.close();
     this.log('closed');
-  }
-}
-
-function validId(raw: unknown): number | null {
-  return typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 && raw <= MAX_SEED ? raw : null;
-}
-
-function errorReply(id: number | null, err: MfgError): Buffer {
-  return encodeFrame({ v: PROTOCOL_VERSION, id, ok: false, error: { code: err.code, message: err.message, details: jsonSafe(err.details) } });
-}
-
-function describe(x: unknown): string {
-  if (x === null) return 'nil';
-  if (Array.isArray(x)) return 'an array';
-  if (x instanceof Uint8Array) return 'bin';
-  return typeof x;
-}
-
-/** Details go on the wire as msgpack: drop what msgpack cannot carry faithfully (functions, bigints, undefined). */
-function jsonSafe(details: Record<string, unknown>): Record<string, unknown> {
-  try {
-    return JSON.parse(JSON.stringify(details, (_k, v) => (typeof v === 'bigint' ? String(v) : v))) as Record<string, unknown>;
-  } catch {
-    return {};
-  }
-}
-
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version?: string };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
   }
 }
