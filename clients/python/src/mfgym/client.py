@@ -61,11 +61,11 @@ class Client:
         """
         if self._closed:
             raise MfgError("MFG_ERR_CLIENT_CLOSED", "this client connection is closed")
-        if op != "hello" and self.session is None:
+        if op != "hello" and self.server_info is None:
             self.hello()
         rid = next(self._ids)
         msg = {"v": PROTOCOL_VERSION, "id": rid, "op": op}
-        if op != "hello":
+        if op != "hello" and self.session is not None:
             msg["session"] = self.session
         msg.update(fields)
         self._sock.send(pack(msg), copy=False)
