@@ -86,4 +86,5 @@ export const beachBarSpec: EnvSpec<BeachBarKwargs> = {
     additionalProperties: false,
   },
   create: (kwargs) => beachBar(kwargs),
+  cost: (k) => ({ states: k.n, actions: 3, horizon: k.H, branching: 3 }),
 };

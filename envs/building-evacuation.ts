@@ -95,4 +95,5 @@ export const buildingEvacuationSpec: EnvSpec<BuildingEvacuationKwargs> = {
     additionalProperties: false,
   },
   create: (kwargs) => buildingEvacuation(kwargs),
+  cost: (k) => ({ states: k.floors * k.L * k.W, actions: 6, horizon: k.H, branching: 6 }),
 };

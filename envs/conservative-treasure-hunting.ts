@@ -102,4 +102,5 @@ export const conservativeTreasureHuntingSpec: EnvSpec<ConservativeTreasureHuntin
     additionalProperties: false,
   },
   create: (kwargs) => conservativeTreasureHunting(kwargs),
+  cost: (k) => ({ states: k.n, actions: k.n, horizon: k.H, branching: 1 }),
 };

@@ -167,4 +167,5 @@ export const crowdAvoidanceSpec: EnvSpec<CrowdAvoidanceKwargs> = {
     additionalProperties: false,
   },
   create: (kwargs) => crowdAvoidance(kwargs),
+  cost: (k) => ({ states: k.size * k.size, actions: 5, horizon: k.H, branching: 5, populations: k.congestion_matrix.length }),
 };

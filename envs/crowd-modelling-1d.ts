@@ -81,4 +81,5 @@ export const crowdModelling1DSpec: EnvSpec<CrowdModelling1DKwargs> = {
     additionalProperties: false,
   },
   create: (kwargs) => crowdModelling1D(kwargs),
+  cost: (k) => ({ states: k.size, actions: 3, horizon: k.H, branching: 3 }),
 };

@@ -158,4 +158,5 @@ export const crowdMotionSpec: EnvSpec<CrowdMotionKwargs> = {
     additionalProperties: false,
   },
   create: (kwargs) => crowdMotion(kwargs),
+  cost: (k) => ({ states: k.l * k.w, actions: MOVES.length, horizon: k.H, branching: MOVES.length }),
 };

@@ -11,6 +11,31 @@ export interface DynamicRoutingKwargs extends Record<string, unknown> {
   time_step_length: number;
 }
 
+/** Steps a vehicle entering a link with this volume waits: max(0, floor(BPR(volume) / ts) - 1). */
+function routingWait(link: RoadNetwork['links'][number], volume: number, ts: number): number {
+  return Math.max(0, Math.trunc(travelTime(link, volume) / ts) - 1);
+}
+
+/**
+ * The sizes of a routing game, from the network and the time grid alone (what the server's budget
+ * reads before building it): S = destinations x links x (waits 0..W) + a done state, W the longest
+ * wait any volume (at most all N vehicles) or departure time gives, capped at the horizon.
+ */
+export function routingDimensions(net: RoadNetwork, T: number, ts: number): { H: number; L: number; A: number; D: number; N: number; W: number; S: number; destinations: number[] } {
+  const links = net.links;
+  const L = links.length;
+  const names = links.map(linkName);
+  const destinations = [...new Set(net.demand.map((od) => names.indexOf(od.destination)))];
+  const N = net.demand.reduce((acc, od) => acc + od.counts, 0);
+  const waitFor = (l: number, volume: number): number => routingWait(links[l]!, volume, ts);
+  let W = 0;
+  for (let l = 0; l < L; l++) W = Math.max(W, waitFor(l, 0), waitFor(l, N));
+  for (const od of net.demand) W = Math.max(W, Math.trunc(od.departureTime / ts));
+  W = Math.min(W, T);
+  const D = destinations.length;
+  return { H: T, L, A: L + 1, D, N, W, S: D * L * (W + 1) + 1, destinations };
+}
+
 /**
  * DynamicRouting (OpenSpiel `python/mfg/games/dynamic_routing.py`, the mean-field routing game
  * of Cabannes et al. 2022): one population of vehicles on a road network. A vehicle's state is
@@ -43,10 +68,9 @@ export function dynamicRouting(kwargs: Partial<DynamicRoutingKwargs> = {}): Fini
   if (!net) throw new MfgError('MFG_ERR_GAME_INVALID', `DynamicRouting: unknown network ${JSON.stringify(networkName)}, expected one of ${Object.keys(ROAD_NETWORKS).join(', ')}`);
   const T = kwargs.max_num_time_step ?? 10;
   const ts = kwargs.time_step_length ?? 0.5;
-  const H = T;
+  const { H, L, A, D, N, W, S, destinations } = routingDimensions(net, T, ts);
   const links = net.links;
-  const L = links.length;
-  const A = L + 1;
+  const Wn = W + 1;
   const names = links.map(linkName);
   const linkIndex = (name: string): number => {
     const i = names.indexOf(name);
@@ -54,18 +78,6 @@ export function dynamicRouting(kwargs: Partial<DynamicRoutingKwargs> = {}): Fini
     return i;
   };
   const sink = links.map((l) => !links.some((m) => m.from === l.to));
-  const destinations = [...new Set(net.demand.map((od) => linkIndex(od.destination)))];
-  const D = destinations.length;
-  const N = net.demand.reduce((acc, od) => acc + od.counts, 0);
-
-  // The longest wait any volume (at most all N vehicles) or departure time can give.
-  const waitFor = (l: number, volume: number): number => Math.max(0, Math.trunc(travelTime(links[l]!, volume) / ts) - 1);
-  let W = 0;
-  for (let l = 0; l < L; l++) W = Math.max(W, waitFor(l, 0), waitFor(l, N));
-  for (const od of net.demand) W = Math.max(W, Math.trunc(od.departureTime / ts));
-  W = Math.min(W, H);
-  const Wn = W + 1;
-  const S = D * L * Wn + 1;
   const DONE = S - 1;
   const state = (d: number, l: number, w: number): number => (d * L + l) * Wn + w;
 
@@ -116,7 +128,7 @@ export function dynamicRouting(kwargs: Partial<DynamicRoutingKwargs> = {}): Fini
         }
       }
     }
-    for (let l = 0; l < L; l++) wait[l] = Math.min(W, waitFor(l, N * volume[l]!));
+    for (let l = 0; l < L; l++) wait[l] = Math.min(W, routingWait(links[l]!, N * volume[l]!, ts));
     const rows = S * A;
     const next = new Int32Array(rows);
     for (let s = 0; s < S; s++) {
@@ -184,4 +196,9 @@ export const dynamicRoutingSpec: EnvSpec<DynamicRoutingKwargs> = {
     additionalProperties: false,
   },
   create: (kwargs) => dynamicRouting(kwargs),
+  cost: (k) => {
+    const net = ROAD_NETWORKS[k.network ?? 'braess'];
+    const { H, S, A } = routingDimensions(net!, k.max_num_time_step ?? 10, k.time_step_length ?? 0.5);
+    return { states: S, actions: A, horizon: H, branching: 1 };
+  },
 };

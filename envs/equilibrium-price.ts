@@ -92,4 +92,5 @@ export const equilibriumPriceSpec: EnvSpec<EquilibriumPriceKwargs> = {
     additionalProperties: false,
   },
   create: (kwargs) => equilibriumPrice(kwargs),
+  cost: (k) => ({ states: k.s_inv + 1, actions: (k.Q + 1) * (k.Hr + 1), horizon: k.H, branching: 1 }),
 };

@@ -56,4 +56,5 @@ export const fourRoomsSpec: EnvSpec<FourRoomsKwargs> = {
     additionalProperties: false,
   },
   create: (kwargs) => fourRooms(kwargs),
+  cost: (k) => ({ states: 13 * 13, actions: 5, horizon: k.H, branching: 5 }),
 };

@@ -112,4 +112,5 @@ export const garnetSpec: EnvSpec<GarnetKwargs> = {
     additionalProperties: false,
   },
   create: (kwargs) => garnet(kwargs),
+  cost: (k) => ({ states: k.size, actions: k.num_action, horizon: k.H, branching: k.num_chance_action }),
 };

@@ -49,4 +49,5 @@ export const leftRightSpec: EnvSpec = {
     'The unique equilibrium sends 2/3 of the population left. Source: MFGLib (Guo, Hu, Zhang et al. 2023), left_right example.',
   kwargsSchema: { type: 'object', properties: {}, additionalProperties: false },
   create: () => leftRight(),
+  cost: () => ({ states: 3, actions: 2, horizon: 2, branching: 1 }),
 };

@@ -121,4 +121,5 @@ export const linearQuadraticSpec: EnvSpec<LinearQuadraticKwargs> = {
     additionalProperties: false,
   },
   create: (kwargs) => linearQuadratic(kwargs),
+  cost: (k) => ({ states: 2 * k.el + 1, actions: 2 * k.m + 1, horizon: k.H, branching: 7 }),
 };

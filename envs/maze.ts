@@ -65,4 +65,5 @@ export const mazeSpec: EnvSpec<MazeKwargs> = {
     additionalProperties: false,
   },
   create: (kwargs) => maze(kwargs),
+  cost: (k) => ({ states: 22 * 22, actions: 5, horizon: k.H, branching: 5 }),
 };

@@ -75,4 +75,5 @@ export const meanFieldNFGSpec: EnvSpec<MeanFieldNFGKwargs> = {
     additionalProperties: false,
   },
   create: (kwargs) => meanFieldNFG(kwargs),
+  cost: () => ({ states: 4, actions: 3, horizon: 2, branching: 1 }),
 };

@@ -119,4 +119,5 @@ export const periodicAversionSpec: EnvSpec<PeriodicAversionKwargs> = {
     additionalProperties: false,
   },
   create: (kwargs) => periodicAversion(kwargs),
+  cost: (k) => ({ states: k.size, actions: 2 * k.n_actions_per_side + 1, horizon: k.H, branching: 2 * k.n_actions_per_side + 1 }),
 };

@@ -136,4 +136,8 @@ export const predatorPreySpec: EnvSpec<PredatorPreyKwargs> = {
     additionalProperties: false,
   },
   create: (kwargs) => predatorPrey(kwargs),
+  cost: (k) => {
+    const setting = k.populations ?? 3;
+    return { states: (k.size ?? 5) ** 2, actions: 5, horizon: k.H ?? (setting === 3 ? 10 : 20), branching: 5, populations: k.reward_matrix?.length ?? setting };
+  },
 };

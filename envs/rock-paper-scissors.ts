@@ -76,4 +76,5 @@ export const rockPaperScissorsSpec: EnvSpec<RockPaperScissorsKwargs> = {
     additionalProperties: false,
   },
   create: (kwargs) => rockPaperScissors(kwargs),
+  cost: (k) => ({ states: 4, actions: 3, horizon: k.H, branching: 1 }),
 };

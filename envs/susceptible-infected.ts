@@ -76,4 +76,5 @@ export const susceptibleInfectedSpec: EnvSpec<SusceptibleInfectedKwargs> = {
     additionalProperties: false,
   },
   create: (kwargs) => susceptibleInfected(kwargs),
+  cost: (k) => ({ states: 2, actions: 2, horizon: k.H, branching: 2 }),
 };

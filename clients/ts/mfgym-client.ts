@@ -1,8 +1,9 @@
 import { Packr, Unpackr } from 'msgpackr';
-import { Dealer } from 'zeromq';
-import { boolArray, decodeArray, float64Array, int64Array, type NdArray, type WireArray } from './wire';
+import { Dealer, curveKeyPair } from 'zeromq';
+import { RemoteEnv } from './remote-env';
+import { float64Array, type NdArray, type WireArray } from './wire';
 
-export const CLIENT_PROTOCOL_VERSION = '1.0';
+export const CLIENT_PROTOCOL_VERSION = '2.0';
 
 /** A typed error reply of the server: the code of src/core/errors.ts, message and details. */
 export class MfgRemoteError extends Error {
@@ -37,6 +38,10 @@ export interface ClientOptions {
   timeoutMs?: number;
   /** Sent in hello. */
   clientName?: string;
+  /** ZeroMQ routing identity of the DEALER (default: chosen by ZeroMQ). Tests use it to forge one. */
+  routingId?: string;
+  /** The server's CURVE public key (Z85) when it serves with --curve-key-file: the client makes a key pair of its own. */
+  curveServerKey?: string;
 }
 
 export interface SpaceJSON {
@@ -88,24 +93,35 @@ interface Pending {
 }
 
 /**
- * TypeScript client of an mfgym server: one DEALER socket, requests pipelined, replies read in
- * order (the server answers a connection's requests in the order it sent them) and checked by id.
+ * TypeScript client of an mfgym server: one DEALER socket, requests pipelined, replies matched
+ * to their requests by id (a map of pending requests), so a timed-out request's late reply is
+ * dropped and never shifts later ones. The first request says hello and keeps its session
+ * token, which every later request carries.
  */
 export class MfgClient {
   private readonly sock: Dealer;
   private readonly packr = new Packr({ useRecords: false, encodeUndefinedAsNil: true });
   private readonly unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: 'number' });
-  private readonly queue: Pending[] = [];
+  private readonly pending = new Map<number, Pending>();
+  /** Raw frames (sendRaw) carry ids of their own, or none: their replies are taken in order. */
+  private readonly rawQueue: Pending[] = [];
   private nextId = 0;
+  private sendChain: Promise<void> = Promise.resolve();
   private closed = false;
   private readonly timeoutMs: number;
+  private helloDone: Promise<Record<string, any>> | null = null;
+  /** The session token of this connection (after hello). */
+  session: string | null = null;
+  /** The hello result: server, protocol, session, limits. */
+  serverInfo: Record<string, any> | null = null;
 
   private constructor(
     readonly endpoint: string,
     private readonly options: ClientOptions,
   ) {
     this.timeoutMs = options.timeoutMs ?? 30_000;
-    this.sock = new Dealer({ linger: 0 });
+    const curve = options.curveServerKey === undefined ? {} : { curveServerKey: options.curveServerKey, ...clientKeys() };
+    this.sock = new Dealer({ linger: 0, ...(options.routingId !== undefined ? { routingId: options.routingId } : {}), ...curve });
     this.sock.connect(endpoint);
     void this.receiveLoop();
   }
@@ -118,44 +134,120 @@ export class MfgClient {
   private async receiveLoop(): Promise<void> {
     try {
       for await (const frames of this.sock) {
-        const p = this.queue.shift();
-        if (!p) continue;
-        clearTimeout(p.timer);
+        const frame = frames[frames.length - 1]!;
+        if (frame.byteLength === 0) continue; // the server's liveness probe
+        let reply: Reply;
         try {
-          p.resolve(this.unpackr.unpack(frames[frames.length - 1]!) as Reply);
-        } catch (e) {
-          p.reject(e as Error);
+          reply = this.unpackr.unpack(frame) as Reply;
+        } catch {
+          continue;
         }
+        const byId = typeof reply.id === 'number' ? this.pending.get(reply.id) : undefined;
+        const p = byId ?? this.rawQueue.shift();
+        if (!p) continue; // the late reply of a request that timed out
+        if (byId) this.pending.delete(reply.id!);
+        clearTimeout(p.timer);
+        p.resolve(reply);
       }
     } catch (e) {
-      for (const p of this.queue.splice(0)) {
-        clearTimeout(p.timer);
-        p.reject(e as Error);
-      }
+      this.failAll(e as Error);
     }
   }
 
-  /** Sends one frame as is and resolves to the decoded reply (tests use it for hostile frames). */
+  private failAll(e: Error): void {
+    for (const p of [...this.pending.values(), ...this.rawQueue.splice(0)]) {
+      clearTimeout(p.timer);
+      p.reject(e);
+    }
+    this.pending.clear();
+  }
+
+  private wait(op: string, id: number | null): Promise<Reply> {
+    return new Promise<Reply>((resolve, reject) => {
+      const p: Pending = {
+        op,
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          if (id !== null) this.pending.delete(id);
+          else this.rawQueue.splice(this.rawQueue.indexOf(p), 1);
+          reject(new MfgTimeoutError(op, this.timeoutMs));
+        }, this.timeoutMs),
+      };
+      if (id !== null) this.pending.set(id, p);
+      else this.rawQueue.push(p);
+    });
+  }
+
+  /**
+   * Sends one frame as is and resolves to the next reply that no pending request claims by id
+   * (tests use it for hostile frames, whose replies carry id null or an id of their own).
+   */
   async sendRaw(frame: Uint8Array | Uint8Array[], op = 'raw'): Promise<Reply> {
     if (this.closed) throw new Error('client is closed');
-    const reply = new Promise<Reply>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        const i = this.queue.findIndex((p) => p.timer === timer);
-        if (i >= 0) this.queue.splice(i, 1);
-        reject(new MfgTimeoutError(op, this.timeoutMs));
-      }, this.timeoutMs);
-      this.queue.push({ op, resolve, reject, timer });
-    });
-    await this.sock.send(Array.isArray(frame) ? frame : [frame]);
+    const reply = this.wait(op, null);
+    this.enqueueSend(Array.isArray(frame) ? frame : [frame]);
     return reply;
   }
 
-  /** One request {v, id, op, ...fields}; resolves to the whole reply (ok or error). */
-  async request(op: string, fields: Record<string, unknown> = {}): Promise<Reply> {
+  /**
+   * Sends go one after the other (ZeroMQ allows one blocked send at a time) and are not awaited
+   * by the request: with no server to take them (down, or a failed CURVE handshake) a send
+   * waits, and the request's timeout still fires.
+   */
+  private enqueueSend(frames: Uint8Array[]): void {
+    this.sendChain = this.sendChain.then(
+      () => this.sock.send(frames).catch(() => {}), // a send fails only when closing: the requests are failed there
+    );
+  }
+
+  /** The hello of this connection, said once (every other request waits for it). */
+  private ensureSession(): Promise<Record<string, any>> {
+    this.helloDone ??= this.request('hello', { protocol: CLIENT_PROTOCOL_VERSION, client: this.options.clientName ?? 'mfgym-ts' }).then((r) => {
+      if (!r.ok) {
+        this.helloDone = null;
+        throw new MfgRemoteError(r.error!.code, r.error!.message, r.error!.details);
+      }
+      return r.result!;
+    });
+    return this.helloDone;
+  }
+
+  private async send(op: string, fields: Record<string, unknown>): Promise<Reply> {
+    if (this.closed) throw new Error('client is closed');
     const id = this.nextId++;
-    const reply = await this.sendRaw(this.packr.pack({ v: CLIENT_PROTOCOL_VERSION, id, op, ...fields }), op);
-    if (reply.id !== id && reply.id !== null) throw new Error(`reply id ${reply.id} does not answer request ${id}`);
+    const reply = this.wait(op, id);
+    this.enqueueSend([this.packr.pack({ v: CLIENT_PROTOCOL_VERSION, id, op, ...fields })]);
     return reply;
+  }
+
+  /**
+   * One request {v, id, op, session, ...fields}; resolves to the whole reply (ok or error). A
+   * hello (sent first, by itself, if the caller did not) opens a new session whose token the
+   * later requests carry.
+   */
+  async request(op: string, fields: Record<string, unknown> = {}): Promise<Reply> {
+    if (op === 'hello') {
+      const r = await this.send('hello', fields);
+      if (r.ok) {
+        this.session = r.result!.session;
+        this.serverInfo = r.result!;
+        this.helloDone = Promise.resolve(r.result!);
+      }
+      return r;
+    }
+    await this.ensureSession();
+    return this.send(op, { session: this.session, ...fields });
+  }
+
+  /** A request with fields exactly as given (no session added): for tests of the server's checks. */
+  requestAs(op: string, fields: Record<string, unknown>): Promise<Reply> {
+    return this.send(op, fields);
+  }
+
+  /** msgpack of {v, id, op, session, ...fields} with a fresh id, for tests that send frames by hand. */
+  pack(fields: Record<string, unknown>): Buffer {
+    return this.packr.pack({ v: CLIENT_PROTOCOL_VERSION, session: this.session, ...fields });
   }
 
   /** One request; resolves to its result or throws MfgRemoteError. */
@@ -165,8 +257,9 @@ export class MfgClient {
     return r.result!;
   }
 
+  /** Says hello (once per connection): resolves to {server, protocol, session, limits}. */
   hello(): Promise<Record<string, any>> {
-    return this.call('hello', { protocol: CLIENT_PROTOCOL_VERSION, client: this.options.clientName ?? 'mfgym-ts' });
+    return this.ensureSession();
   }
 
   async ping(): Promise<boolean> {
@@ -196,76 +289,15 @@ export class MfgClient {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const p of this.queue.splice(0)) {
-      clearTimeout(p.timer);
-      p.reject(new Error('client closed'));
-    }
+    this.failAll(new Error('client closed'));
     this.sock.close();
   }
 }
 
-/** A vector env living on the server, behind a handle of this client's connection. */
-export class RemoteEnv {
-  readonly handle: string;
-  readonly numAgents: number;
-  readonly horizon: number;
-  readonly observationSpace: SpaceJSON;
-  readonly actionSpace: SpaceJSON;
-  readonly kwargs: Record<string, unknown>;
-
-  constructor(
-    private readonly client: MfgClient,
-    readonly info: Record<string, any>,
-  ) {
-    this.handle = info.handle;
-    this.numAgents = info.num_agents;
-    this.horizon = info.horizon;
-    this.observationSpace = info.observation_space;
-    this.actionSpace = info.action_space;
-    this.kwargs = info.kwargs;
-  }
-
-  async reset(seed: number | number[] | null = null, options: { resetMask?: ArrayLike<number | boolean> } = {}): Promise<RemoteReset> {
-    const fields: Record<string, unknown> = { handle: this.handle, seed };
-    if (options.resetMask) fields.options = { reset_mask: boolArray(options.resetMask) };
-    const r = await this.client.call('reset', fields);
-    return { obs: decodeArray(r.obs), infos: decodeInfos(r.infos) };
-  }
-
-  async step(actions: ArrayLike<number>): Promise<RemoteStep> {
-    const r = await this.client.call('step', { handle: this.handle, actions: int64Array(actions) });
-    return {
-      obs: decodeArray(r.obs),
-      rewards: decodeArray(r.rewards),
-      terminated: decodeArray(r.terminated),
-      truncated: decodeArray(r.truncated),
-      infos: decodeInfos(r.infos),
-    };
-  }
-
-  populationUpdate(): Promise<Record<string, any>> {
-    return this.client.call('population_update', { handle: this.handle });
-  }
-
-  async populationReport(): Promise<Record<string, any> & { mu: NdArray }> {
-    const r = await this.client.call('population_report', { handle: this.handle });
-    return { ...r, mu: decodeArray(r.mu) };
-  }
-
-  async close(): Promise<void> {
-    await this.client.call('close', { handle: this.handle });
-  }
-}
-
-function decodeInfos(w: Record<string, any>): Infos {
-  const out: Infos = { action_mask: decodeArray(w.action_mask), t: decodeArray(w.t) };
-  if (w.final_obs) {
-    out.final_obs = decodeArray(w.final_obs);
-    out._final_obs = decodeArray(w._final_obs);
-    out.final_info = { action_mask: decodeArray(w.final_info.action_mask), t: decodeArray(w.final_info.t) };
-    out._final_info = decodeArray(w._final_info);
-  }
-  return out;
-}
-
 export type { WireArray, NdArray };
+
+/** A fresh CURVE key pair for one connection. */
+function clientKeys(): { curvePublicKey: string; curveSecretKey: string } {
+  const k = curveKeyPair();
+  return { curvePublicKey: k.publicKey, curveSecretKey: k.secretKey };
+}

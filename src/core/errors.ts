@@ -57,6 +57,11 @@ export const ERROR_CODES = {
   MFG_ERR_ENV_BAD_MODE: 'The operation is not available in this env\'s mean-field or autoreset mode.',
   MFG_ERR_ENV_BAD_OPTION: 'An option given to make or reset is invalid (shape, dtype or value).',
   MFG_ERR_LEARNING_BAD_CHECKPOINT: 'A learning run\'s checkpoint folder is missing, unreadable, or from another env, algorithm or parameters.',
+  // server hardening (issue 10)
+  MFG_ERR_PROTOCOL_TOO_COMPLEX: 'A message has more elements or deeper nesting than the max_message_elements / max_message_depth limits announced in hello.',
+  MFG_ERR_SESSION_BUSY: 'The connection has max_in_flight requests unanswered; retry after details.retry_after_ms.',
+  MFG_ERR_SESSION_TOKEN: 'The request carries no session token, or not the one hello gave this connection.',
+  MFG_ERR_SESSION_DEADLINE: 'A request ran past its deadline (make_deadline_s / request_deadline_s); its worker thread was stopped and the envs it held closed.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -10,6 +10,21 @@ export interface KwargsSchema {
 }
 
 /**
+ * What building a finite env costs, declared from its kwargs before anything is allocated: the
+ * tables of a finite game are H x S x A (flows, rewards, policies) plus S x A x branching
+ * transition entries. The server turns this into bytes and refuses a `make` over its budget.
+ */
+export interface EnvCost {
+  states: number;
+  actions: number;
+  horizon: number;
+  /** Next states per (state, action) of the transition kernel (default: actions). */
+  branching?: number;
+  /** Populations of these sizes (default 1): a multi-population game holds tables for each. */
+  populations?: number;
+}
+
+/**
  * How to build one registered environment: its id, a one-paragraph description with its
  * literature source, its kwargs as a JSON Schema with defaults, and a factory of the game.
  */
@@ -20,6 +35,8 @@ export interface EnvSpec<K extends Record<string, unknown> = Record<string, unkn
   readonly kwargsSchema: KwargsSchema;
   /** Receives kwargs already validated against kwargsSchema with defaults filled in. */
   create(kwargs: K): Game;
+  /** The size of the game these kwargs build (validated, defaults filled), without building it. */
+  cost?(kwargs: K): EnvCost;
 }
 
 /** The JSON form of a spec, as `mfgym list --json` and the protocol's list reply give it. */

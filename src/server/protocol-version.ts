@@ -1,7 +1,7 @@
 import { MfgError } from '../core/errors';
 
 /** The protocol version this server speaks (protocol/PROTOCOL.md). */
-export const PROTOCOL_VERSION = '1.0';
+export const PROTOCOL_VERSION = '2.0';
 
 /** MAJOR of a MAJOR.MINOR version string. */
 export function majorOf(v: string): number {

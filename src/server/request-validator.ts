@@ -2,8 +2,12 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MfgError } from '../core/errors';
+import { isMap } from './codec';
 
 const SCHEMA_BASE = 'https://mfgym.example/protocol/schemas/';
+
+/** Request fields that must decode to plain maps (never a bin, array or other object). */
+const MAP_FIELDS: Partial<Record<string, readonly string[]>> = { make: ['kwargs', 'options'], reset: ['options'] };
 
 /** The package root (the directory of mfgym's package.json), found from dist/src/server or src/server. */
 export function packageRoot(): string {
@@ -21,7 +25,7 @@ export function protocolDir(): string {
   return path.join(packageRoot(), 'protocol');
 }
 
-/** The ops of protocol 1.0, in PROTOCOL.md order. */
+/** The ops of the protocol, in PROTOCOL.md order. */
 export const OPS = ['hello', 'ping', 'list_envs', 'make', 'reset', 'step', 'population_update', 'population_report', 'close'] as const;
 export type Op = (typeof OPS)[number];
 
@@ -64,10 +68,19 @@ export class RequestValidator {
     if (!this.envelope(msg)) throw schemaError(this.envelope.errors ?? []);
   }
 
-  /** The op's own schema; a bad seed is MFG_ERR_SEED_INVALID. */
+  /**
+   * The op's own schema; a bad seed is MFG_ERR_SEED_INVALID. JSON Schema's "object" also admits
+   * bins (a Buffer is an object), so the fields that must be msgpack maps are checked as such.
+   */
   checkRequest(op: Op, msg: unknown): void {
     const v = this.requests.get(op)!;
     if (!v(msg)) throw schemaError(v.errors ?? []);
+    for (const field of MAP_FIELDS[op] ?? []) {
+      const x = (msg as Record<string, unknown>)[field];
+      if (x !== undefined && !isMap(x)) {
+        throw new MfgError('MFG_ERR_PROTOCOL_INVALID_REQUEST', `${field} must be a msgpack map`, { details: { field, reason: 'must be a msgpack map' } });
+      }
+    }
   }
 
   /** For tests and clients: does a reply match its op's reply schema (or the error schema)? */
@@ -91,7 +104,7 @@ export function schemaError(errors: ErrorObject[]): MfgError {
   if (e.keyword === 'required') reason = 'is required';
   if (e.keyword === 'enum') reason = `must be one of ${JSON.stringify(params.allowedValues)}`;
   if (e.keyword === 'const') reason = `must be ${JSON.stringify(params.allowedValue)}`;
-  const code = parts[0] === 'seed' ? 'MFG_ERR_SEED_INVALID' : 'MFG_ERR_PROTOCOL_INVALID_REQUEST';
+  const code = parts[0] === 'seed' ? 'MFG_ERR_SEED_INVALID' : parts[0] === 'session' ? 'MFG_ERR_SESSION_TOKEN' : 'MFG_ERR_PROTOCOL_INVALID_REQUEST';
   const hint = code === 'MFG_ERR_SEED_INVALID' ? ' (a seed is null, an integer in [0, 2^53-1], or a list of them, one per agent)' : '';
   return new MfgError(code, `${field || 'request'} ${reason}${hint}`, { details: { field, reason } });
 }

@@ -73,13 +73,18 @@ describe('protocol: JSON Schemas and the PROTOCOL.md examples', () => {
   });
 
   it('the schemas reject what the prose forbids: unknown fields, seeds above 2^53-1, bad dtypes, non-bytes data', () => {
-    const base = { v: '1.0', id: 1, op: 'reset', handle: 'h1' };
+    const S = '5f2c0e6d9a8b4c3d2e1f0a9b8c7d6e5f';
+    const base = { v: '2.0', id: 1, op: 'reset', session: S, handle: 'h1' };
     expect(() => validator.checkRequest('reset', { ...base, seed: 2 ** 53 - 1 })).not.to.throw();
     expect(() => validator.checkRequest('reset', { ...base, seed: 2 ** 53 })).to.throw(/seed/);
     expect(() => validator.checkRequest('reset', { ...base, sed: 1 })).to.throw(/sed is not a field/);
-    const arr = (dtype: string, data: unknown) => ({ v: '1.0', id: 1, op: 'step', handle: 'h1', actions: { dtype, shape: [1], data } });
+    const arr = (dtype: string, data: unknown) => ({ v: '2.0', id: 1, op: 'step', session: S, handle: 'h1', actions: { dtype, shape: [1], data } });
     expect(() => validator.checkRequest('step', arr('<i8', Buffer.alloc(8)))).not.to.throw();
     expect(() => validator.checkRequest('step', arr('>i8', Buffer.alloc(8)))).to.throw(/actions.dtype/);
     expect(() => validator.checkRequest('step', arr('<i8', 'AAAAAAAAAAA='))).to.throw(/msgpack bin/);
+    // protocol 2.0: every request but hello carries the session token (a missing one is its own code)
+    const { session: _s, ...noSession } = base;
+    expect(() => validator.checkRequest('reset', noSession)).to.throw(/session is required/).with.property('code', 'MFG_ERR_SESSION_TOKEN');
+    expect(() => validator.checkRequest('hello', { v: '2.0', id: 0, op: 'hello', protocol: '2.0' })).not.to.throw();
   });
 });

@@ -40,7 +40,7 @@ describe('mfgym serve (the CLI process)', function () {
       p.proc.kill(signal);
       expect(await p.exit).to.equal(0);
       expect(p.stderr()).to.contain(`${signal}, closing`).and.to.contain('closed');
-      expect(p.stderr()).to.match(/made h1: LeftRight-v0 N=2/);
+      expect(p.stderr()).to.match(/made h[0-9a-f]{8}-[0-9a-f]{16}: LeftRight-v0 N=2/);
     });
   }
 

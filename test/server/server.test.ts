@@ -41,12 +41,29 @@ describe('server: round trips through the TypeScript client', function () {
   });
 
   it('hello, ping and list_envs answer replies that match their schemas', async () => {
-    const h = await a.request('hello', { protocol: '1.0', client: 'test' });
+    const h = await a.request('hello', { protocol: '2.0', client: 'test' });
     expect(replyErrors('hello', h)).to.equal(null);
-    expect(h.result).to.deep.equal({
+    expect(h.result!.session).to.match(/^[0-9a-f]{32}$/);
+    expect(a.session).to.equal(h.result!.session);
+    expect({ ...h.result, session: 'x', limits: { ...h.result!.limits, max_env_bytes: 0, max_total_bytes: 0 } }).to.deep.equal({
       server: `mfgym/${require('../../../package.json').version}`,
-      protocol: '1.0',
-      limits: { max_message_bytes: 64 * 1024 * 1024, max_agents_per_env: 1000, max_envs_per_connection: 4, idle_timeout_s: 600 },
+      protocol: '2.0',
+      session: 'x',
+      limits: {
+        max_message_bytes: 64 * 1024 * 1024,
+        max_message_elements: 65536,
+        max_message_depth: 32,
+        max_agents_per_env: 1000,
+        max_envs_per_connection: 4,
+        max_envs_total: 1024,
+        max_sessions: 4096,
+        max_env_bytes: 0,
+        max_total_bytes: 0,
+        max_in_flight: 1024,
+        make_deadline_s: 600,
+        request_deadline_s: 120,
+        idle_timeout_s: 600,
+      },
     });
     const p = await a.request('ping');
     expect(replyErrors('ping', p)).to.equal(null);
@@ -61,9 +78,13 @@ describe('server: round trips through the TypeScript client', function () {
   });
 
   it('a major version mismatch names both versions', async () => {
-    const e = await expectRemote(a.call('hello', { protocol: '2.0' }), 'MFG_ERR_PROTOCOL_VERSION');
-    expect(e.details).to.deep.equal({ client: '2.0', server: '1.0' });
+    // a 1.x client (no session tokens) is told both versions by its hello, and so is a 3.0 one
+    const e = await expectRemote(a.call('hello', { protocol: '1.0' }), 'MFG_ERR_PROTOCOL_VERSION');
+    expect(e.details).to.deep.equal({ client: '1.0', server: '2.0' });
     expect(e.message).to.contain('2.0').and.to.contain('1.0');
+    const old = await a.requestAs('hello', { v: '1.0', protocol: '1.0' });
+    expect(old.error!.details).to.deep.equal({ client: '1.0', server: '2.0' });
+    await expectRemote(a.call('hello', { protocol: '3.0' }), 'MFG_ERR_PROTOCOL_VERSION');
   });
 
   it('make/reset/step over the wire reproduce the in-process env bit for bit', async () => {
@@ -257,8 +278,10 @@ describe('server: round trips through the TypeScript client', function () {
   });
 
   it('logs one line per session event', () => {
-    expect(log.some((l) => /session [0-9a-f]+ opened/.test(l))).to.equal(true);
-    expect(log.some((l) => /made h\d+: LeftRight-v0 N=2/.test(l))).to.equal(true);
-    expect(log.some((l) => /closed h\d+/.test(l))).to.equal(true);
+    expect(log.some((l) => /session [0-9a-f]+\/[0-9a-f]{4} opened/.test(l))).to.equal(true);
+    expect(log.some((l) => /made h[0-9a-f]{8}-[0-9a-f]{16}: LeftRight-v0 N=2/.test(l))).to.equal(true);
+    expect(log.some((l) => /closed h[0-9a-f]{8}-[0-9a-f]{16}/.test(l))).to.equal(true);
+    // the token itself never reaches the log
+    expect(log.some((l) => l.includes(a.session!))).to.equal(false);
   });
 });

@@ -37,14 +37,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, log_path: Path) -> subprocess.Popen:
+def start_server(port: int, log_path: Path, extra_args: tuple = ()) -> subprocess.Popen:
     node = shutil.which("node")
     if node is None:
         raise RuntimeError("node is not on PATH: cannot start the mfgym server")
     if not SERVER_JS.exists():
         raise RuntimeError(f"{SERVER_JS} is missing: build the server first (npx tsc -p . in {REPO})")
     log = open(log_path, "wb")
-    return subprocess.Popen([node, str(SERVER_JS), "serve", "--bind", f"tcp://127.0.0.1:{port}"],
+    return subprocess.Popen([node, str(SERVER_JS), "serve", "--bind", f"tcp://127.0.0.1:{port}", *extra_args],
                             cwd=str(REPO), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
 
 

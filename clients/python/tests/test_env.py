@@ -164,6 +164,7 @@ def test_list_envs_names_the_builtins_with_kwargs_schemas(client):
 
 def test_hello_announces_version_and_limits(client):
     info = client.hello()
-    assert info["protocol"] == "1.0" and info["server"].startswith("mfgym/")
+    assert info["protocol"] == mfgym.PROTOCOL_VERSION and info["server"].startswith("mfgym/")
+    assert len(info["session"]) == 32 and client.session == info["session"]
     assert set(info["limits"]) >= {"max_message_bytes", "max_agents_per_env", "max_envs_per_connection",
                                    "idle_timeout_s"}

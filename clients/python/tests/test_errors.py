@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -108,9 +110,10 @@ def test_protocol_level_errors(client):
         client.call("make", env_id="LeftRight-v0", num_agnets=3)  # misspelt field
     assert e.value.code == "MFG_ERR_PROTOCOL_INVALID_REQUEST" and "num_agnets" in str(e.value.details)
     with pytest.raises(mfgym.ProtocolError) as e:
-        client.call("hello", protocol="2.0")
+        client.call("hello", protocol="1.0")  # a 1.x client: no session tokens
     assert e.value.code == "MFG_ERR_PROTOCOL_VERSION"
     assert "2.0" in e.value.message and "1.0" in e.value.message
+    assert e.value.details == {"client": "1.0", "server": "2.0"}
     client.send_raw(b"\xc1 not msgpack")
     reply = client.receive_raw()
     assert reply["ok"] is False and reply["id"] is None and reply["error"]["code"] == "MFG_ERR_PROTOCOL_MALFORMED"
@@ -137,6 +140,37 @@ def test_timeouts_raise_and_are_configurable():
 
 def test_late_replies_after_a_timeout_are_not_mistaken_for_the_next_one(address):
     with Client(address, timeout=20) as c:
+        c.hello()
         rid = c.send("ping")  # pretend this one timed out: its reply is never read by wait()
         envs = c.call("list_envs")
-        assert "envs" in envs and rid == 0
+        assert "envs" in envs and rid == 1
+
+
+def test_curve_server_needs_its_public_key(tmp_path):
+    """A server started with --curve-key-file encrypts: a client with its public key talks, one without gets nothing."""
+    import json
+    from conftest import start_server
+    port = free_port()
+    key_file = tmp_path / "server-key.json"
+    proc = start_server(port, tmp_path / "server.log", ("--curve-key-file", str(key_file)))
+    try:
+        address = f"tcp://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while not key_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        public = json.loads(key_file.read_text())["public_key"]
+        assert (key_file.stat().st_mode & 0o777) == 0o600
+        ok = False
+        while not ok and time.monotonic() < deadline:
+            with Client(address, timeout=0.5, curve_server_key=public) as c:
+                try:
+                    ok = c.ping()
+                except mfgym.MfgTimeoutError:
+                    pass
+        assert ok
+        with Client(address, timeout=0.5) as plain:
+            with pytest.raises(mfgym.MfgTimeoutError):
+                plain.ping()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

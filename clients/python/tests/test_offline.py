@@ -137,8 +137,9 @@ def test_schema_checker_rejects_what_the_schemas_forbid(schemas):
     assert schemas.errors({**good, "extra": 1}, "error.reply.json")
     assert schemas.errors({**good, "error": {"code": "oops", "message": "x", "details": {}}}, "error.reply.json")
     arr = encode_array(np.zeros(2))
-    step = {"v": "1.0", "id": 1, "op": "step", "handle": "h", "actions": arr}
+    step = {"v": "2.0", "id": 1, "op": "step", "session": "s", "handle": "h", "actions": arr}
     assert schemas.errors(step, "step.request.json") == []
+    assert schemas.errors({k: v for k, v in step.items() if k != "session"}, "step.request.json")  # 2.0: token required
     assert schemas.errors({**step, "actions": {**arr, "data": "not bytes"}}, "step.request.json")
     assert schemas.errors({**step, "actions": {**arr, "dtype": ">f8"}}, "step.request.json")
 

@@ -26,7 +26,8 @@ class RecordingClient(Client):
     def call_raw(self, op, **fields):
         rid = self.send(op, **fields)
         reply = self.wait(rid, op)
-        request = unpack(pack({"v": mfgym.PROTOCOL_VERSION, "id": rid, "op": op, **fields}))
+        session = {} if op == "hello" else {"session": self.session}
+        request = unpack(pack({"v": mfgym.PROTOCOL_VERSION, "id": rid, "op": op, **session, **fields}))
         self.log.append((op, request, reply))
         return reply
 

@@ -1,21 +1,62 @@
 import { MfgError } from '../../core/errors';
 import { makeEnvWithKwargs } from '../../gym/make-env';
-import type { Handler } from '../handler-context';
+import { checkEnvBytes, declaredCost, estimateEnvBytes } from '../env-budget';
+import type { Handler, HandlerContext, MainContext, Request } from '../handler-context';
+import type { ServerLimits } from '../limits';
+import type { Session, SessionTable } from '../session-table';
 import { wireToFloat64, type WireArray } from '../wire-array';
 
-/** Builds a vector env of num_agents agents owned by this session; limits first, then the registry. */
-export const make: Handler = async (req, ctx) => {
+/** What the main thread decided before a make is built: the env, its agents and its estimated bytes. */
+export interface MakePlan {
+  envId: string;
+  numAgents: number;
+  bytes: number;
+}
+
+/**
+ * The checks of make that count across sessions (run in the main thread, before anything is
+ * built): agents per env, envs per connection and in total, and the env's declared cost
+ * against the per-env and total memory budgets.
+ */
+export function planMake(req: Request, ctx: { session: Session; sessions: SessionTable<any>; limits: Readonly<ServerLimits> }): MakePlan {
   const numAgents = (req.num_agents as number | undefined) ?? 1;
   if (numAgents > ctx.limits.maxAgentsPerEnv) {
     throw new MfgError('MFG_ERR_SESSION_LIMIT', `num_agents ${numAgents} exceeds this server's max_agents_per_env ${ctx.limits.maxAgentsPerEnv}`, {
       details: { limit: 'max_agents_per_env', value: numAgents, max: ctx.limits.maxAgentsPerEnv },
     });
   }
-  if (ctx.session.open.size >= ctx.limits.maxEnvsPerConnection) {
-    throw new MfgError('MFG_ERR_SESSION_LIMIT', `this connection already has ${ctx.session.open.size} open envs (max_envs_per_connection); close some first`, {
-      details: { limit: 'max_envs_per_connection', value: ctx.session.open.size + 1, max: ctx.limits.maxEnvsPerConnection },
+  const own = ctx.sessions.openOfIdentity(ctx.session.identity);
+  if (own >= ctx.limits.maxEnvsPerConnection) {
+    throw new MfgError('MFG_ERR_SESSION_LIMIT', `this connection already has ${own} open envs (max_envs_per_connection); close some first`, {
+      details: { limit: 'max_envs_per_connection', value: own + 1, max: ctx.limits.maxEnvsPerConnection },
     });
   }
+  if (ctx.sessions.envCount >= ctx.limits.maxEnvsTotal) {
+    throw new MfgError('MFG_ERR_SESSION_LIMIT', `this server already has ${ctx.sessions.envCount} open envs (max_envs_total); try later`, {
+      details: { limit: 'max_envs_total', value: ctx.sessions.envCount + 1, max: ctx.limits.maxEnvsTotal },
+    });
+  }
+  const envId = req.env_id as string;
+  const cost = declaredCost(envId, (req.kwargs ?? {}) as Record<string, unknown>);
+  const bytes = estimateEnvBytes(cost, numAgents) ?? 0;
+  if (cost !== null) checkEnvBytes(envId, cost, bytes, ctx.sessions.bytesInUse, { maxEnvBytes: ctx.limits.maxEnvBytes, maxTotalBytes: ctx.limits.maxTotalBytes });
+  return { envId, numAgents, bytes };
+}
+
+/** make in one thread (no worker pool): plan, hold the budget while building, build. */
+export const make: Handler = async (req, ctx) => {
+  const plan = planMake(req, ctx as MainContext);
+  const release = (ctx as MainContext).sessions.reserve(plan.bytes);
+  try {
+    return await buildMake(req, ctx, plan);
+  } finally {
+    release();
+  }
+};
+
+/** Builds the env of a plan and registers it with ctx.sessions (the main table, or a worker's). */
+export async function buildMake(req: Request, ctx: HandlerContext, plan: MakePlan): Promise<Record<string, unknown>> {
+  const { envId, numAgents, bytes } = plan;
   const options = (req.options ?? {}) as { policy?: WireArray; update_every?: number; population_features?: 'none' | 'moments' | 'histogram'; histogram_bins?: number; agent_population?: number; illegal_actions?: 'noop' | 'error' };
   let policy: Float64Array | undefined;
   if (options.policy !== undefined) {
@@ -26,7 +67,6 @@ export const make: Handler = async (req, ctx) => {
     }
     policy = wireToFloat64(options.policy, 'options.policy');
   }
-  const envId = req.env_id as string;
   const { env, kwargs } = await makeEnvWithKwargs(envId, {
     kwargs: (req.kwargs ?? {}) as Record<string, unknown>,
     numAgents,
@@ -48,7 +88,7 @@ export const make: Handler = async (req, ctx) => {
       });
     }
   }
-  const handle = ctx.sessions.add(ctx.session, env, envId);
+  const handle = ctx.sessions.add(ctx.session, env, envId, bytes);
   ctx.log(`session ${ctx.session.key} made ${handle}: ${envId} N=${numAgents} ${env.meanField}/${env.autoreset}/${env.populationKind}`);
   return {
     handle,
@@ -66,4 +106,4 @@ export const make: Handler = async (req, ctx) => {
     agent_population: env.agentPopulation,
     populations: env.game.populations.map((q) => q.name),
   };
-};
+}
