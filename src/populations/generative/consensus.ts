@@ -7,6 +7,14 @@ import type { Examples } from './examples';
 import type { TrainableModel } from './model';
 import { trainModel } from './train';
 import type { NamedWeights } from './weights';
+import { honestyVerdict, type PairTest } from './two-sample';
+
+/** The kernel two-sample tests of a round (per epoch, and combined over epochs). */
+export interface KernelTests {
+  readonly epochs: readonly PairTest[];
+  readonly mmdPValue: number;
+  readonly energyPValue: number;
+}
 
 /** What the consensus loop reports per round (one fit + one discriminator test). */
 export interface ConsensusRound {
@@ -21,8 +29,15 @@ export interface ConsensusRound {
   /** Mean training loss per window of steps (the learning curve). */
   readonly curve: readonly number[];
   readonly c2stAccuracy: number;
-  /** Bonferroni-combined p-value of the round's test (pooled + per epoch). */
+  /** Bonferroni-combined p-value of the round's C2ST (pooled + per epoch). */
+  readonly c2stPValue: number;
+  /** Epoch-combined p-values of the kernel tests (when the loop ran them). */
+  readonly mmdPValue?: number;
+  readonly energyPValue?: number;
+  /** The round's verdict: Bonferroni over the C2ST and the kernel tests; consensus when >= alpha. */
   readonly pValue: number;
+  /** Held-out agents per epoch this round was tested on (disjoint from every other round's). */
+  readonly heldOutPerEpoch: number;
 }
 
 export interface ProgressEvent {
@@ -34,7 +49,7 @@ export interface ProgressEvent {
   readonly loss: number;
 }
 
-export interface ConsensusOptions {
+export interface ConsensusOptions<D = unknown> {
   readonly alpha: number;
   readonly maxRounds: number;
   readonly steps: number;
@@ -52,6 +67,8 @@ export interface ConsensusOptions {
   readonly onProgress?: (e: ProgressEvent) => void;
   /** Fresh Monte Carlo data for round r >= 1: training examples to add and a new held-out set. */
   readonly more?: (round: number) => Promise<{ train: Examples; heldOut: EpochSamples } | null>;
+  /** The kernel two-sample tests of a fitted density against a held-out set (they join the verdict). */
+  readonly kernelTests?: (density: D, heldOut: EpochSamples, rng: Rng) => KernelTests;
 }
 
 export interface ConsensusResult<D> {
@@ -61,6 +78,7 @@ export interface ConsensusResult<D> {
   readonly consensus: boolean;
   readonly c2st: C2stResult;
   readonly heldOut: EpochSamples;
+  readonly kernel: KernelTests | null;
   readonly steps: number;
   readonly trainSeconds: number;
 }
@@ -68,9 +86,11 @@ export interface ConsensusResult<D> {
 /**
  * The consensus loop (DESIGN §3): fit the generator by maximum likelihood, test it with a fresh
  * discriminator on held-out Monte Carlo samples, and while the discriminator tells them apart
- * (combined p < alpha) and rounds remain, refit warm from the current weights with a larger step
- * budget and batch (and fresh samples when `more` supplies them). The held-out set is never trained on;
- * without `more` it is reused across rounds, which makes later rounds' p-values slightly optimistic.
+ * (verdict p < alpha: Bonferroni over the C2ST and the kernel tests) and rounds remain, refit warm
+ * from the current weights with a larger step budget and batch (and fresh samples when `more`
+ * supplies them). The held-out set is never trained on, and no round is tested on samples an
+ * earlier round saw: without `more`, the held-out set is cut into maxRounds disjoint slices
+ * per epoch, slice r for round r (a round that reused them would have an optimistic p-value).
  */
 export async function consensusLoop<C, D>(
   h: TfHandle,
@@ -81,7 +101,7 @@ export async function consensusLoop<C, D>(
   compile: (w: NamedWeights) => D,
   sampleGen: (d: D, t: number, n: number, rng: Rng) => Int32Array | Float64Array,
   dConfig: DiscriminatorConfig,
-  opts: ConsensusOptions,
+  opts: ConsensusOptions<D>,
 ): Promise<ConsensusResult<D>> {
   if (!(opts.alpha > 0 && opts.alpha < 1)) throw new MfgError('MFG_ERR_GENERATIVE_BAD_OPTION', `alpha must be in (0, 1), got ${opts.alpha}`);
   if (!Number.isInteger(opts.maxRounds) || opts.maxRounds < 1) throw new MfgError('MFG_ERR_GENERATIVE_BAD_OPTION', `maxRounds must be a positive integer, got ${opts.maxRounds}`);
@@ -89,9 +109,12 @@ export async function consensusLoop<C, D>(
   const rng = new Rng(opts.seed);
   const perSample = dConfig.kind === 'finite' ? 1 : dConfig.dim;
   let data = train;
-  let test = heldOut;
+  const slices = opts.more ? [heldOut] : sliceHeldOut(heldOut, opts.maxRounds, perSample);
+  let test = slices[0]!;
   let density: D | null = null;
   let c2st: C2stResult | null = null;
+  let kernel: KernelTests | null = null;
+  let verdict = { pValue: 1, agree: true };
   let steps = 0;
   let seconds = 0;
   let cap = opts.steps;
@@ -102,7 +125,12 @@ export async function consensusLoop<C, D>(
       if (fresh) {
         data = concatExamples(data, fresh.train);
         test = fresh.heldOut;
+      } else {
+        break; // no fresh held-out samples: a further round could only reuse tested ones
       }
+    } else if (r > 0) {
+      if (r >= slices.length) break; // every held-out slice is spent
+      test = slices[r]!;
     }
     const fit = await trainModel(h, model, weights, data, {
       maxSteps: cap,
@@ -128,6 +156,8 @@ export async function consensusLoop<C, D>(
       ...(opts.signal ? { signal: opts.signal } : {}),
       onStep: (step, total, loss) => opts.onProgress?.({ stage: 'test', population: opts.population, round: r, step, totalSteps: total, loss }),
     });
+    kernel = opts.kernelTests ? opts.kernelTests(density, test, rng) : null;
+    verdict = honestyVerdict(kernel ? [c2st.combinedPValue, kernel.mmdPValue, kernel.energyPValue] : [c2st.combinedPValue], opts.alpha);
     rounds.push({
       round: r,
       steps: fit.steps,
@@ -137,9 +167,12 @@ export async function consensusLoop<C, D>(
       trainingExamples: data.count,
       curve: fit.curve,
       c2stAccuracy: c2st.accuracy,
-      pValue: c2st.combinedPValue,
+      c2stPValue: c2st.combinedPValue,
+      ...(kernel ? { mmdPValue: kernel.mmdPValue, energyPValue: kernel.energyPValue } : {}),
+      pValue: verdict.pValue,
+      heldOutPerEpoch: Math.min(...test.map((x) => x.length / perSample)),
     });
-    if (c2st.combinedPValue >= opts.alpha) break;
+    if (verdict.agree) break;
     cap = Math.ceil(cap * opts.stepsGrowth);
     // Larger batches too: what stops a refit early is minibatch noise around the optimum.
     batch = Math.min(4 * opts.batchSize, batch * 2);
@@ -148,12 +181,31 @@ export async function consensusLoop<C, D>(
     density: density!,
     weights,
     rounds,
-    consensus: c2st!.combinedPValue >= opts.alpha,
+    consensus: verdict.agree,
     c2st: c2st!,
     heldOut: test,
+    kernel,
     steps,
     trainSeconds: seconds,
   };
+}
+
+/** Fewest held-out agents per epoch in a round's slice. */
+const MIN_SLICE = 16;
+
+/** Per epoch, k disjoint consecutive slices of the held-out samples (agents are i.i.d.). */
+function sliceHeldOut(heldOut: EpochSamples, rounds: number, perSample: number): EpochSamples[] {
+  // At least MIN_SLICE agents per epoch and slice (the C2ST halves each): fewer slices, fewer rounds.
+  const minN = Math.min(...heldOut.map((x: Int32Array | Float64Array) => x.length / perSample));
+  const k = Math.max(1, Math.min(rounds, Math.floor(minN / MIN_SLICE)));
+  return Array.from({ length: k }, (_x, r) =>
+    heldOut.map((x: Int32Array | Float64Array) => {
+      const n = x.length / perSample;
+      const lo = Math.floor((r * n) / k);
+      const hi = Math.floor(((r + 1) * n) / k);
+      return x.subarray(lo * perSample, hi * perSample);
+    }) as EpochSamples,
+  );
 }
 
 function concatExamples(a: Examples, b: Examples): Examples {

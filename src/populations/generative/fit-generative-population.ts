@@ -11,7 +11,8 @@ import { FlowDensity, FlowModel, flowConfig, type FlowConfig } from './coupling-
 import type { C2stResult, DiscriminatorLogit } from './discriminator';
 import { continuousExamples, finiteExamples } from './examples';
 import { GenerativeContinuousPopulation, GenerativeFinitePopulation } from './generative-population';
-import { continuousHonesty, finiteHonesty, summarise, type EpochHonesty, type GaussianFlow, type HonestySummary } from './honesty';
+import { continuousHonesty, continuousKernelTests, finiteHonesty, finiteKernelTests, summarise, type EpochHonesty, type GaussianFlow, type HonestySummary } from './honesty';
+import type { KernelTests } from './consensus';
 import { MdnDensity, MdnModel, mdnConfig, type MdnConfig } from './mdn-generator';
 import { copyMatching, type NamedWeights } from './weights';
 
@@ -50,6 +51,11 @@ export interface GenerativeOptions {
   readonly alpha?: number;
   readonly maxRounds?: number;
   readonly discriminator?: { hidden?: number; steps?: number; batchSize?: number; learningRate?: number };
+  /**
+   * Run the kernel two-sample tests (multi-scale MMD and energy distance, permutation p-values)
+   * beside the C2ST in every round and in the report; they join the verdict (default true).
+   */
+  readonly kernelTests?: boolean;
   /**
    * The discriminator's density-ratio correction of log mu: false (default), true, or 'auto' =
    * on only when the final test still tells the generator from the samples (no consensus). On a
@@ -141,6 +147,8 @@ export async function fitGenerativePopulation(
   const allRounds: ConsensusRound[][] = [];
   const epochs: EpochHonesty[] = [];
   const c2sts: C2stResult[] = [];
+  const kernels: (KernelTests | null)[] = [];
+  const useKernel = opt(options.kernelTests, true);
   let steps = 0;
   let trainSeconds = 0;
   let consensus = true;
@@ -190,6 +198,9 @@ export async function fitGenerativePopulation(
           ...loop,
           seed: seed + 104729 * (p + 1),
           population: p,
+          ...(useKernel
+            ? { kernelTests: (d: CategoricalDensity, test, rng) => finiteKernelTests((t, n, r) => d.sampleCells(t, n, r), test as Int32Array[], { shape: pop.stateShape, numActions: pop.numActions }, rng) }
+            : {}),
           ...(more
             ? {
                 more: async (r: number) => {
@@ -209,10 +220,11 @@ export async function fitGenerativePopulation(
       weightSets.push(res.weights);
       allRounds.push(res.rounds);
       c2sts.push(res.c2st);
+      kernels.push(res.kernel);
       consensus &&= res.consensus;
       steps += res.steps;
       trainSeconds += res.trainSeconds;
-      epochs.push(...finiteHonesty(p, res.density, res.heldOut as Int32Array[], res.c2st, seed + 31 * p, options.exact?.[p]));
+      epochs.push(...finiteHonesty(p, res.density, res.heldOut as Int32Array[], res.c2st, seed + 31 * p, options.exact?.[p], res.kernel));
     }
     const population = new GenerativeFinitePopulation(H, densities, logits);
     if (options.correct === true || (options.correct === 'auto' && !consensus)) population.corrected = true;
@@ -254,6 +266,7 @@ export async function fitGenerativePopulation(
       ...loop,
       seed: seed + 104729,
       population: 0,
+      ...(useKernel ? { kernelTests: (g: ContinuousDensity, test, rng) => continuousKernelTests((t, n, r) => g.sample(t, n, r), test as Float64Array[], d, rng) } : {}),
       ...(more
         ? {
             more: async (r: number) => {
@@ -267,16 +280,17 @@ export async function fitGenerativePopulation(
   );
   allRounds.push(res.rounds);
   c2sts.push(res.c2st);
+  kernels.push(res.kernel);
   consensus = res.consensus;
   steps = res.steps;
   trainSeconds = res.trainSeconds;
-  epochs.push(...continuousHonesty(res.density, res.heldOut as Float64Array[], res.c2st, seed + 31, options.closedForm));
+  epochs.push(...continuousHonesty(res.density, res.heldOut as Float64Array[], res.c2st, seed + 31, options.closedForm, res.kernel));
   const population = new GenerativeContinuousPopulation(H, res.density, res.c2st.logit);
   if (options.correct === true || (options.correct === 'auto' && !consensus)) population.corrected = true;
   return finish(population, { kind, configs: [cfg], weights: [res.weights] });
 
   function finish<P extends { memoryBytes(): number }>(population: P, models: GeneratorModels): GenerativeFit<P> {
-    const report: HonestyReport = { ...summarise(epochs, c2sts), consensus, alpha: loop.alpha, rounds: allRounds, epochs };
+    const report: HonestyReport = { ...summarise(epochs, c2sts, kernels), consensus, alpha: loop.alpha, rounds: allRounds, epochs };
     return {
       population,
       report,
