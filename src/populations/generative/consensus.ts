@@ -1,7 +1,7 @@
 import { MfgError } from '../../core/errors';
 import { Rng } from '../../core/rng';
 import type { TfHandle } from './backend';
-import type { C2stResult, DiscriminatorConfig, EpochSamples } from './discriminator';
+import type { C2stResult, DiscriminatorConfig, DiscriminatorLogit, EpochSamples } from './discriminator';
 import { classifierTwoSampleTest } from './discriminator';
 import type { Examples } from './examples';
 import type { TrainableModel } from './model';
@@ -9,11 +9,18 @@ import { trainModel } from './train';
 import type { NamedWeights } from './weights';
 import { honestyVerdict, type PairTest } from './two-sample';
 
-/** The kernel two-sample tests of a round (per epoch, and combined over epochs). */
+/**
+ * The kernel two-sample tests of a round: per epoch; pooled over epochs (mmdPValue,
+ * energyPValue: the verdict's); and the Cauchy combination of the per-epoch p-values.
+ */
 export interface KernelTests {
   readonly epochs: readonly PairTest[];
+  readonly mmdStatistic: number;
   readonly mmdPValue: number;
+  readonly energyStatistic: number;
   readonly energyPValue: number;
+  readonly mmdCauchyPValue: number;
+  readonly energyCauchyPValue: number;
 }
 
 /** What the consensus loop reports per round (one fit + one discriminator test). */
@@ -67,6 +74,14 @@ export interface ConsensusOptions<D = unknown> {
   readonly onProgress?: (e: ProgressEvent) => void;
   /** Fresh Monte Carlo data for round r >= 1: training examples to add and a new held-out set. */
   readonly more?: (round: number) => Promise<{ train: Examples; heldOut: EpochSamples } | null>;
+  /**
+   * How a failed round refits: 'blind' (maximum likelihood on the same examples, more steps) or
+   * 'weighted' (the discriminator teaches: each training example's weight is multiplied by the
+   * density ratio exp D(x, t) ~ p_MC/p_gen of the round's discriminator, clipped to
+   * [1/WEIGHT_CLIP, WEIGHT_CLIP], so the refit leans on what the generator under-represents; at
+   * agreement D ~ 0 and the weights are 1, so the fixed point is the plain MLE). Default 'blind'.
+   */
+  readonly refit?: 'blind' | 'weighted';
   /** The kernel two-sample tests of a fitted density against a held-out set (they join the verdict). */
   readonly kernelTests?: (density: D, heldOut: EpochSamples, rng: Rng) => KernelTests;
 }
@@ -173,6 +188,7 @@ export async function consensusLoop<C, D>(
       heldOutPerEpoch: Math.min(...test.map((x) => x.length / perSample)),
     });
     if (verdict.agree) break;
+    if (opts.refit === 'weighted') data = discriminatorWeighted(data, c2st.logit);
     cap = Math.ceil(cap * opts.stepsGrowth);
     // Larger batches too: what stops a refit early is minibatch noise around the optimum.
     batch = Math.min(4 * opts.batchSize, batch * 2);
@@ -188,6 +204,20 @@ export async function consensusLoop<C, D>(
     steps,
     trainSeconds: seconds,
   };
+}
+
+/** Largest factor by which the discriminator may up- or down-weight a training example. */
+export const WEIGHT_CLIP = 4;
+
+/** The examples with weights multiplied by exp D(x, t), clipped to [1/WEIGHT_CLIP, WEIGHT_CLIP]. */
+export function discriminatorWeighted(data: Examples, logit: DiscriminatorLogit): Examples {
+  const w = new Float64Array(data.count);
+  const lim = Math.log(WEIGHT_CLIP);
+  for (let i = 0; i < data.count; i++) {
+    const z = data.cells ? logit.cellLogit(data.t[i]!, data.cells[i]!) : logit.pointLogit(data.t[i]!, data.x!, i * data.dim);
+    w[i] = (data.weights ? data.weights[i]! : 1) * Math.exp(Math.min(lim, Math.max(-lim, z)));
+  }
+  return { ...data, weights: w };
 }
 
 /** Fewest held-out agents per epoch in a round's slice. */

@@ -13,6 +13,7 @@ import { continuousExamples, finiteExamples } from './examples';
 import { GenerativeContinuousPopulation, GenerativeFinitePopulation } from './generative-population';
 import { continuousHonesty, continuousKernelTests, finiteHonesty, finiteKernelTests, summarise, type EpochHonesty, type GaussianFlow, type HonestySummary } from './honesty';
 import type { KernelTests } from './consensus';
+import { histogramBaseline, kdeBaseline, type BaselineReport } from './baseline';
 import { MdnDensity, MdnModel, mdnConfig, type MdnConfig } from './mdn-generator';
 import { copyMatching, type NamedWeights } from './weights';
 
@@ -56,6 +57,8 @@ export interface GenerativeOptions {
    * beside the C2ST in every round and in the report; they join the verdict (default true).
    */
   readonly kernelTests?: boolean;
+  /** How a round the verdict rejects refits: 'blind' (default) or 'weighted' by the discriminator's density ratio (see consensus.ts). */
+  readonly refit?: 'blind' | 'weighted';
   /**
    * The discriminator's density-ratio correction of log mu: false (default), true, or 'auto' =
    * on only when the final test still tells the generator from the samples (no consensus). On a
@@ -77,6 +80,15 @@ export interface GenerativeOptions {
 
 export interface HonestyReport extends HonestySummary {
   readonly consensus: boolean;
+  /**
+   * The same figures for the generator's own training samples (histogram per population, or a
+   * KDE in R^d), and the generator's error as a share of the baseline's: tvRatio = meanTv /
+   * baseline meanTv (finite, with an exact flow), w2Ratio = meanW2 / baseline meanW2 (R^d, with
+   * a closed form). Below 1: the model beats the data it was fitted to.
+   */
+  readonly baseline: readonly BaselineReport[];
+  readonly tvRatio?: number;
+  readonly w2Ratio?: number;
   readonly alpha: number;
   /** Rounds of the consensus loop, per population. */
   readonly rounds: readonly (readonly ConsensusRound[])[];
@@ -130,6 +142,7 @@ export async function fitGenerativePopulation(
     maxRounds: opt(options.maxRounds, 3),
     steps: opt(options.steps, 2000),
     stepsGrowth: 2,
+    ...(options.refit ? { refit: options.refit } : {}),
     batchSize: opt(options.batchSize, 512),
     learningRate: opt(options.learningRate, 0.01),
     window: opt(options.window, 100),
@@ -148,6 +161,7 @@ export async function fitGenerativePopulation(
   const epochs: EpochHonesty[] = [];
   const c2sts: C2stResult[] = [];
   const kernels: (KernelTests | null)[] = [];
+  const baselines: BaselineReport[] = [];
   const useKernel = opt(options.kernelTests, true);
   let steps = 0;
   let trainSeconds = 0;
@@ -225,6 +239,7 @@ export async function fitGenerativePopulation(
       steps += res.steps;
       trainSeconds += res.trainSeconds;
       epochs.push(...finiteHonesty(p, res.density, res.heldOut as Int32Array[], res.c2st, seed + 31 * p, options.exact?.[p], res.kernel));
+      baselines.push(histogramBaseline(train, res.heldOut as Int32Array[], pop.stateShape, pop.numActions, new Rng(seed + 61 * p), options.exact?.[p]));
     }
     const population = new GenerativeFinitePopulation(H, densities, logits);
     if (options.correct === true || (options.correct === 'auto' && !consensus)) population.corrected = true;
@@ -285,12 +300,26 @@ export async function fitGenerativePopulation(
   steps = res.steps;
   trainSeconds = res.trainSeconds;
   epochs.push(...continuousHonesty(res.density, res.heldOut as Float64Array[], res.c2st, seed + 31, options.closedForm, res.kernel));
+  baselines.push(kdeBaseline(train, res.heldOut as Float64Array[], d, new Rng(seed + 61), options.closedForm));
   const population = new GenerativeContinuousPopulation(H, res.density, res.c2st.logit);
   if (options.correct === true || (options.correct === 'auto' && !consensus)) population.corrected = true;
   return finish(population, { kind, configs: [cfg], weights: [res.weights] });
 
   function finish<P extends { memoryBytes(): number }>(population: P, models: GeneratorModels): GenerativeFit<P> {
-    const report: HonestyReport = { ...summarise(epochs, c2sts, kernels), consensus, alpha: loop.alpha, rounds: allRounds, epochs };
+    const summary = summarise(epochs, c2sts, kernels);
+    const mean = (xs: (number | undefined)[]): number | undefined => (xs.every((x) => x !== undefined) && xs.length ? (xs as number[]).reduce((a, b) => a + b, 0) / xs.length : undefined);
+    const baseTv = mean(baselines.map((b) => b.meanTv));
+    const baseW2 = mean(baselines.map((b) => b.meanW2));
+    const report: HonestyReport = {
+      ...summary,
+      consensus,
+      alpha: loop.alpha,
+      baseline: baselines,
+      ...(summary.meanTv !== undefined && baseTv ? { tvRatio: summary.meanTv / baseTv } : {}),
+      ...(summary.meanW2 !== undefined && baseW2 ? { w2Ratio: summary.meanW2 / baseW2 } : {}),
+      rounds: allRounds,
+      epochs,
+    };
     return {
       population,
       report,

@@ -4,9 +4,21 @@ import type { ContinuousDensity } from './continuous-density';
 import type { C2stResult } from './discriminator';
 import type { KernelTests } from './consensus';
 import { discreteEnergyDistance, energyDistance, gaussianW2, meanCovariance, totalVariation } from './stats';
-import { combineEpochTests, gridTwoSampleTest, honestyVerdict, pointTwoSampleTest, type GridSpec } from './two-sample';
+import {
+  combineEpochTests,
+  gridPermutationStats,
+  gridTests,
+  honestyVerdict,
+  permSeeds,
+  pointPermutationStats,
+  pointTests,
+  pooledTests,
+  type GridSpec,
+  type PairTest,
+  type PermutationStats,
+} from './two-sample';
 
-/** Permutations of each epoch's kernel tests (smallest p-value 1/200; the combination needs < alpha/3). */
+/** Permutations of the kernel tests (smallest p-value 1/200; the verdict needs < alpha/3). */
 export const KERNEL_PERMUTATIONS = 199;
 /** Held-out (and generator) samples per epoch and side in a finite kernel test; O(N) per permutation. */
 export const GRID_KERNEL_MAX = 3000;
@@ -62,9 +74,11 @@ export interface HonestySummary {
   readonly pValue: number;
   /** The C2ST's Bonferroni-combined p-value (pooled + per epoch, over populations). */
   readonly combinedPValue: number;
-  /** The kernel tests, combined over epochs (Cauchy) and populations (Bonferroni). */
+  /** The kernel tests pooled over epochs (and Bonferroni over populations); Cauchy-combined per-epoch p-values beside them. */
   readonly mmdPValue?: number;
   readonly energyPValue?: number;
+  readonly mmdCauchyPValue?: number;
+  readonly energyCauchyPValue?: number;
   /** The one verdict: Bonferroni over the C2ST, MMD and energy tests; consensus when >= alpha. */
   readonly verdictPValue: number;
   readonly meanNll: number;
@@ -172,20 +186,38 @@ function kernelFields(kernel: KernelTests | null | undefined, t: number): Partia
 
 /** Kernel tests of a finite generator: per epoch, up to GRID_KERNEL_MAX held-out cells against as many generator cells. */
 export function finiteKernelTests(sample: (t: number, n: number, rng: Rng) => Int32Array, heldOut: readonly Int32Array[], grid: GridSpec, rng: Rng, permutations = KERNEL_PERMUTATIONS): KernelTests {
-  const epochs = heldOut.map((mc, t) => {
+  const seeds = permSeeds(permutations, rng);
+  const stats = heldOut.map((mc, t) => {
     const n = Math.min(mc.length, GRID_KERNEL_MAX);
-    return gridTwoSampleTest(mc.subarray(0, n), sample(t, n, rng), grid, permutations, rng);
+    return gridPermutationStats(mc.subarray(0, n), sample(t, n, rng), grid, seeds);
   });
-  return { epochs, ...combineEpochTests(epochs) };
+  return kernelTests(stats, gridTests);
+}
+
+/** Per-epoch, pooled and Cauchy-combined results from the epochs' permutation statistics. */
+export function kernelTests(stats: readonly PermutationStats[], test: (ps: PermutationStats) => PairTest): KernelTests {
+  const epochs = stats.map(test);
+  const pooled = pooledTests(stats, test);
+  const cauchy = combineEpochTests(epochs);
+  return {
+    epochs,
+    mmdStatistic: pooled.mmd.statistic,
+    mmdPValue: pooled.mmd.pValue,
+    energyStatistic: pooled.energy.statistic,
+    energyPValue: pooled.energy.pValue,
+    mmdCauchyPValue: cauchy.mmdPValue,
+    energyCauchyPValue: cauchy.energyPValue,
+  };
 }
 
 /** Kernel tests of a continuous generator: per epoch, up to POINT_KERNEL_MAX held-out points against as many generated. */
 export function continuousKernelTests(sample: (t: number, n: number, rng: Rng) => Float64Array, heldOut: readonly Float64Array[], d: number, rng: Rng, permutations = KERNEL_PERMUTATIONS): KernelTests {
-  const epochs = heldOut.map((mc, t) => {
+  const seeds = permSeeds(permutations, rng);
+  const stats = heldOut.map((mc, t) => {
     const n = Math.min(mc.length / d, POINT_KERNEL_MAX);
-    return pointTwoSampleTest(mc.subarray(0, n * d), sample(t, n, rng), d, permutations, rng);
+    return pointPermutationStats(mc.subarray(0, n * d), sample(t, n, rng), d, seeds);
   });
-  return { epochs, ...combineEpochTests(epochs) };
+  return kernelTests(stats, pointTests);
 }
 
 export function summarise(epochs: readonly EpochHonesty[], c2st: readonly C2stResult[], kernels: readonly (KernelTests | null)[] = []): HonestySummary {
@@ -201,7 +233,15 @@ export function summarise(epochs: readonly EpochHonesty[], c2st: readonly C2stRe
   const combinedPValue = Math.min(1, c2st.length * Math.min(...c2st.map((c) => c.combinedPValue)));
   const ks = kernels.filter((x): x is KernelTests => x !== null);
   const pops = (ps: number[]): number => Math.min(1, ps.length * Math.min(...ps));
-  const kernel = ks.length === kernels.length && ks.length > 0 ? { mmdPValue: pops(ks.map((x) => x.mmdPValue)), energyPValue: pops(ks.map((x) => x.energyPValue)) } : null;
+  const kernel =
+    ks.length === kernels.length && ks.length > 0
+      ? {
+          mmdPValue: pops(ks.map((x) => x.mmdPValue)),
+          energyPValue: pops(ks.map((x) => x.energyPValue)),
+          mmdCauchyPValue: pops(ks.map((x) => x.mmdCauchyPValue)),
+          energyCauchyPValue: pops(ks.map((x) => x.energyCauchyPValue)),
+        }
+      : null;
   return {
     c2stAccuracy: n > 0 ? k / n : 0.5,
     pValue: Math.min(...c2st.map((c) => c.pValue)),

@@ -96,6 +96,9 @@ export function optionsFromSettings(settings: Readonly<Record<string, unknown>>)
         throw new MfgError('MFG_ERR_GENERATIVE_BAD_OPTION', `generative setting generator must be auto, softmax, autoregressive, mdn or flow, got ${JSON.stringify(v)}`);
       }
       out[k] = v;
+    } else if (k === 'refit') {
+      if (v !== 'blind' && v !== 'weighted') throw new MfgError('MFG_ERR_GENERATIVE_BAD_OPTION', `generative setting refit must be blind or weighted, got ${JSON.stringify(v)}`);
+      out[k] = v;
     } else if (k === 'correct' || k === 'exactTv' || k === 'kernelTests') {
       if (typeof v !== 'boolean' && !(k === 'correct' && v === 'auto')) throw new MfgError('MFG_ERR_GENERATIVE_BAD_OPTION', `generative setting ${k} must be a boolean, got ${JSON.stringify(v)}`);
       out[k] = v;

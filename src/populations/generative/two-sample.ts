@@ -1,4 +1,4 @@
-import type { Rng } from '../../core/rng';
+import { Rng } from '../../core/rng';
 
 /**
  * Kernel two-sample tests with permutation p-values (the powerful half of the honesty report;
@@ -21,6 +21,13 @@ import type { Rng } from '../../core/rng';
  * R^d (n×d points): mmd with a Gaussian kernel of median-heuristic bandwidth (characteristic)
  * and the Euclidean energy distance, from one Gram matrix, O(N^2) per permutation (so samples
  * are capped by the caller).
+ * Over epochs: `pooledTests` sums the per-epoch standardised statistics under shared
+ * permutations (the verdict's test: weak errors spread over many epochs add up), and
+ * `combineEpochTests` is the Cauchy combination of the per-epoch p-values (reported beside it).
+ * The pooled test is exact when epochs are independent samples. When the Monte Carlo side is
+ * agent trajectories (epochs dependent) the shared permutations keep each agent's label across
+ * epochs, which carries the dependence into the permuted groups; test/two-sample.test.ts
+ * measures its false-alarm rate on trajectories.
  */
 export interface TwoSampleResult {
   readonly statistic: number;
@@ -113,11 +120,37 @@ function pResult(statistic: number, exceed: number, P: number): TwoSampleResult 
   return { statistic, pValue: (1 + exceed) / (P + 1), midP: (0.5 + exceed) / (P + 1) };
 }
 
-/** Energy (discrete metric) and multi-scale MMD tests of two samples of joint cells, sharing P label permutations. */
-export function gridTwoSampleTest(a: Int32Array, b: Int32Array, grid: GridSpec, permutations: number, rng: Rng): PairTest {
+/**
+ * Permutation statistics of one epoch: row 0 observed, rows 1..P under label permutations,
+ * `columns` values per row (grid: one per block partition, column 0 the joint cells; R^d:
+ * [Gaussian MMD, energy]). Permutation r shuffles with Rng(permSeeds[r - 1]), so epochs with
+ * the same sample sizes are permuted identically (agent i keeps its label across epochs).
+ */
+export interface PermutationStats {
+  readonly stats: Float64Array;
+  readonly columns: number;
+  readonly permutations: number;
+}
+
+/** Partial Fisher-Yates of 0..N-1 seeded by `seed`: positions [0, n) are side a. */
+function permutation(N: number, n: number, seed: number, out: Int32Array): Int32Array {
+  const rng = new Rng(seed);
+  for (let i = 0; i < N; i++) out[i] = i;
+  for (let i = 0; i < n; i++) {
+    const j = i + rng.int(N - i);
+    const t = out[i]!;
+    out[i] = out[j]!;
+    out[j] = t;
+  }
+  return out;
+}
+
+/** P + 1 rows of block-kernel MMD^2 U-statistics (one column per partition) of two samples of joint cells. */
+export function gridPermutationStats(a: Int32Array, b: Int32Array, grid: GridSpec, seeds: readonly number[]): PermutationStats {
   const n = a.length;
   const m = b.length;
   const N = n + m;
+  const P = seeds.length;
   const pooled = new Int32Array(N);
   pooled.set(a);
   pooled.set(b, n);
@@ -128,19 +161,10 @@ export function gridTwoSampleTest(a: Int32Array, b: Int32Array, grid: GridSpec, 
   const maxU = Math.max(...parts.map((p) => p.u));
   const ca = new Float64Array(maxU);
   const cb = new Float64Array(maxU);
-  // stats[r * L + l]: row 0 observed, rows 1..P permuted.
-  const stats = new Float64Array((permutations + 1) * L);
+  const stats = new Float64Array((P + 1) * L);
   const perm = Int32Array.from({ length: N }, (_x, i) => i);
-  for (let r = 0; r <= permutations; r++) {
-    if (r > 0) {
-      // Only the first n positions are read as side a: a partial Fisher-Yates suffices.
-      for (let i = 0; i < n; i++) {
-        const j = i + rng.int(N - i);
-        const t = perm[i]!;
-        perm[i] = perm[j]!;
-        perm[j] = t;
-      }
-    }
+  for (let r = 0; r <= P; r++) {
+    if (r > 0) permutation(N, n, seeds[r - 1]!, perm);
     for (let l = 0; l < L; l++) {
       const { id, u } = parts[l]!;
       for (let i = 0; i < n; i++) ca[id[perm[i]!]!]!++;
@@ -150,11 +174,61 @@ export function gridTwoSampleTest(a: Int32Array, b: Int32Array, grid: GridSpec, 
       cb.fill(0, 0, u);
     }
   }
-  return { energy: exceedance(stats, L, permutations, [0]), mmd: exceedance(stats, L, permutations, Array.from({ length: L }, (_x, l) => l)) };
+  return { stats, columns: L, permutations: P };
+}
+
+/** Energy (discrete metric, column 0) and multi-scale MMD (every column) tests of one epoch. */
+export function gridTwoSampleTest(a: Int32Array, b: Int32Array, grid: GridSpec, permutations: number, rng: Rng): PairTest {
+  return gridTests(gridPermutationStats(a, b, grid, permSeeds(permutations, rng)));
+}
+
+export function gridTests(ps: PermutationStats): PairTest {
+  const all = Array.from({ length: ps.columns }, (_x, l) => l);
+  return { energy: exceedance(ps.stats, ps.columns, ps.permutations, [0]), mmd: exceedance(ps.stats, ps.columns, ps.permutations, all) };
+}
+
+export function pointTests(ps: PermutationStats): PairTest {
+  return { mmd: exceedance(ps.stats, 2, ps.permutations, [0]), energy: exceedance(ps.stats, 2, ps.permutations, [1]) };
+}
+
+/** P seeds for the permutations of a test (shared by all epochs of one report). */
+export function permSeeds(permutations: number, rng: Rng): number[] {
+  return Array.from({ length: permutations }, () => rng.nextSeed());
 }
 
 /**
- * Permutation p-value of max_l (s_l - mean_l) / sd_l over the scales `use` (one scale: the raw
+ * The epochs pooled into one test: per epoch and column, the statistic standardised by its
+ * permutation mean and sd, summed over epochs row by row (permutation r of every epoch is one
+ * draw of the pooled null), then tested like one epoch (`test`: gridTests or pointTests). Many
+ * weak epochs add up here, where a combination of per-epoch p-values would discard them.
+ */
+export function pooledTests(epochs: readonly PermutationStats[], test: (ps: PermutationStats) => PairTest): PairTest {
+  const { columns: L, permutations: P } = epochs[0]!;
+  const sum = new Float64Array((P + 1) * L);
+  for (const e of epochs) {
+    if (e.columns !== L || e.permutations !== P) throw new RangeError('pooled epochs need the same columns and permutations');
+    for (let l = 0; l < L; l++) {
+      const { mean, sd } = permutationMoments(e.stats, L, P, l);
+      for (let r = 0; r <= P; r++) sum[r * L + l]! += (e.stats[r * L + l]! - mean) / sd;
+    }
+  }
+  return test({ stats: sum, columns: L, permutations: P });
+}
+
+function permutationMoments(stats: Float64Array, L: number, P: number, l: number): { mean: number; sd: number } {
+  let s = 0;
+  let s2 = 0;
+  for (let r = 1; r <= P; r++) {
+    const v = stats[r * L + l]!;
+    s += v;
+    s2 += v * v;
+  }
+  const mean = s / P;
+  return { mean, sd: Math.sqrt(Math.max(s2 / P - mean * mean, 0)) || 1 };
+}
+
+/**
+ * Permutation p-value of max_l (s_l - mean_l) / sd_l over the columns `use` (one column: the raw
  * statistic). Mean and sd come from the permuted rows, the same for observed and permuted.
  */
 function exceedance(stats: Float64Array, L: number, P: number, use: number[]): TwoSampleResult {
@@ -165,22 +239,10 @@ function exceedance(stats: Float64Array, L: number, P: number, use: number[]): T
     for (let r = 1; r <= P; r++) if (stats[r * L + l]! >= obs) k++;
     return pResult(obs, k, P);
   }
-  const mean = new Float64Array(L);
-  const sd = new Float64Array(L);
-  for (const l of use) {
-    let s = 0;
-    let s2 = 0;
-    for (let r = 1; r <= P; r++) {
-      const v = stats[r * L + l]!;
-      s += v;
-      s2 += v * v;
-    }
-    mean[l] = s / P;
-    sd[l] = Math.sqrt(Math.max(s2 / P - (s / P) ** 2, 0)) || 1;
-  }
+  const moments = use.map((l) => permutationMoments(stats, L, P, l));
   const agg = (r: number): number => {
     let z = -Infinity;
-    for (const l of use) z = Math.max(z, (stats[r * L + l]! - mean[l]!) / sd[l]!);
+    use.forEach((l, i) => (z = Math.max(z, (stats[r * L + l]! - moments[i]!.mean) / moments[i]!.sd)));
     return z;
   };
   const obs = agg(0);
@@ -189,11 +251,12 @@ function exceedance(stats: Float64Array, L: number, P: number, use: number[]): T
   return pResult(obs, k, P);
 }
 
-/** Gaussian-kernel MMD (median-heuristic bandwidth) and Euclidean energy distance tests of n×d and m×d points. */
-export function pointTwoSampleTest(x: Float64Array, y: Float64Array, d: number, permutations: number, rng: Rng): PairTest {
+/** P + 1 rows of [Gaussian MMD^2 (median-heuristic bandwidth), energy distance] U-statistics of n×d and m×d points. */
+export function pointPermutationStats(x: Float64Array, y: Float64Array, d: number, permSeedList: readonly number[]): PermutationStats {
   const n = x.length / d;
   const m = y.length / d;
   const N = n + m;
+  const P = permSeedList.length;
   const at = (i: number): [Float64Array, number] => (i < n ? [x, i * d] : [y, (i - n) * d]);
   const dist = new Float64Array(N * N);
   for (let i = 0; i < N; i++) {
@@ -213,23 +276,17 @@ export function pointTwoSampleTest(x: Float64Array, y: Float64Array, d: number, 
   for (let i = 0; i < N * N; i++) gram[i] = Math.exp(-(dist[i]! ** 2) / (2 * bandwidth * bandwidth));
   let totalK = 0;
   let totalD = 0;
-  for (let i = 0; i < N; i++) for (let j = 0; j < i; j++) {
-    totalK += gram[i * N + j]!;
-    totalD += dist[i * N + j]!;
+  for (let i = 0; i < N; i++) {
+    for (let j = 0; j < i; j++) {
+      totalK += gram[i * N + j]!;
+      totalD += dist[i * N + j]!;
+    }
   }
   const side = new Uint8Array(N);
   const perm = Int32Array.from({ length: N }, (_x, i) => i);
-  const mmd = new Float64Array(permutations + 1);
-  const energy = new Float64Array(permutations + 1);
-  for (let r = 0; r <= permutations; r++) {
-    if (r > 0) {
-      for (let i = 0; i < n; i++) {
-        const j = i + rng.int(N - i);
-        const t = perm[i]!;
-        perm[i] = perm[j]!;
-        perm[j] = t;
-      }
-    }
+  const stats = new Float64Array((P + 1) * 2);
+  for (let r = 0; r <= P; r++) {
+    if (r > 0) permutation(N, n, permSeedList[r - 1]!, perm);
     side.fill(1);
     for (let i = 0; i < n; i++) side[perm[i]!] = 0;
     // Pair sums within side a (0) and side b (1); the cross sum is the rest of the total.
@@ -252,15 +309,15 @@ export function pointTwoSampleTest(x: Float64Array, y: Float64Array, d: number, 
     }
     const kab = totalK - kaa - kbb;
     const dab = totalD - daa - dbb;
-    mmd[r] = (2 * kaa) / (n * (n - 1)) + (2 * kbb) / (m * (m - 1)) - (2 * kab) / (n * m);
-    energy[r] = (2 * dab) / (n * m) - (2 * daa) / (n * (n - 1)) - (2 * dbb) / (m * (m - 1));
+    stats[2 * r] = (2 * kaa) / (n * (n - 1)) + (2 * kbb) / (m * (m - 1)) - (2 * kab) / (n * m);
+    stats[2 * r + 1] = (2 * dab) / (n * m) - (2 * daa) / (n * (n - 1)) - (2 * dbb) / (m * (m - 1));
   }
-  const test = (s: Float64Array): TwoSampleResult => {
-    let k = 0;
-    for (let r = 1; r <= permutations; r++) if (s[r]! >= s[0]!) k++;
-    return pResult(s[0]!, k, permutations);
-  };
-  return { mmd: test(mmd), energy: test(energy) };
+  return { stats, columns: 2, permutations: P };
+}
+
+/** Gaussian-kernel MMD (median-heuristic bandwidth) and Euclidean energy distance tests of n×d and m×d points. */
+export function pointTwoSampleTest(x: Float64Array, y: Float64Array, d: number, permutations: number, rng: Rng): PairTest {
+  return pointTests(pointPermutationStats(x, y, d, permSeeds(permutations, rng)));
 }
 
 /**

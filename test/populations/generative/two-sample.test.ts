@@ -2,7 +2,21 @@ import { expect } from 'chai';
 import { Rng } from '../../../src/core/rng';
 import { sampleFromCdf } from '../../../src/populations/state-mass';
 import { discreteEnergyDistance } from '../../../src/populations/generative/stats';
-import { blockSides, cauchyCombination, combineEpochTests, gridTwoSampleTest, honestyVerdict, pointTwoSampleTest, type PairTest } from '../../../src/populations/generative/two-sample';
+import { meanFieldFlow, uniformPolicy } from '../../../src/core/tabular/index';
+import { simulateAgents } from '../../../src/populations/simulate-agents';
+import { kernelTests } from '../../../src/populations/generative/honesty';
+import type { KernelTests } from '../../../src/populations/generative/consensus';
+import {
+  blockSides,
+  cauchyCombination,
+  gridPermutationStats,
+  gridTests,
+  gridTwoSampleTest,
+  honestyVerdict,
+  permSeeds,
+  pointTwoSampleTest,
+} from '../../../src/populations/generative/two-sample';
+import { torusWalk } from './fixtures';
 
 /** A broad bump on a w×w torus: mass ∝ exp(-d²/(2σ²)) around (cx, cy), torus distance. */
 function bump(w: number, cx: number, cy: number, sigma: number): Float64Array {
@@ -35,12 +49,15 @@ function cdf(p: Float64Array): Float64Array {
 const W = 32;
 const grid = { shape: [W, W], numActions: 1 };
 
-/** H epochs of n-vs-n samples from p and q, tested with P permutations. */
-function epochs(p: Float64Array, q: Float64Array, H: number, n: number, P: number, rng: Rng): PairTest[] {
+/** H epochs of n-vs-n samples from p and q, tested with P shared permutations. */
+function epochs(p: Float64Array, q: Float64Array, H: number, n: number, P: number, rng: Rng): KernelTests {
   const cp = cdf(p);
   const cq = cdf(q);
-  return Array.from({ length: H }, () => gridTwoSampleTest(sampleFromCdf(cp, n, rng), sampleFromCdf(cq, n, rng), grid, P, rng));
+  const seeds = permSeeds(P, rng);
+  return kernelTests(Array.from({ length: H }, () => gridPermutationStats(sampleFromCdf(cp, n, rng), sampleFromCdf(cq, n, rng), grid, seeds)), gridTests);
 }
+
+const verdictOf = (k: KernelTests, alpha: number): boolean => honestyVerdict([1, k.mmdPValue, k.energyPValue], alpha).agree;
 
 describe('generative population: kernel two-sample tests', () => {
   it('the energy statistic is the discrete energy distance U-statistic, and block sides double up to a quarter of the axis', () => {
@@ -71,22 +88,40 @@ describe('generative population: kernel two-sample tests', () => {
     const seeds = 40;
     for (let s = 0; s < seeds; s++) {
       const rng = new Rng(100 + s);
-      const c = combineEpochTests(epochs(p, p, 5, 300, 39, rng));
-      if (!honestyVerdict([c.mmdPValue, c.energyPValue], alpha).agree) alarms++;
+      if (!verdictOf(epochs(p, p, 5, 300, 39, rng), alpha)) alarms++;
     }
     const se = Math.sqrt((alpha * (1 - alpha)) / seeds);
     expect(alarms / seeds).to.be.at.most(alpha + 2 * se);
   });
 
-  it('a 10% shift of mass by 5 cells (TV 0.047) is caught from 3000 samples a side (every one of 5 seeds), the torus seam included', () => {
+  it('a 10% shift of mass by 5 cells (TV 0.047) is caught from 3000 samples a side over 5 epochs (every one of 5 seeds), the torus seam included', () => {
     // The bump straddles the seam at x = 0: torus-aware blocks see it whole.
     const p = bump(W, 0, 16, 4);
     const q = shifted(p, W, 5, 0.1);
     for (let s = 0; s < 5; s++) {
       const rng = new Rng(200 + s);
-      const c = combineEpochTests(epochs(p, q, 5, 3000, 99, rng));
-      expect(honestyVerdict([c.mmdPValue, c.energyPValue], 0.05).agree, `seed ${s}: mmd p ${c.mmdPValue}`).to.equal(false);
+      const c = epochs(p, q, 5, 3000, 99, rng);
+      expect(verdictOf(c, 0.05), `seed ${s}: mmd p ${c.mmdPValue}`).to.equal(false);
     }
+  });
+
+  it('null on agent trajectories (dependent epochs) against independent exact draws: false alarms <= alpha + 2 SE over 40 seeds', () => {
+    const game = torusWalk(8, 6);
+    const pi = uniformPolicy(game);
+    const flow = meanFieldFlow(game, pi)[0]!;
+    const SA = 64 * 5;
+    const cdfs = Array.from({ length: 6 }, (_x, t) => cdf(flow.subarray(t * SA, (t + 1) * SA) as Float64Array));
+    const alpha = 0.05;
+    const seeds = 40;
+    let alarms = 0;
+    for (let s = 0; s < seeds; s++) {
+      const rng = new Rng(300 + s);
+      const mc = simulateAgents(game, pi, 400, rng).cells[0]!;
+      const ps = permSeeds(39, rng);
+      const k = kernelTests(mc.map((a, t) => gridPermutationStats(a, sampleFromCdf(cdfs[t]!, 400, rng), { shape: [8, 8], numActions: 5 }, ps)), gridTests);
+      if (!verdictOf(k, alpha)) alarms++;
+    }
+    expect(alarms / seeds).to.be.at.most(alpha + 2 * Math.sqrt((alpha * (1 - alpha)) / seeds));
   });
 
   it('Cauchy combination: one p is itself, equal p-values give that p, uniform-ish sets give ~1/2', () => {
