@@ -108,7 +108,8 @@ describe('generative population: knowledge base (save, load, warm start)', () =>
     // must learn the dependence between coordinates; the warm start brings it from the last task.
     const big = torusWalk(12, 6);
     const kb = new KnowledgeBase(path.join(root, 'warm'));
-    const budget = { ...FAST, steps: 100, patience: 10, generator: 'autoregressive' as const };
+    // One round: the comparison is at a fixed step budget, whatever the verdict.
+    const budget = { ...FAST, steps: 100, patience: 10, maxRounds: 1, generator: 'autoregressive' as const };
     const first = await fitGenerativePopulation(big, simulateAgents(big, leaning(big, 4, 0.3), 4000, new Rng(3)), { ...budget, steps: 600, seed: 3 });
     await kb.save('w0.3', first.models, { envId: 'TorusWalk-v0', kwargs: { w: 0.3 }, iteration: 1, fitStats: { steps: first.steps } });
     const related = simulateAgents(big, leaning(big, 4, 0.35), 4000, new Rng(4));
