@@ -14,6 +14,7 @@ import { GenerativeContinuousPopulation, GenerativeFinitePopulation } from './ge
 import { continuousHonesty, continuousKernelTests, finiteHonesty, finiteKernelTests, summarise, type EpochHonesty, type GaussianFlow, type HonestySummary } from './honesty';
 import type { KernelTests } from './consensus';
 import { histogramBaseline, kdeBaseline, type BaselineReport } from './baseline';
+import { cloneWeights, heldOutNll, transferDecision, type TransferReport } from './transfer';
 import { MdnDensity, MdnModel, mdnConfig, type MdnConfig } from './mdn-generator';
 import { copyMatching, type NamedWeights } from './weights';
 
@@ -87,6 +88,8 @@ export interface HonestyReport extends HonestySummary {
    * a closed form). Below 1: the model beats the data it was fitted to.
    */
   readonly baseline: readonly BaselineReport[];
+  /** Finite games with options.warmStart: per population, the source's transfer quality and whether it was used (transfer.ts). */
+  readonly transfer?: readonly TransferReport[];
   readonly tvRatio?: number;
   readonly w2Ratio?: number;
   readonly alpha: number;
@@ -162,6 +165,8 @@ export async function fitGenerativePopulation(
   const c2sts: C2stResult[] = [];
   const kernels: (KernelTests | null)[] = [];
   const baselines: BaselineReport[] = [];
+  const transfers: TransferReport[] = [];
+  const mean = (xs: (number | undefined)[]): number | undefined => (xs.every((x) => x !== undefined) && xs.length ? (xs as number[]).reduce((a, b) => a + b, 0) / xs.length : undefined);
   const useKernel = opt(options.kernelTests, true);
   let steps = 0;
   let trainSeconds = 0;
@@ -191,12 +196,21 @@ export async function fitGenerativePopulation(
       const weights = model.init(new Rng(seed + 7919 * p));
       const [train, test] = splitFinite(cellsAll, holdout);
       const trainEx = finiteExamples(train);
+      const cold = options.warmStart ? cloneWeights(weights) : weights;
       if (options.warmStart && copyMatching(options.warmStart.weights[p] ?? new Map(), weights) === weights.size) {
         model.alignFirstAxis(weights, trainEx);
-      } else {
-        // Cold start, or a warm start that only partly fits: data init, then whatever matches wins.
+      } else if (options.warmStart) {
+        // A warm start that only partly fits: data init, then whatever matches wins.
         model.initFromData(weights, trainEx);
-        if (options.warmStart) copyMatching(options.warmStart.weights[p] ?? new Map(), weights);
+        copyMatching(options.warmStart.weights[p] ?? new Map(), weights);
+      }
+      if (options.warmStart) {
+        model.initFromData(cold, trainEx);
+        const decision = transferDecision(p, heldOutNll(new CategoricalDensity(cfg, weights), test), heldOutNll(new CategoricalDensity(cfg, cold), test));
+        transfers.push(decision);
+        if (!decision.used) for (const [k, v] of cold) weights.get(k)!.data.set(v.data);
+      } else {
+        model.initFromData(weights, trainEx);
       }
       const more = options.moreSamples;
       const res = await consensusLoop(
@@ -239,6 +253,8 @@ export async function fitGenerativePopulation(
       steps += res.steps;
       trainSeconds += res.trainSeconds;
       epochs.push(...finiteHonesty(p, res.density, res.heldOut as Int32Array[], res.c2st, seed + 31 * p, options.exact?.[p], res.kernel));
+      const tr = transfers.find((x) => x.population === p);
+      if (tr) transfers[transfers.indexOf(tr)] = { ...tr, klGap: tr.sourceNll - mean(epochs.filter((e) => e.population === p).map((e) => e.nll))! };
       baselines.push(histogramBaseline(train, res.heldOut as Int32Array[], pop.stateShape, pop.numActions, new Rng(seed + 61 * p), options.exact?.[p]));
     }
     const population = new GenerativeFinitePopulation(H, densities, logits);
@@ -307,7 +323,6 @@ export async function fitGenerativePopulation(
 
   function finish<P extends { memoryBytes(): number }>(population: P, models: GeneratorModels): GenerativeFit<P> {
     const summary = summarise(epochs, c2sts, kernels);
-    const mean = (xs: (number | undefined)[]): number | undefined => (xs.every((x) => x !== undefined) && xs.length ? (xs as number[]).reduce((a, b) => a + b, 0) / xs.length : undefined);
     const baseTv = mean(baselines.map((b) => b.meanTv));
     const baseW2 = mean(baselines.map((b) => b.meanW2));
     const report: HonestyReport = {
@@ -315,6 +330,7 @@ export async function fitGenerativePopulation(
       consensus,
       alpha: loop.alpha,
       baseline: baselines,
+      ...(transfers.length ? { transfer: transfers } : {}),
       ...(summary.meanTv !== undefined && baseTv ? { tvRatio: summary.meanTv / baseTv } : {}),
       ...(summary.meanW2 !== undefined && baseW2 ? { w2Ratio: summary.meanW2 / baseW2 } : {}),
       rounds: allRounds,

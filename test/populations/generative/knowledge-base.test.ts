@@ -122,5 +122,25 @@ describe('generative population: knowledge base (save, load, warm start)', () =>
     expect(warm.report.meanNll).to.be.below(cold.report.meanNll - 0.003);
     // ... and the warm start's first window of training is already lower.
     expect(warm.report.rounds[0]![0]!.curve[0]!).to.be.below(cold.report.rounds[0]![0]!.curve[0]!);
+    // The transfer report: the source was used, it started below the cold initialisation, and its gap to the fit is small.
+    const tr = warm.report.transfer![0]!;
+    expect(tr.used).to.equal(true);
+    expect(tr.sourceNll).to.be.below(tr.coldNll);
+    expect(tr.klGap).to.be.closeTo(tr.sourceNll - warm.report.meanNll, 1e-12);
+    expect(cold.report.transfer).to.equal(undefined);
+  }).timeout(180_000); // three autoregressive fits on a 12x12 torus: ~20 s idle, over a minute on a loaded machine
+
+  it('refuses, with a reason, a source further from the target than the cold start: the fit is then the cold fit bit for bit', async () => {
+    const far = await fitGenerativePopulation(game, simulateAgents(game, leaning(game, 3, 0.9), 3000, new Rng(5)), { ...FAST, steps: 300, generator: 'autoregressive', seed: 5 });
+    const target = simulateAgents(game, leaning(game, 4, 0.9), 3000, new Rng(6));
+    const budget = { ...FAST, steps: 100, generator: 'autoregressive' as const, seed: 6 };
+    const cold = await fitGenerativePopulation(game, target, budget);
+    const warm = await fitGenerativePopulation(game, target, { ...budget, warmStart: far.models });
+    const tr = warm.report.transfer![0]!;
+    expect(tr.used).to.equal(false);
+    expect(tr.sourceNll).to.be.at.least(tr.coldNll);
+    expect(tr.reason).to.match(/^refused: /);
+    expect(warm.report.meanNll).to.equal(cold.report.meanNll);
+    expect(warm.steps).to.equal(cold.steps);
   });
 });
