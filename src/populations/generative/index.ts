@@ -89,6 +89,10 @@ export type { ConsensusRound, ProgressEvent } from './consensus';
 export { classifierTwoSampleTest, type C2stResult, type EpochC2st, type DiscriminatorConfig } from './discriminator';
 export { KnowledgeBase, saveGenerator, loadGenerator, populationFromModels, kwargsDistance, type GeneratorMetadata, type SavedGenerator, type WarmStartQuery } from './knowledge-base';
 export { binomialUpperTail, energyDistance, discreteEnergyDistance, gaussianW2, totalVariation } from './stats';
+export { gridTwoSampleTest, pointTwoSampleTest, cauchyCombination, honestyVerdict, type PairTest, type TwoSampleResult, type GridSpec } from './two-sample';
+export type { KernelTests } from './consensus';
+export type { BaselineReport } from './baseline';
+export type { TransferReport } from './transfer';
 
 const NUMBER_SETTINGS = ['steps', 'batchSize', 'learningRate', 'window', 'patience', 'targetLoss', 'embedding', 'hidden', 'components', 'layers', 'holdout', 'alpha', 'maxRounds', 'seed'] as const;
 
