@@ -13,7 +13,7 @@ const TRANSFER_NLL_MAX = 1000;
  * Rule: the source is refused (the fit starts cold, `reason` says why) when its held-out NLL is
  * not below the cold start's: it would begin further from the target than the data
  * initialisation. This is the one-sided version of what bench/warm-start measured (a nearby
- * source, noise 1.0 -> 0.9 on a 64x64 crowd, starts lower and reaches the same loss in 500
+ * source, noise 1.0 -> 0.9 on a 64x64 crowd, reaches the same loss in 500
  * instead of 800 steps); a source that starts higher has nothing to save.
  */
 export interface TransferReport {
