@@ -16,6 +16,7 @@ import type { KernelTests } from './consensus';
 import { histogramBaseline, kdeBaseline, type BaselineReport } from './baseline';
 import { cloneWeights, heldOutNll, transferDecision, type TransferReport } from './transfer';
 import { MdnDensity, MdnModel, mdnConfig, type MdnConfig } from './mdn-generator';
+import { checkCells, splitContinuous, splitFinite } from './split-samples';
 import { copyMatching, type NamedWeights } from './weights';
 
 export type GeneratorKind = 'softmax' | 'autoregressive' | 'mdn' | 'flow';
@@ -347,45 +348,6 @@ export async function fitGenerativePopulation(
       models,
     };
   }
-}
-
-function checkCells(cells: readonly Int32Array[], H: number, numCells: number, p: number): void {
-  if (!Array.isArray(cells) || cells.length !== H) {
-    throw new MfgError('MFG_ERR_GENERATIVE_BAD_SAMPLES', `population ${p}: samples must have one Int32Array per epoch (${H}), got ${(cells as unknown[])?.length}`);
-  }
-  cells.forEach((c, t) => {
-    if (c.length < 4) throw new MfgError('MFG_ERR_GENERATIVE_BAD_SAMPLES', `population ${p}, epoch ${t}: need at least 4 samples, got ${c.length}`);
-    for (let i = 0; i < c.length; i++) {
-      if (!(c[i]! >= 0 && c[i]! < numCells)) {
-        throw new MfgError('MFG_ERR_GENERATIVE_BAD_SAMPLES', `population ${p}, epoch ${t}: cell ${c[i]} is outside [0, ${numCells})`, { details: { p, t, cell: c[i] } });
-      }
-    }
-  });
-}
-
-/** Per epoch: the first (1 - holdout) share to fit, the rest held out (agents are i.i.d.). */
-function splitFinite(cells: readonly Int32Array[], holdout: number): [Int32Array[], Int32Array[]] {
-  const train: Int32Array[] = [];
-  const test: Int32Array[] = [];
-  for (const c of cells) {
-    const k = Math.max(1, Math.min(c.length - 2, Math.round(c.length * (1 - holdout))));
-    train.push(c.subarray(0, k));
-    test.push(c.subarray(k));
-  }
-  return [train, test];
-}
-
-function splitContinuous(points: readonly Float64Array[], d: number, holdout: number): [Float64Array[], Float64Array[]] {
-  const train: Float64Array[] = [];
-  const test: Float64Array[] = [];
-  for (const x of points) {
-    const n = x.length / d;
-    if (!Number.isInteger(n) || n < 4) throw new MfgError('MFG_ERR_GENERATIVE_BAD_SAMPLES', `each epoch needs at least 4 points of dimension ${d}, got ${x.length} numbers`);
-    const k = Math.max(1, Math.min(n - 2, Math.round(n * (1 - holdout))));
-    train.push(x.subarray(0, k * d));
-    test.push(x.subarray(k * d));
-  }
-  return [train, test];
 }
 
 /**
