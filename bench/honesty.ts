@@ -4,6 +4,7 @@
  *   npm run bench:honesty                      # 20 seeds, CrowdModelling2D 128x128, H = 50
  *   npm run bench:honesty -- --quick           # 32x32, H = 10, 5 seeds (smoke run)
  *   node dist/bench/honesty.js --seeds 20 --size 128 --H 50 --n 3000 --perms 99
+ *   node dist/bench/honesty.js --plot-only     # redraw the SVG from the JSON
  *
  * The reference is the exact flow of a fictitious-play policy (3 FP iterations from the uniform
  * policy, everyone starting uniform: a flow with broad support drifting to the centre). Per seed
@@ -231,7 +232,13 @@ function powerSvg(rows: Row[]): string {
   for (const v of [0, 0.2, 0.4, 0.6, 0.8, 1]) {
     out.push(`<line x1="${L.left}" y1="${sy(v)}" x2="${L.right}" y2="${sy(v)}" stroke="#e5e5e5"/><text x="${L.left - 6}" y="${sy(v)}" text-anchor="end" dominant-baseline="middle">${v}</text>`);
   }
-  for (let e = Math.ceil(lo); e <= Math.floor(hi); e++) out.push(`<line x1="${sx(10 ** e)}" y1="${L.top}" x2="${sx(10 ** e)}" y2="${L.bottom}" stroke="#e5e5e5"/><text x="${sx(10 ** e)}" y="${L.bottom + 16}" text-anchor="middle">1e${e}</text>`);
+  for (let e = Math.floor(lo); e <= Math.ceil(hi); e++) {
+    for (const m of [1, 2, 5]) {
+      const v = m * 10 ** e;
+      if (Math.log10(v) < lo - 1e-9 || Math.log10(v) > hi + 1e-9) continue;
+      out.push(`<line x1="${sx(v).toFixed(1)}" y1="${L.top}" x2="${sx(v).toFixed(1)}" y2="${L.bottom}" stroke="#e5e5e5"/><text x="${sx(v).toFixed(1)}" y="${L.bottom + 16}" text-anchor="middle">${Number(v.toPrecision(2))}</text>`);
+    }
+  }
   const nul = rows.find((r) => r.type === 'null');
   out.push(`<line x1="${L.left}" y1="${sy(ALPHA)}" x2="${L.right}" y2="${sy(ALPHA)}" stroke="#999" stroke-dasharray="4 3"/><text x="${L.right - 4}" y="${sy(ALPHA) - 4}" text-anchor="end" fill="#666">alpha = ${ALPHA}${nul ? `; null rejected ${nul.rejectVerdict.toFixed(2)}` : ''}</text>`);
   types.forEach((type, i) => {
@@ -287,6 +294,10 @@ async function generatorAgainstHistogram(n: number): Promise<void> {
   fs.writeFileSync(path.join(OUT_DIR, `honesty-generator-${n}.json`), JSON.stringify({ bench: 'honesty --generator', ...out, versions: runInfo().versions, date: new Date().toISOString() }, null, 1));
 }
 
-if (argv.includes('--refit')) void refitComparison();
+if (argv.includes('--plot-only')) {
+  // Redraw the SVG from the JSON of an earlier run.
+  const doc = JSON.parse(fs.readFileSync(`${OUT}.json`, 'utf8')) as { rows: Row[] };
+  fs.writeFileSync(`${OUT}.svg`, powerSvg(doc.rows));
+} else if (argv.includes('--refit')) void refitComparison();
 else if (argv.includes('--generator')) void generatorAgainstHistogram(arg('generator', 10_000));
 else main();
