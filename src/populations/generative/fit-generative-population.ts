@@ -11,8 +11,12 @@ import { FlowDensity, FlowModel, flowConfig, type FlowConfig } from './coupling-
 import type { C2stResult, DiscriminatorLogit } from './discriminator';
 import { continuousExamples, finiteExamples } from './examples';
 import { GenerativeContinuousPopulation, GenerativeFinitePopulation } from './generative-population';
-import { continuousHonesty, finiteHonesty, summarise, type EpochHonesty, type GaussianFlow, type HonestySummary } from './honesty';
+import { continuousHonesty, continuousKernelTests, finiteHonesty, finiteKernelTests, summarise, type EpochHonesty, type GaussianFlow, type HonestySummary } from './honesty';
+import type { KernelTests } from './consensus';
+import { histogramBaseline, kdeBaseline, type BaselineReport } from './baseline';
+import { cloneWeights, heldOutNll, transferDecision, type TransferReport } from './transfer';
 import { MdnDensity, MdnModel, mdnConfig, type MdnConfig } from './mdn-generator';
+import { checkCells, splitContinuous, splitFinite } from './split-samples';
 import { copyMatching, type NamedWeights } from './weights';
 
 export type GeneratorKind = 'softmax' | 'autoregressive' | 'mdn' | 'flow';
@@ -51,6 +55,13 @@ export interface GenerativeOptions {
   readonly maxRounds?: number;
   readonly discriminator?: { hidden?: number; steps?: number; batchSize?: number; learningRate?: number };
   /**
+   * Run the kernel two-sample tests (multi-scale MMD and energy distance, permutation p-values)
+   * beside the C2ST in every round and in the report; they join the verdict (default true).
+   */
+  readonly kernelTests?: boolean;
+  /** How a round the verdict rejects refits: 'blind' (default) or 'weighted' by the discriminator's density ratio (see consensus.ts). */
+  readonly refit?: 'blind' | 'weighted';
+  /**
    * The discriminator's density-ratio correction of log mu: false (default), true, or 'auto' =
    * on only when the final test still tells the generator from the samples (no consensus). On a
    * CrowdModelling-like torus it cut the TV of a 1-step fit from 0.078 to 0.049 but raised a
@@ -71,6 +82,17 @@ export interface GenerativeOptions {
 
 export interface HonestyReport extends HonestySummary {
   readonly consensus: boolean;
+  /**
+   * The same figures for the generator's own training samples (histogram per population, or a
+   * KDE in R^d), and the generator's error as a share of the baseline's: tvRatio = meanTv /
+   * baseline meanTv (finite, with an exact flow), w2Ratio = meanW2 / baseline meanW2 (R^d, with
+   * a closed form). Below 1: the model beats the data it was fitted to.
+   */
+  readonly baseline: readonly BaselineReport[];
+  /** Finite games with options.warmStart: per population, the source's transfer quality and whether it was used (transfer.ts). */
+  readonly transfer?: readonly TransferReport[];
+  readonly tvRatio?: number;
+  readonly w2Ratio?: number;
   readonly alpha: number;
   /** Rounds of the consensus loop, per population. */
   readonly rounds: readonly (readonly ConsensusRound[])[];
@@ -124,6 +146,7 @@ export async function fitGenerativePopulation(
     maxRounds: opt(options.maxRounds, 3),
     steps: opt(options.steps, 2000),
     stepsGrowth: 2,
+    ...(options.refit ? { refit: options.refit } : {}),
     batchSize: opt(options.batchSize, 512),
     learningRate: opt(options.learningRate, 0.01),
     window: opt(options.window, 100),
@@ -141,6 +164,11 @@ export async function fitGenerativePopulation(
   const allRounds: ConsensusRound[][] = [];
   const epochs: EpochHonesty[] = [];
   const c2sts: C2stResult[] = [];
+  const kernels: (KernelTests | null)[] = [];
+  const baselines: BaselineReport[] = [];
+  const transfers: TransferReport[] = [];
+  const mean = (xs: (number | undefined)[]): number | undefined => (xs.every((x) => x !== undefined) && xs.length ? (xs as number[]).reduce((a, b) => a + b, 0) / xs.length : undefined);
+  const useKernel = opt(options.kernelTests, true);
   let steps = 0;
   let trainSeconds = 0;
   let consensus = true;
@@ -169,12 +197,21 @@ export async function fitGenerativePopulation(
       const weights = model.init(new Rng(seed + 7919 * p));
       const [train, test] = splitFinite(cellsAll, holdout);
       const trainEx = finiteExamples(train);
+      const cold = options.warmStart ? cloneWeights(weights) : weights;
       if (options.warmStart && copyMatching(options.warmStart.weights[p] ?? new Map(), weights) === weights.size) {
         model.alignFirstAxis(weights, trainEx);
-      } else {
-        // Cold start, or a warm start that only partly fits: data init, then whatever matches wins.
+      } else if (options.warmStart) {
+        // A warm start that only partly fits: data init, then whatever matches wins.
         model.initFromData(weights, trainEx);
-        if (options.warmStart) copyMatching(options.warmStart.weights[p] ?? new Map(), weights);
+        copyMatching(options.warmStart.weights[p] ?? new Map(), weights);
+      }
+      if (options.warmStart) {
+        model.initFromData(cold, trainEx);
+        const decision = transferDecision(p, heldOutNll(new CategoricalDensity(cfg, weights), test), heldOutNll(new CategoricalDensity(cfg, cold), test));
+        transfers.push(decision);
+        if (!decision.used) for (const [k, v] of cold) weights.get(k)!.data.set(v.data);
+      } else {
+        model.initFromData(weights, trainEx);
       }
       const more = options.moreSamples;
       const res = await consensusLoop(
@@ -190,6 +227,9 @@ export async function fitGenerativePopulation(
           ...loop,
           seed: seed + 104729 * (p + 1),
           population: p,
+          ...(useKernel
+            ? { kernelTests: (d: CategoricalDensity, test, rng) => finiteKernelTests((t, n, r) => d.sampleCells(t, n, r), test as Int32Array[], { shape: pop.stateShape, numActions: pop.numActions }, rng) }
+            : {}),
           ...(more
             ? {
                 more: async (r: number) => {
@@ -209,10 +249,14 @@ export async function fitGenerativePopulation(
       weightSets.push(res.weights);
       allRounds.push(res.rounds);
       c2sts.push(res.c2st);
+      kernels.push(res.kernel);
       consensus &&= res.consensus;
       steps += res.steps;
       trainSeconds += res.trainSeconds;
-      epochs.push(...finiteHonesty(p, res.density, res.heldOut as Int32Array[], res.c2st, seed + 31 * p, options.exact?.[p]));
+      epochs.push(...finiteHonesty(p, res.density, res.heldOut as Int32Array[], res.c2st, seed + 31 * p, options.exact?.[p], res.kernel));
+      const tr = transfers.find((x) => x.population === p);
+      if (tr) transfers[transfers.indexOf(tr)] = { ...tr, klGap: tr.sourceNll - mean(epochs.filter((e) => e.population === p).map((e) => e.nll))! };
+      baselines.push(histogramBaseline(train, res.heldOut as Int32Array[], pop.stateShape, pop.numActions, new Rng(seed + 61 * p), options.exact?.[p]));
     }
     const population = new GenerativeFinitePopulation(H, densities, logits);
     if (options.correct === true || (options.correct === 'auto' && !consensus)) population.corrected = true;
@@ -254,6 +298,7 @@ export async function fitGenerativePopulation(
       ...loop,
       seed: seed + 104729,
       population: 0,
+      ...(useKernel ? { kernelTests: (g: ContinuousDensity, test, rng) => continuousKernelTests((t, n, r) => g.sample(t, n, r), test as Float64Array[], d, rng) } : {}),
       ...(more
         ? {
             more: async (r: number) => {
@@ -267,16 +312,31 @@ export async function fitGenerativePopulation(
   );
   allRounds.push(res.rounds);
   c2sts.push(res.c2st);
+  kernels.push(res.kernel);
   consensus = res.consensus;
   steps = res.steps;
   trainSeconds = res.trainSeconds;
-  epochs.push(...continuousHonesty(res.density, res.heldOut as Float64Array[], res.c2st, seed + 31, options.closedForm));
+  epochs.push(...continuousHonesty(res.density, res.heldOut as Float64Array[], res.c2st, seed + 31, options.closedForm, res.kernel));
+  baselines.push(kdeBaseline(train, res.heldOut as Float64Array[], d, new Rng(seed + 61), options.closedForm));
   const population = new GenerativeContinuousPopulation(H, res.density, res.c2st.logit);
   if (options.correct === true || (options.correct === 'auto' && !consensus)) population.corrected = true;
   return finish(population, { kind, configs: [cfg], weights: [res.weights] });
 
   function finish<P extends { memoryBytes(): number }>(population: P, models: GeneratorModels): GenerativeFit<P> {
-    const report: HonestyReport = { ...summarise(epochs, c2sts), consensus, alpha: loop.alpha, rounds: allRounds, epochs };
+    const summary = summarise(epochs, c2sts, kernels);
+    const baseTv = mean(baselines.map((b) => b.meanTv));
+    const baseW2 = mean(baselines.map((b) => b.meanW2));
+    const report: HonestyReport = {
+      ...summary,
+      consensus,
+      alpha: loop.alpha,
+      baseline: baselines,
+      ...(transfers.length ? { transfer: transfers } : {}),
+      ...(summary.meanTv !== undefined && baseTv ? { tvRatio: summary.meanTv / baseTv } : {}),
+      ...(summary.meanW2 !== undefined && baseW2 ? { w2Ratio: summary.meanW2 / baseW2 } : {}),
+      rounds: allRounds,
+      epochs,
+    };
     return {
       population,
       report,
@@ -288,45 +348,6 @@ export async function fitGenerativePopulation(
       models,
     };
   }
-}
-
-function checkCells(cells: readonly Int32Array[], H: number, numCells: number, p: number): void {
-  if (!Array.isArray(cells) || cells.length !== H) {
-    throw new MfgError('MFG_ERR_GENERATIVE_BAD_SAMPLES', `population ${p}: samples must have one Int32Array per epoch (${H}), got ${(cells as unknown[])?.length}`);
-  }
-  cells.forEach((c, t) => {
-    if (c.length < 4) throw new MfgError('MFG_ERR_GENERATIVE_BAD_SAMPLES', `population ${p}, epoch ${t}: need at least 4 samples, got ${c.length}`);
-    for (let i = 0; i < c.length; i++) {
-      if (!(c[i]! >= 0 && c[i]! < numCells)) {
-        throw new MfgError('MFG_ERR_GENERATIVE_BAD_SAMPLES', `population ${p}, epoch ${t}: cell ${c[i]} is outside [0, ${numCells})`, { details: { p, t, cell: c[i] } });
-      }
-    }
-  });
-}
-
-/** Per epoch: the first (1 - holdout) share to fit, the rest held out (agents are i.i.d.). */
-function splitFinite(cells: readonly Int32Array[], holdout: number): [Int32Array[], Int32Array[]] {
-  const train: Int32Array[] = [];
-  const test: Int32Array[] = [];
-  for (const c of cells) {
-    const k = Math.max(1, Math.min(c.length - 2, Math.round(c.length * (1 - holdout))));
-    train.push(c.subarray(0, k));
-    test.push(c.subarray(k));
-  }
-  return [train, test];
-}
-
-function splitContinuous(points: readonly Float64Array[], d: number, holdout: number): [Float64Array[], Float64Array[]] {
-  const train: Float64Array[] = [];
-  const test: Float64Array[] = [];
-  for (const x of points) {
-    const n = x.length / d;
-    if (!Number.isInteger(n) || n < 4) throw new MfgError('MFG_ERR_GENERATIVE_BAD_SAMPLES', `each epoch needs at least 4 points of dimension ${d}, got ${x.length} numbers`);
-    const k = Math.max(1, Math.min(n - 2, Math.round(n * (1 - holdout))));
-    train.push(x.subarray(0, k * d));
-    test.push(x.subarray(k * d));
-  }
-  return [train, test];
 }
 
 /**

@@ -6,10 +6,13 @@ import type { ContinuousPopulationFlow, FinitePopulationFlow } from '../populati
 import type { CategoricalDensity } from './categorical-generator';
 import type { ContinuousDensity } from './continuous-density';
 import { logSumExp } from './dense';
+import { sampleFromCdf } from '../state-mass';
 import type { DiscriminatorLogit } from './discriminator';
 
-/** Generator samples used to estimate the normaliser of a discriminator-corrected density. */
-const CORRECTION_SAMPLES = 4096;
+/** Generator samples of the unbiased Monte Carlo normaliser (and moments) of a corrected density. */
+const CORRECTION_SAMPLES = 16384;
+/** Sampling-importance-resampling draws this many generator samples per corrected sample. */
+const SIR_FACTOR = 8;
 /** Spaces up to this many joint cells normalise the correction exactly, larger ones by Monte Carlo. */
 const EXACT_NORMALISER_CELLS = 1 << 16;
 
@@ -21,8 +24,11 @@ const EXACT_NORMALISER_CELLS = 1 << 16;
  * With `corrected` on (and a discriminator attached), log mu is corrected by the
  * discriminator's logit, an estimate of log(p_MC / p_gen):
  *   L~_t(s, a) = L_t(s, a) · exp(D(s, a, t)) / Z_t,  Z_t = E_{L_t}[exp D],
- * Z_t exact on small spaces and a fixed-seed Monte Carlo average otherwise. Sampling always
- * draws from the uncorrected generator.
+ * applied consistently: log-masses, the mean-field table, and samples. On spaces up to
+ * EXACT_NORMALISER_CELLS joint cells Z_t is an exact sum and samples come exactly from the
+ * corrected table; larger spaces use the unbiased fixed-seed Monte Carlo estimate
+ * Z^ = mean_i exp D(x_i), x_i ~ L_t (its relative standard error is `normaliserError`), and
+ * sampling-importance-resampling (SIR_FACTOR generator draws per sample, weights exp D).
  */
 export class GenerativeFinitePopulation implements FinitePopulationFlow {
   readonly kind = 'generative' as const;
@@ -30,6 +36,8 @@ export class GenerativeFinitePopulation implements FinitePopulationFlow {
   lastFit: { readonly report: unknown; readonly fitSeconds: number; readonly memoryBytes: number; readonly backend: string } | null = null;
   private correctedOn = false;
   private readonly logZ = new Map<number, number>();
+  private readonly logZError = new Map<number, number>();
+  private readonly cdfs = new Map<number, Float64Array>();
   private readonly tables = new Map<number, MeanFieldAt>();
 
   constructor(
@@ -49,6 +57,16 @@ export class GenerativeFinitePopulation implements FinitePopulationFlow {
     }
     this.correctedOn = on;
     this.tables.clear();
+  }
+
+  /**
+   * Relative standard error of the corrected normaliser Z_t of population p: 0 when it is an
+   * exact sum (enumerable space), else sd(exp D)/(mean(exp D)·sqrt(M)) of its Monte Carlo estimate;
+   * corrected masses then sum to 1 within about this share.
+   */
+  normaliserError(p: number, t: number): number {
+    this.normaliser(p, t);
+    return this.logZError.get(p * this.horizon + t)!;
   }
 
   logStateMass(p: number, t: number, s: number): number {
@@ -91,11 +109,13 @@ export class GenerativeFinitePopulation implements FinitePopulationFlow {
         const terms = new Float64Array(cells);
         for (let c = 0; c < cells; c++) terms[c] = g.logCellMass(t, c) + d.cellLogit(t, c);
         z = logSumExp(terms, 0, cells);
+        this.logZError.set(key, 0);
       } else {
         const xs = g.sampleCells(t, CORRECTION_SAMPLES, new Rng(0xc0 + key));
         const terms = new Float64Array(xs.length);
         for (let i = 0; i < xs.length; i++) terms[i] = d.cellLogit(t, xs[i]!);
         z = logSumExp(terms, 0, xs.length) - Math.log(xs.length);
+        this.logZError.set(key, relativeError(terms, z));
       }
       this.logZ.set(key, z);
     }
@@ -104,15 +124,34 @@ export class GenerativeFinitePopulation implements FinitePopulationFlow {
 
   sampleStates(p: number, t: number, n: number, rng: Rng): Int32Array {
     const g = this.generators[p]!;
-    const cells = g.sampleCells(t, n, rng);
+    const cells = this.sampleCells(p, t, n, rng);
     const A = g.config.numActions;
     for (let i = 0; i < n; i++) cells[i] = Math.floor(cells[i]! / A);
     return cells;
   }
 
-  /** n joint cells s*A + a of population p at epoch t (uncorrected generator). */
+  /** n joint cells s*A + a of population p at epoch t (from the corrected density when switched on). */
   sampleCells(p: number, t: number, n: number, rng: Rng): Int32Array {
-    return this.generators[p]!.sampleCells(t, n, rng);
+    const g = this.generators[p]!;
+    const d = this.discriminators[p];
+    if (!this.correctedOn || !d) return g.sampleCells(t, n, rng);
+    const cells = g.config.numStates * g.config.numActions;
+    if (cells <= EXACT_NORMALISER_CELLS) {
+      const key = p * this.horizon + t;
+      let cdf = this.cdfs.get(key);
+      if (!cdf) {
+        cdf = new Float64Array(cells);
+        let acc = 0;
+        for (let c = 0; c < cells; c++) cdf[c] = acc += Math.exp(this.logCellMass(p, t, c));
+        this.cdfs.set(key, cdf);
+      }
+      return sampleFromCdf(cdf, n, rng);
+    }
+    const xs = g.sampleCells(t, SIR_FACTOR * n, rng);
+    const logw = new Float64Array(xs.length);
+    for (let i = 0; i < xs.length; i++) logw[i] = d.cellLogit(t, xs[i]!);
+    const pick = resampleIndices(logw, n, rng);
+    return Int32Array.from(pick, (i) => xs[i]!);
   }
 
   meanFieldAt(t: number): MeanFieldAt | null {
@@ -153,6 +192,8 @@ export class GenerativeContinuousPopulation implements ContinuousPopulationFlow 
   lastFit: { readonly report: unknown; readonly fitSeconds: number; readonly memoryBytes: number; readonly backend: string } | null = null;
   private correctedOn = false;
   private readonly logZ = new Map<number, number>();
+  private readonly logZError = new Map<number, number>();
+  private readonly means = new Map<number, Float64Array>();
 
   constructor(
     readonly horizon: number,
@@ -175,6 +216,12 @@ export class GenerativeContinuousPopulation implements ContinuousPopulationFlow 
     this.correctedOn = on;
   }
 
+  /** Relative standard error of the corrected normaliser's Monte Carlo estimate at epoch t. */
+  normaliserError(t: number): number {
+    this.normaliser(t);
+    return this.logZError.get(t)!;
+  }
+
   logDensity(t: number, x: ArrayLike<number>, off = 0): number {
     const base = this.generator.logDensity(t, x, off);
     if (!this.correctedOn || !this.discriminator) return base;
@@ -190,16 +237,39 @@ export class GenerativeContinuousPopulation implements ContinuousPopulationFlow 
       for (let i = 0; i < CORRECTION_SAMPLES; i++) terms[i] = this.discriminator!.pointLogit(t, xs, i * d);
       z = logSumExp(terms, 0, CORRECTION_SAMPLES) - Math.log(CORRECTION_SAMPLES);
       this.logZ.set(t, z);
+      this.logZError.set(t, relativeError(terms, z));
     }
     return z;
   }
 
+  /** n points at epoch t: sampling-importance-resampling of the generator when corrected. */
   sample(t: number, n: number, rng: Rng): Float64Array {
-    return this.generator.sample(t, n, rng);
+    if (!this.correctedOn || !this.discriminator) return this.generator.sample(t, n, rng);
+    const d = this.dim;
+    const xs = this.generator.sample(t, SIR_FACTOR * n, rng);
+    const logw = new Float64Array(SIR_FACTOR * n);
+    for (let i = 0; i < logw.length; i++) logw[i] = this.discriminator.pointLogit(t, xs, i * d);
+    const out = new Float64Array(n * d);
+    resampleIndices(logw, n, rng).forEach((j, i) => out.set(xs.subarray(j * d, (j + 1) * d), i * d));
+    return out;
   }
 
+  /** The mean at epoch t; corrected: the self-normalised importance average over the normaliser's fixed-seed draws. */
   mean(t: number): Float64Array {
-    return this.generator.mean(t);
+    if (!this.correctedOn || !this.discriminator) return this.generator.mean(t);
+    let m = this.means.get(t);
+    if (!m) {
+      const d = this.dim;
+      const xs = this.generator.sample(t, CORRECTION_SAMPLES, new Rng(0xc0 + t));
+      const z = this.normaliser(t);
+      m = new Float64Array(d);
+      for (let i = 0; i < CORRECTION_SAMPLES; i++) {
+        const w = Math.exp(this.discriminator.pointLogit(t, xs, i * d) - z) / CORRECTION_SAMPLES;
+        for (let k = 0; k < d; k++) m[k]! += w * xs[i * d + k]!;
+      }
+      this.means.set(t, m);
+    }
+    return m;
   }
 
   /** The ContinuousMeanField a continuous game reads at epoch t. */
@@ -216,4 +286,21 @@ export class GenerativeContinuousPopulation implements ContinuousPopulationFlow 
     if (this.discriminator) for (const w of this.discriminator.weights.values()) n += w.data.byteLength * 3;
     return n;
   }
+}
+
+/** Relative standard error of mean(exp terms) (log of the mean: logMean), computed stably. */
+function relativeError(terms: Float64Array, logMean: number): number {
+  let s2 = 0;
+  for (const v of terms) s2 += (Math.exp(v - logMean) - 1) ** 2;
+  return Math.sqrt(s2 / (terms.length - 1) / terms.length);
+}
+
+/** n indices drawn with replacement proportionally to exp(logw) (the resampling step of SIR). */
+function resampleIndices(logw: Float64Array, n: number, rng: Rng): Int32Array {
+  let top = -Infinity;
+  for (const v of logw) if (v > top) top = v;
+  const cdf = new Float64Array(logw.length);
+  let acc = 0;
+  for (let i = 0; i < logw.length; i++) cdf[i] = acc += Math.exp(logw[i]! - top);
+  return sampleFromCdf(cdf, n, rng);
 }

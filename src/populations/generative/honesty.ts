@@ -2,7 +2,28 @@ import { Rng } from '../../core/rng';
 import type { CategoricalDensity } from './categorical-generator';
 import type { ContinuousDensity } from './continuous-density';
 import type { C2stResult } from './discriminator';
+import type { KernelTests } from './consensus';
 import { discreteEnergyDistance, energyDistance, gaussianW2, meanCovariance, totalVariation } from './stats';
+import {
+  combineEpochTests,
+  gridPermutationStats,
+  gridTests,
+  honestyVerdict,
+  permSeeds,
+  pointPermutationStats,
+  pointTests,
+  pooledTests,
+  type GridSpec,
+  type PairTest,
+  type PermutationStats,
+} from './two-sample';
+
+/** Permutations of the kernel tests (smallest p-value 1/200; the verdict needs < alpha/3). */
+export const KERNEL_PERMUTATIONS = 199;
+/** Held-out (and generator) samples per epoch and side in a finite kernel test; O(N) per permutation. */
+export const GRID_KERNEL_MAX = 3000;
+/** The same for R^d, whose Gram-matrix tests are O(N^2) per permutation. */
+export const POINT_KERNEL_MAX = 200;
 
 /** Largest sample per side for the O(n^2) Euclidean energy distance. */
 const ENERGY_MAX = 500;
@@ -16,6 +37,8 @@ const JOINT_TV_MAX = 2_000_000;
  * - nll: the generator's negative log-likelihood of held-out Monte Carlo samples (nats);
  * - distance vs nullDistance: unbiased energy distance MC-vs-generator and MC-vs-MC (two
  *   disjoint halves of the held-out set); both are noise around 0 when the fit is right;
+ * - mmd / energy: the kernel two-sample tests of two-sample.ts, held-out Monte Carlo against as
+ *   many generator samples (statistic and permutation p-value);
  * - tv (state marginal) and tvJoint (cells s, a): exact total variation to a given exact flow;
  * - w2, meanError, varianceError: against a given Gaussian closed form (continuous).
  */
@@ -28,6 +51,10 @@ export interface EpochHonesty {
   readonly nll: number;
   readonly distance: number;
   readonly nullDistance: number;
+  readonly mmdStatistic?: number;
+  readonly mmdPValue?: number;
+  readonly energyStatistic?: number;
+  readonly energyPValue?: number;
   readonly tv?: number;
   readonly tvJoint?: number;
   readonly w2?: number;
@@ -45,7 +72,15 @@ export interface GaussianFlow {
 export interface HonestySummary {
   readonly c2stAccuracy: number;
   readonly pValue: number;
+  /** The C2ST's Bonferroni-combined p-value (pooled + per epoch, over populations). */
   readonly combinedPValue: number;
+  /** The kernel tests pooled over epochs (and Bonferroni over populations); Cauchy-combined per-epoch p-values beside them. */
+  readonly mmdPValue?: number;
+  readonly energyPValue?: number;
+  readonly mmdCauchyPValue?: number;
+  readonly energyCauchyPValue?: number;
+  /** The one verdict: Bonferroni over the C2ST, MMD and energy tests; consensus when >= alpha. */
+  readonly verdictPValue: number;
   readonly meanNll: number;
   readonly meanTv?: number;
   readonly maxTv?: number;
@@ -53,7 +88,7 @@ export interface HonestySummary {
 }
 
 /** Per-epoch report of a finite population p; `exact` is its flow L (layout t*S*A + s*A + a). */
-export function finiteHonesty(p: number, g: CategoricalDensity, heldOut: readonly Int32Array[], c2st: C2stResult, seed: number, exact?: Float64Array): EpochHonesty[] {
+export function finiteHonesty(p: number, g: CategoricalDensity, heldOut: readonly Int32Array[], c2st: C2stResult, seed: number, exact?: Float64Array, kernel?: KernelTests | null): EpochHonesty[] {
   const { horizon: H, numStates: S, numActions: A } = g.config;
   const rng = new Rng(seed);
   const out: EpochHonesty[] = [];
@@ -75,6 +110,7 @@ export function finiteHonesty(p: number, g: CategoricalDensity, heldOut: readonl
       nll,
       distance: half > 1 ? discreteEnergyDistance(a, gen) : NaN,
       nullDistance: half > 1 ? discreteEnergyDistance(a, b) : NaN,
+      ...kernelFields(kernel, t),
     };
     if (exact) {
       const L = exact.subarray(t * S * A, (t + 1) * S * A);
@@ -97,7 +133,7 @@ export function finiteHonesty(p: number, g: CategoricalDensity, heldOut: readonl
 }
 
 /** Per-epoch report of a continuous population (held-out points n×d per epoch). */
-export function continuousHonesty(g: ContinuousDensity, heldOut: readonly Float64Array[], c2st: C2stResult, seed: number, closedForm?: GaussianFlow): EpochHonesty[] {
+export function continuousHonesty(g: ContinuousDensity, heldOut: readonly Float64Array[], c2st: C2stResult, seed: number, closedForm?: GaussianFlow, kernel?: KernelTests | null): EpochHonesty[] {
   const { horizon: H, dim: d } = g.config;
   const rng = new Rng(seed);
   const out: EpochHonesty[] = [];
@@ -120,6 +156,7 @@ export function continuousHonesty(g: ContinuousDensity, heldOut: readonly Float6
       nll,
       distance: half > 1 ? energyDistance(a, gen, d) : NaN,
       nullDistance: half > 1 ? energyDistance(a, b, d) : NaN,
+      ...kernelFields(kernel, t),
     };
     if (closedForm) {
       // Moments of a large generator sample against the closed form.
@@ -142,7 +179,48 @@ export function continuousHonesty(g: ContinuousDensity, heldOut: readonly Float6
   return out;
 }
 
-export function summarise(epochs: readonly EpochHonesty[], c2st: readonly C2stResult[]): HonestySummary {
+function kernelFields(kernel: KernelTests | null | undefined, t: number): Partial<EpochHonesty> {
+  const e = kernel?.epochs[t];
+  return e ? { mmdStatistic: e.mmd.statistic, mmdPValue: e.mmd.pValue, energyStatistic: e.energy.statistic, energyPValue: e.energy.pValue } : {};
+}
+
+/** Kernel tests of a finite generator: per epoch, up to GRID_KERNEL_MAX held-out cells against as many generator cells. */
+export function finiteKernelTests(sample: (t: number, n: number, rng: Rng) => Int32Array, heldOut: readonly Int32Array[], grid: GridSpec, rng: Rng, permutations = KERNEL_PERMUTATIONS): KernelTests {
+  const seeds = permSeeds(permutations, rng);
+  const stats = heldOut.map((mc, t) => {
+    const n = Math.min(mc.length, GRID_KERNEL_MAX);
+    return gridPermutationStats(mc.subarray(0, n), sample(t, n, rng), grid, seeds);
+  });
+  return kernelTests(stats, gridTests);
+}
+
+/** Per-epoch, pooled and Cauchy-combined results from the epochs' permutation statistics. */
+export function kernelTests(stats: readonly PermutationStats[], test: (ps: PermutationStats) => PairTest): KernelTests {
+  const epochs = stats.map(test);
+  const pooled = pooledTests(stats, test);
+  const cauchy = combineEpochTests(epochs);
+  return {
+    epochs,
+    mmdStatistic: pooled.mmd.statistic,
+    mmdPValue: pooled.mmd.pValue,
+    energyStatistic: pooled.energy.statistic,
+    energyPValue: pooled.energy.pValue,
+    mmdCauchyPValue: cauchy.mmdPValue,
+    energyCauchyPValue: cauchy.energyPValue,
+  };
+}
+
+/** Kernel tests of a continuous generator: per epoch, up to POINT_KERNEL_MAX held-out points against as many generated. */
+export function continuousKernelTests(sample: (t: number, n: number, rng: Rng) => Float64Array, heldOut: readonly Float64Array[], d: number, rng: Rng, permutations = KERNEL_PERMUTATIONS): KernelTests {
+  const seeds = permSeeds(permutations, rng);
+  const stats = heldOut.map((mc, t) => {
+    const n = Math.min(mc.length / d, POINT_KERNEL_MAX);
+    return pointPermutationStats(mc.subarray(0, n * d), sample(t, n, rng), d, seeds);
+  });
+  return kernelTests(stats, pointTests);
+}
+
+export function summarise(epochs: readonly EpochHonesty[], c2st: readonly C2stResult[], kernels: readonly (KernelTests | null)[] = []): HonestySummary {
   const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1);
   let k = 0;
   let n = 0;
@@ -152,10 +230,24 @@ export function summarise(epochs: readonly EpochHonesty[], c2st: readonly C2stRe
   }
   const tvs = epochs.flatMap((e) => (e.tv === undefined ? [] : [e.tv]));
   const w2s = epochs.flatMap((e) => (e.w2 === undefined ? [] : [e.w2]));
+  const combinedPValue = Math.min(1, c2st.length * Math.min(...c2st.map((c) => c.combinedPValue)));
+  const ks = kernels.filter((x): x is KernelTests => x !== null);
+  const pops = (ps: number[]): number => Math.min(1, ps.length * Math.min(...ps));
+  const kernel =
+    ks.length === kernels.length && ks.length > 0
+      ? {
+          mmdPValue: pops(ks.map((x) => x.mmdPValue)),
+          energyPValue: pops(ks.map((x) => x.energyPValue)),
+          mmdCauchyPValue: pops(ks.map((x) => x.mmdCauchyPValue)),
+          energyCauchyPValue: pops(ks.map((x) => x.energyCauchyPValue)),
+        }
+      : null;
   return {
     c2stAccuracy: n > 0 ? k / n : 0.5,
     pValue: Math.min(...c2st.map((c) => c.pValue)),
-    combinedPValue: Math.min(1, c2st.length * Math.min(...c2st.map((c) => c.combinedPValue))),
+    combinedPValue,
+    ...(kernel ?? {}),
+    verdictPValue: honestyVerdict(kernel ? [combinedPValue, kernel.mmdPValue, kernel.energyPValue] : [combinedPValue], 0.5).pValue,
     meanNll: mean(epochs.map((e) => e.nll)),
     ...(tvs.length ? { meanTv: mean(tvs), maxTv: Math.max(...tvs) } : {}),
     ...(w2s.length ? { meanW2: mean(w2s) } : {}),

@@ -15,12 +15,18 @@
  *   sampleStates / query / memoryBytes; meanFieldAt only for softmax generators), or for
  *   continuous games `at(t)` giving the ContinuousMeanField { mean, logDensity, samples }.
  *   `population.corrected = true` switches on the discriminator's log-ratio correction.
- * - report (HonestyReport): consensus (bool), alpha, c2stAccuracy, pValue, combinedPValue,
- *   meanNll, meanTv/maxTv (when options.exact is given), meanW2 (when options.closedForm is
- *   given), rounds[p][r] = { round, steps, maxSteps, loss, trainSeconds, trainingExamples,
- *   curve (mean loss per window), c2stAccuracy, pValue }, and epochs[] = { population, t,
- *   c2stAccuracy, pValue, nTest, nll, distance, nullDistance, tv?, tvJoint?, w2?, meanError?,
- *   varianceError? }.
+ * - report (HonestyReport): consensus (bool: verdictPValue >= alpha), alpha, verdictPValue
+ *   (Bonferroni over the C2ST and the two kernel tests), c2stAccuracy, pValue, combinedPValue
+ *   (the C2ST's), mmdPValue / energyPValue (kernel tests pooled over epochs; two-sample.ts),
+ *   mmdCauchyPValue / energyCauchyPValue (per-epoch p-values combined), meanNll, meanTv/maxTv
+ *   (when options.exact is given), meanW2 (when options.closedForm is given), baseline[p] (the
+ *   same figures for the histogram / KDE of the training samples; baseline.ts) with tvRatio /
+ *   w2Ratio (the generator's error over the baseline's), transfer[p] (with warmStart, finite:
+ *   transfer.ts), rounds[p][r] = { round, steps, maxSteps, loss, trainSeconds,
+ *   trainingExamples, curve (mean loss per window), c2stAccuracy, c2stPValue, mmdPValue?,
+ *   energyPValue?, pValue (the round's verdict), heldOutPerEpoch }, and epochs[] = {
+ *   population, t, c2stAccuracy, pValue, nTest, nll, distance, nullDistance, mmdStatistic?,
+ *   mmdPValue?, energyStatistic?, energyPValue?, tv?, tvJoint?, w2?, meanError?, varianceError? }.
  * - fitSeconds: wall clock of the whole call; trainSeconds/steps: generator training alone;
  *   memoryBytes: population.memoryBytes(); backend: "wasm" or "tensorflow" (tfjs-node).
  * - models: { kind, configs, weights } — what saveGenerator / KnowledgeBase.save store and what
@@ -37,7 +43,9 @@
  * training loss: windows of `window` (100) steps, `patience` (3); or stop at `targetLoss`);
  * batchSize (512); learningRate (0.01); embedding (16); hidden (64 finite, 32 continuous); components (4, MDN); layers (4, flow); holdout (0.3, share of each epoch's
  * samples kept for the discriminator and the NLL); alpha (0.05) and maxRounds (3) of the
- * consensus loop; discriminator { hidden 32, steps 400, batchSize 256, learningRate 0.01 };
+ * consensus loop (each round tested on its own disjoint slice of the held-out set);
+ * discriminator { hidden 32, steps 400, batchSize 256, learningRate 0.01 }; kernelTests (true);
+ * refit ('blind' | 'weighted': a rejected round's refit weighted by the discriminator's ratio);
  * correct (false | true | 'auto': only without consensus); exact (per-population flow tables, for TV); closedForm (Gaussian flow, for W2);
  * moreSamples(round) (fresh samples for refits); warmStart (GeneratorModels); onProgress(event)
  * with { stage: 'fit'|'test', population, round, step, totalSteps, loss }; signal (AbortSignal:
@@ -81,6 +89,10 @@ export type { ConsensusRound, ProgressEvent } from './consensus';
 export { classifierTwoSampleTest, type C2stResult, type EpochC2st, type DiscriminatorConfig } from './discriminator';
 export { KnowledgeBase, saveGenerator, loadGenerator, populationFromModels, kwargsDistance, type GeneratorMetadata, type SavedGenerator, type WarmStartQuery } from './knowledge-base';
 export { binomialUpperTail, energyDistance, discreteEnergyDistance, gaussianW2, totalVariation } from './stats';
+export { gridTwoSampleTest, pointTwoSampleTest, cauchyCombination, honestyVerdict, type PairTest, type TwoSampleResult, type GridSpec } from './two-sample';
+export type { KernelTests } from './consensus';
+export type { BaselineReport } from './baseline';
+export type { TransferReport } from './transfer';
 
 const NUMBER_SETTINGS = ['steps', 'batchSize', 'learningRate', 'window', 'patience', 'targetLoss', 'embedding', 'hidden', 'components', 'layers', 'holdout', 'alpha', 'maxRounds', 'seed'] as const;
 
@@ -96,8 +108,11 @@ export function optionsFromSettings(settings: Readonly<Record<string, unknown>>)
         throw new MfgError('MFG_ERR_GENERATIVE_BAD_OPTION', `generative setting generator must be auto, softmax, autoregressive, mdn or flow, got ${JSON.stringify(v)}`);
       }
       out[k] = v;
-    } else if (k === 'correct' || k === 'exactTv') {
-      if (typeof v !== 'boolean' && !(k === 'correct' && v === 'auto')) throw new MfgError('MFG_ERR_GENERATIVE_BAD_OPTION', `generative setting correct must be a boolean, got ${JSON.stringify(v)}`);
+    } else if (k === 'refit') {
+      if (v !== 'blind' && v !== 'weighted') throw new MfgError('MFG_ERR_GENERATIVE_BAD_OPTION', `generative setting refit must be blind or weighted, got ${JSON.stringify(v)}`);
+      out[k] = v;
+    } else if (k === 'correct' || k === 'exactTv' || k === 'kernelTests') {
+      if (typeof v !== 'boolean' && !(k === 'correct' && v === 'auto')) throw new MfgError('MFG_ERR_GENERATIVE_BAD_OPTION', `generative setting ${k} must be a boolean, got ${JSON.stringify(v)}`);
       out[k] = v;
     } else if (['discriminator', 'signal', 'onProgress', 'warmStart', 'exact', 'closedForm', 'moreSamples'].includes(k)) {
       out[k] = v;

@@ -34,6 +34,25 @@ describe('generative population: finite games (softmax and autoregressive genera
     }
     expect(fit.population.meanFieldAt(2)![0]!.length).to.equal(24);
     expect(fit.report.consensus).to.equal(true);
+    // The baseline: the histogram of the very cells the generator trained on, recomputed here.
+    let baseTv = 0;
+    for (let t = 0; t < 5; t++) {
+      const cells = ringSamples.cells[0]![t]!.subarray(0, nTrain);
+      const h = new Float64Array(8);
+      for (const c of cells) h[Math.floor(c / 3)]! += 1 / nTrain;
+      let tv = 0;
+      for (let st = 0; st < 8; st++) tv += Math.abs(h[st]! - (ringFlow[t * SA + 3 * st]! + ringFlow[t * SA + 3 * st + 1]! + ringFlow[t * SA + 3 * st + 2]!));
+      baseTv += tv / 2 / 5;
+    }
+    const base = fit.report.baseline[0]!;
+    expect(base.kind).to.equal('histogram');
+    expect(base.trainingSamplesPerEpoch).to.equal(nTrain);
+    expect(base.meanTv).to.be.closeTo(baseTv, 1e-12);
+    expect(fit.report.tvRatio).to.be.closeTo(fit.report.meanTv! / baseTv, 1e-12);
+    // The kernel tests ran in every epoch and joined the verdict, which agrees (consensus above).
+    for (const e of fit.report.epochs) expect(e.mmdPValue).to.be.within(1 / 200, 1) && expect(e.energyPValue).to.be.within(1 / 200, 1);
+    expect(fit.report.verdictPValue).to.be.at.least(0.05);
+    expect(fit.report.verdictPValue).to.be.closeTo(Math.min(1, 3 * Math.min(fit.report.combinedPValue, fit.report.mmdPValue!, fit.report.energyPValue!)), 1e-15);
     expect(fit.backend).to.be.oneOf(['wasm', 'tensorflow']);
     expect(fit.memoryBytes).to.be.greaterThan(0);
   });

@@ -108,7 +108,8 @@ describe('generative population: knowledge base (save, load, warm start)', () =>
     // must learn the dependence between coordinates; the warm start brings it from the last task.
     const big = torusWalk(12, 6);
     const kb = new KnowledgeBase(path.join(root, 'warm'));
-    const budget = { ...FAST, steps: 100, patience: 10, generator: 'autoregressive' as const };
+    // One round: the comparison is at a fixed step budget, whatever the verdict.
+    const budget = { ...FAST, steps: 100, patience: 10, maxRounds: 1, generator: 'autoregressive' as const };
     const first = await fitGenerativePopulation(big, simulateAgents(big, leaning(big, 4, 0.3), 4000, new Rng(3)), { ...budget, steps: 600, seed: 3 });
     await kb.save('w0.3', first.models, { envId: 'TorusWalk-v0', kwargs: { w: 0.3 }, iteration: 1, fitStats: { steps: first.steps } });
     const related = simulateAgents(big, leaning(big, 4, 0.35), 4000, new Rng(4));
@@ -121,5 +122,25 @@ describe('generative population: knowledge base (save, load, warm start)', () =>
     expect(warm.report.meanNll).to.be.below(cold.report.meanNll - 0.003);
     // ... and the warm start's first window of training is already lower.
     expect(warm.report.rounds[0]![0]!.curve[0]!).to.be.below(cold.report.rounds[0]![0]!.curve[0]!);
+    // The transfer report: the source was used, it started below the cold initialisation, and its gap to the fit is small.
+    const tr = warm.report.transfer![0]!;
+    expect(tr.used).to.equal(true);
+    expect(tr.sourceNll).to.be.below(tr.coldNll);
+    expect(tr.klGap).to.be.closeTo(tr.sourceNll - warm.report.meanNll, 1e-12);
+    expect(cold.report.transfer).to.equal(undefined);
+  }).timeout(180_000); // three autoregressive fits on a 12x12 torus: ~20 s idle, over a minute on a loaded machine
+
+  it('refuses, with a reason, a source further from the target than the cold start: the fit is then the cold fit bit for bit', async () => {
+    const far = await fitGenerativePopulation(game, simulateAgents(game, leaning(game, 3, 0.9), 3000, new Rng(5)), { ...FAST, steps: 300, generator: 'autoregressive', seed: 5 });
+    const target = simulateAgents(game, leaning(game, 4, 0.9), 3000, new Rng(6));
+    const budget = { ...FAST, steps: 100, generator: 'autoregressive' as const, seed: 6 };
+    const cold = await fitGenerativePopulation(game, target, budget);
+    const warm = await fitGenerativePopulation(game, target, { ...budget, warmStart: far.models });
+    const tr = warm.report.transfer![0]!;
+    expect(tr.used).to.equal(false);
+    expect(tr.sourceNll).to.be.at.least(tr.coldNll);
+    expect(tr.reason).to.match(/^refused: /);
+    expect(warm.report.meanNll).to.equal(cold.report.meanNll);
+    expect(warm.steps).to.equal(cold.steps);
   });
 });
