@@ -38,7 +38,7 @@ describe('hostile clients (3 of the issue): one slow request does not stall the 
   });
 
   for (const [what, env, options] of [
-    ['a multi-second make (CrowdModelling2D size 700)', 'CrowdModelling2D-v0', { kwargs: { size: 700 } }],
+    ['a multi-second make (CrowdModelling2D size 900)', 'CrowdModelling2D-v0', { kwargs: { size: 900 } }],
     ['a generative fit (BeachBar, population "generative")', 'BeachBar-v0', { population: 'generative' }],
   ] as const) {
     it(`ping p99 under 20 ms while another connection runs ${what}`, async () => {

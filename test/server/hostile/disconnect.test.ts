@@ -11,7 +11,7 @@ const holder = (endpoint: string, count: number): string => `
 const { MfgClient } = require(${JSON.stringify(CLIENT)});
 (async () => {
   const c = MfgClient.connect(${JSON.stringify(endpoint)}, { timeoutMs: 60000 });
-  for (let i = 0; i < ${count}; i++) await c.make('CrowdModelling2D-v0', { kwargs: { size: 120, H: 40 }, numAgents: 1000 });
+  for (let i = 0; i < ${count}; i++) await c.make('CrowdModelling2D-v0', { kwargs: { size: 100, H: 40 }, numAgents: 1000 });
   process.stdout.write('ready\\n');
   setInterval(() => {}, 1000);
 })();`;
