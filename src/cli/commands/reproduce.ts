@@ -8,7 +8,7 @@ import { loadConfig, shippedConfigDir, shippedConfigNames } from '../reproduce/c
 import { checkReferences } from '../reproduce/references';
 import { writeResults } from '../reproduce/results-folder';
 import { runConfig } from '../reproduce/run-config';
-import { EXIT_INTERRUPTED } from './solve';
+import { EXIT_INTERRUPTED, interruptOnSigint } from '../interrupt';
 
 interface ReproduceOptions {
   out?: string;
@@ -43,15 +43,7 @@ export function reproduceCommand(): Command {
       const seed = opts.seed === undefined ? config.seed : checkSeed(parseSeed(opts.seed), '--seed');
       const dir = path.resolve(opts.out ?? path.join('mfgym-reproduce', config.name));
 
-      const controller = new AbortController();
-      let interrupts = 0;
-      const onSigint = (): void => {
-        interrupts += 1;
-        if (interrupts > 1) process.exit(EXIT_INTERRUPTED);
-        process.stderr.write('\nmfgym: interrupted; stopping after the current iteration (Ctrl-C again to quit at once)\n');
-        controller.abort();
-      };
-      process.on('SIGINT', onSigint);
+      const interrupt = interruptOnSigint();
       const total = config.iterations ?? 0;
       const bar = !opts.json && process.stderr.isTTY && total > 0 ? new SingleBar({ stream: process.stderr, format: `${config.name} {bar} {value}/{total} | exploitability {expl} | {duration_formatted} elapsed, eta {eta_formatted}`, hideCursor: true }) : null;
       bar?.start(total, 0, { expl: '-' });
@@ -59,10 +51,10 @@ export function reproduceCommand(): Command {
       if (!bar) process.stderr.write(`mfgym: reproducing ${config.name} (${config.env}, ${config.algo ?? config.kind}), seed ${seed}\n`);
       let run;
       try {
-        run = await runConfig(config, seed, { signal: controller.signal, onIteration: (i, e) => bar?.update(i, { expl: e.toPrecision(4) }) });
+        run = await runConfig(config, seed, { signal: interrupt.signal, onIteration: (i, e) => bar?.update(i, { expl: e.toPrecision(4) }) });
       } finally {
         bar?.stop();
-        process.off('SIGINT', onSigint);
+        interrupt.release();
       }
       const checked = checkReferences(config.references, run);
       const info = runInfo();

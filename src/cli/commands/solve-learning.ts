@@ -7,6 +7,7 @@ import { runLearningSolver } from '../../learning/run-learning';
 import { tableBytes } from '../../solvers/memory-budget';
 import { resolveParams } from '../../solvers/solver';
 import { curveChart } from '../curve-chart';
+import { EXIT_INTERRUPTED, interruptOnSigint } from '../interrupt';
 import { resolveEnv, type EnvOptions } from '../env-options';
 import { linePlotSvg } from '../plot';
 import { policyToFile, writePolicyFile } from '../policy-file';
@@ -48,7 +49,7 @@ export interface LearningSolveOptions extends EnvOptions {
  * seconds, final values, run info) plus the learning curves (mean episode return per batch of N
  * agent-episodes, loss), the tfjs backend, and how the exploitability was obtained.
  */
-export async function solveLearning(opts: LearningSolveOptions, exitInterrupted: number): Promise<void> {
+export async function solveLearning(opts: LearningSolveOptions): Promise<void> {
   const iterations = Number(opts.iters);
   if (!Number.isInteger(iterations) || iterations < 0) {
     throw new MfgError('MFG_ERR_SOLVER_BAD_PARAM', `--iters ${JSON.stringify(opts.iters)} is invalid, expected an integer >= 0`, { details: { flag: '--iters', value: opts.iters } });
@@ -78,15 +79,7 @@ export async function solveLearning(opts: LearningSolveOptions, exitInterrupted:
   const { id, kwargs, game } = await resolveEnv(opts);
   const finite = requireFiniteGame(game, id);
 
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = (): void => {
-    interrupts += 1;
-    if (interrupts > 1) process.exit(exitInterrupted);
-    process.stderr.write('\nmfgym: interrupted; stopping after the current iteration (Ctrl-C again to quit at once)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
+  const interrupt = interruptOnSigint();
   const bar = !opts.json && process.stderr.isTTY ? new SingleBar({ stream: process.stderr, format: `${def.name} {bar} {value}/{total} | exploitability {expl} | {duration_formatted} elapsed, eta {eta_formatted}`, hideCursor: true }) : null;
   bar?.start(iterations, 0, { expl: '-' });
   if (!bar) process.stderr.write(`mfgym: learning ${id} with ${def.name}, ${iterations} iterations\n`);
@@ -96,14 +89,14 @@ export async function solveLearning(opts: LearningSolveOptions, exitInterrupted:
       iterations,
       seed: opts.seed,
       params: given,
-      signal: controller.signal,
+      signal: interrupt.signal,
       checkpointDir: opts.checkpoint,
       resumeFrom: opts.resume,
       onIteration: (i, e) => bar?.update(i, { expl: e.toPrecision(4) }),
     });
   } finally {
     bar?.stop();
-    process.off('SIGINT', onSigint);
+    interrupt.release();
   }
   const final = result.evaluation;
   const info = runInfo();
@@ -156,7 +149,7 @@ export async function solveLearning(opts: LearningSolveOptions, exitInterrupted:
     for (const [flag, file] of [['results', opts.out], ['policy', opts.policyOut], ['plot', opts.plot], ['checkpoint', opts.checkpoint]] as const) if (file) lines.push(`${flag} written to ${file}`);
     process.stdout.write(`${lines.join('\n')}\n`);
   }
-  if (result.stopped === 'interrupted') process.exitCode = exitInterrupted;
+  if (result.stopped === 'interrupted') process.exitCode = EXIT_INTERRUPTED;
 }
 
 function fmt(x: number | undefined): string {

@@ -7,6 +7,7 @@ import { checkSeed } from '../../core/rng';
 import { GD_SOLVERS, gdSolverDefinition, isGdSolverName, resolveGdParams, runGdMfrl, type GdMfrlResult } from '../../solvers/gd-mfrl';
 import { createSolver, runSolver, solverNames, type SolverResult } from '../../solvers/index';
 import { curveChart, LABEL_WIDTH } from '../curve-chart';
+import { EXIT_INTERRUPTED, interruptOnSigint } from '../interrupt';
 import { addEnvOptions, resolveEnv, type EnvOptions } from '../env-options';
 import { linePlotSvg } from '../plot';
 import { evaluationPath, parseMemoryBudget, tableBytes } from '../../solvers/memory-budget';
@@ -39,8 +40,6 @@ interface SolveOptions extends EnvOptions {
   warmFits?: boolean;
 }
 
-/** Exit status of a solve stopped by SIGINT (128 + 2, the shell's convention), after writing results. */
-export const EXIT_INTERRUPTED = 130;
 
 /**
  * `mfgym solve --env ID --algo NAME [...]`: runs an exact solver and reports the exploitability
@@ -73,7 +72,7 @@ export function solveCommand(): Command {
       const iterations = parseNumber('--iters', opts.iters, 'MFG_ERR_SOLVER_BAD_PARAM');
       const seed = checkSeed(parseNumber('--seed', opts.seed, 'MFG_ERR_SEED_INVALID'), '--seed');
       // The sample-based learners (src/learning) have their own loop and report: solve-learning.ts.
-      if (isLearningSolverName(opts.algo)) return solveLearning({ ...opts, seed }, EXIT_INTERRUPTED);
+      if (isLearningSolverName(opts.algo)) return solveLearning({ ...opts, seed });
       const tol = opts.tol === undefined ? undefined : parseNumber('--tol', opts.tol, 'MFG_ERR_SOLVER_BAD_PARAM');
       const params = solverParamsFromOptions(opts);
       const gd = isGdSolverName(opts.algo);
@@ -87,32 +86,22 @@ export function solveCommand(): Command {
       const path = evaluationPath(finite, memoryBudget);
       if (path !== 'table') {
         // Tables over budget: streaming fp/gd-fp, before anything allocates an H·S·A policy.
-        const controller = new AbortController();
-        const onSigint = (): void => controller.abort();
-        process.on('SIGINT', onSigint);
+        const interrupt = interruptOnSigint();
         try {
           const r = await solveStreaming(finite, {
-            id, kwargs, algo, params, tieBreak: checkTieBreak(opts.tieBreak ?? 'uniform', '--tie-break'), iterations, seed, memoryBudget, path, population: opts.population, policy: opts.policy, signal: controller.signal,
+            id, kwargs, algo, params, tieBreak: checkTieBreak(opts.tieBreak ?? 'uniform', '--tie-break'), iterations, seed, memoryBudget, path, population: opts.population, policy: opts.policy, signal: interrupt.signal,
             samples: parseNumber('--samples', opts.samples, 'MFG_ERR_SOLVER_BAD_PARAM'), settings: parseSettings(opts.settings), warmFits: opts.warmFits === true,
             ...(opts.out ? { out: opts.out } : {}), ...(opts.policyOut ? { policyOut: opts.policyOut } : {}), ...(opts.json ? { json: true } : {}),
           });
           if (r.stopped === 'interrupted') process.exitCode = EXIT_INTERRUPTED;
         } finally {
-          process.off('SIGINT', onSigint);
+          interrupt.release();
         }
         return;
       }
       const initialPolicy = loadPolicy(opts.policy, finite, id);
 
-      const controller = new AbortController();
-      let interrupts = 0;
-      const onSigint = (): void => {
-        interrupts += 1;
-        if (interrupts > 1) process.exit(EXIT_INTERRUPTED);
-        process.stderr.write('\nmfgym: interrupted; stopping after the current iteration (Ctrl-C again to quit at once)\n');
-        controller.abort();
-      };
-      process.on('SIGINT', onSigint);
+      const interrupt = interruptOnSigint();
       const bar = !opts.json && process.stderr.isTTY ? new SingleBar({ stream: process.stderr, format: 'solve {bar} {value}/{total} | exploitability {expl} | {duration_formatted} elapsed, eta {eta_formatted}', hideCursor: true }) : null;
       bar?.start(iterations, 0, { expl: '-' });
       // Without a bar (a pipe, a script), one line says the run started; it is written after the
@@ -122,12 +111,12 @@ export function solveCommand(): Command {
       let result: SolverResult | GdMfrlResult;
       try {
         result = solver
-          ? await runSolver(finite, solver, { iterations, tol, initialPolicy, signal: controller.signal, onIteration })
+          ? await runSolver(finite, solver, { iterations, tol, initialPolicy, signal: interrupt.signal, onIteration })
           : await runGdMfrl(finite, algo, {
               iterations,
               tol,
               initialPolicy,
-              signal: controller.signal,
+              signal: interrupt.signal,
               onIteration,
               params,
               ...(opts.tieBreak === undefined ? {} : { tieBreak: checkTieBreak(opts.tieBreak, '--tie-break') }),
@@ -139,7 +128,7 @@ export function solveCommand(): Command {
             });
       } finally {
         bar?.stop();
-        process.off('SIGINT', onSigint);
+        interrupt.release();
       }
 
       const final = result.evaluation;
