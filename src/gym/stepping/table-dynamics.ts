@@ -5,6 +5,9 @@ import { checkReadableWithoutTable, epochRewardsAndKernel, staticKernel } from '
 import { sampleEntries, type StepBatch } from './step-batch';
 import type { StepDynamics } from './step-dynamics';
 
+/** The reward table before the first lookup of an evaluate (never read). */
+const NO_TABLE = new Float64Array(0);
+
 /**
  * The table path: r_t(s, a; L_t) for all S·A of an epoch, built the first time an agent steps
  * at that epoch under the current flow version and kept while the flow stays (so stepping
@@ -16,12 +19,16 @@ export class TableDynamics implements StepDynamics {
   private readonly rewardVersion: Int32Array;
   private readonly kernels: (SparseKernel | null)[];
   private readonly kernelVersion: Int32Array;
+  private readonly H: number;
+  private readonly A: number;
 
   constructor(
     private readonly game: FiniteGame,
     private readonly p: number,
   ) {
     const H = game.horizon;
+    this.H = H;
+    this.A = game.populations[p]!.numActions;
     this.rewards = new Array<Float64Array | null>(H).fill(null);
     this.kernels = new Array<SparseKernel | null>(H).fill(null);
     this.rewardVersion = new Int32Array(H).fill(-1);
@@ -33,17 +40,23 @@ export class TableDynamics implements StepDynamics {
   }
 
   evaluate(batch: StepBatch, flow: FinitePopulationFlow, version: number, rngs: readonly Rng[], rewards: Float64Array, next: Int32Array): void {
-    const H = this.game.horizon;
-    const A = this.game.populations[this.p]!.numActions;
-    for (let k = 0; k < batch.count; k++) {
-      const i = batch.agent[k]!;
-      const t = batch.t[k]!;
-      const row = batch.s[k]! * A + batch.a[k]!;
-      rewards[i] = this.rewardTable(flow, version, t)[row]!;
-      if (t + 1 < H) {
-        const K = this.kernels[t]!;
-        next[i] = sampleEntries(K.next, K.prob, K.rowStart[row]!, K.rowStart[row + 1]!, rngs[i]!);
+    const { H, A } = this;
+    const { agent, t: epochs, s: states, a: actions, count } = batch;
+    // Agents reset together share an epoch, so the tables are looked up again only when the
+    // epoch changes from one batch entry to the next (the lookup builds them on first use).
+    let t = -1;
+    let r: Float64Array = NO_TABLE;
+    let K: SparseKernel | null = null;
+    for (let k = 0; k < count; k++) {
+      const i = agent[k]!;
+      if (epochs[k] !== t) {
+        t = epochs[k]!;
+        r = this.rewardTable(flow, version, t);
+        K = t + 1 < H ? this.kernels[t]! : null;
       }
+      const row = states[k]! * A + actions[k]!;
+      rewards[i] = r[row]!;
+      if (K !== null) next[i] = sampleEntries(K.next, K.prob, K.rowStart[row]!, K.rowStart[row + 1]!, rngs[i]!);
     }
   }
 
