@@ -77,6 +77,8 @@ export class MfgVectorEnv {
   private readonly status: Uint8Array;
   private readonly rngs: Rng[];
   private readonly next: Int32Array;
+  /** Made once, not per step: whether agent i steps now (next_step ignores an ENDED agent's action). */
+  private readonly isRunning = (i: number): boolean => this.status[i] === RUNNING;
   private closed = false;
 
   constructor(
@@ -166,8 +168,8 @@ export class MfgVectorEnv {
     const N = this.numAgents;
     const { status, state, batch } = this;
     checkCanStep(status, this.autoreset);
-    checkActions(actions, N, this.numActions, (i) => status[i] === RUNNING);
-    const resolved = this.illegalRule.resolve(actions, state, (i) => status[i] === RUNNING);
+    checkActions(actions, N, this.numActions, this.isRunning);
+    const resolved = this.illegalRule.resolve(actions, state, this.isRunning);
     actions = resolved.actions;
 
     this.fillBatch(actions);
