@@ -24,9 +24,13 @@ describe('hostile clients (5 of the issue): a killed client frees its worlds', f
     const probe = MfgClient.connect(serve.endpoint, { timeoutMs: 20_000 });
     try {
       await probe.ping();
-      // settle: the first requests load code and grow the heap once
-      await probe.make('CrowdModelling2D-v0', { kwargs: { size: 5 } });
-      await new Promise((r) => setTimeout(r, 500));
+      // settle, as on any server that has served a while: the first envs of this kind load code and
+      // grow each worker's heap once (a new env goes to the emptier of the two workers), a fixed
+      // ~10 MB that is not the killed client's worlds; so one of them is made and closed in each
+      await probe.ping();
+      const warm = [await probe.make('CrowdModelling2D-v0', { kwargs: { size: 100, H: 40 }, numAgents: 1000 }), await probe.make('CrowdModelling2D-v0', { kwargs: { size: 100, H: 40 }, numAgents: 1000 })];
+      for (const e of warm) await e.close();
+      await new Promise((r) => setTimeout(r, 1000));
       const rss0 = serve.rss();
       const child = spawn(process.execPath, ['-e', holder(serve.endpoint, 5)], { stdio: ['ignore', 'pipe', 'inherit'] });
       await new Promise<void>((resolve, reject) => {
