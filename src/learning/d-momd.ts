@@ -2,13 +2,13 @@ import { Rng } from '../core/rng';
 import type { MfgVectorEnv } from '../gym/vector-env';
 import { loadTf, type TfHandle } from '../populations/generative/backend';
 import { param, type ParamSpecs, type SolverParams } from '../solvers/solver';
-import { argmaxLegal, linearSchedule, randomLegal } from './action-choice';
 import { DQN_PARAMS } from './dqn';
 import type { LearningCurves } from './learning-result';
 import { Mlp } from './mlp';
 import { QNetwork } from './q-network';
 import { ReplayBuffer } from './replay-buffer';
-import { ObservationDecoder, playBatch, type ActionChooser, type BatchStep } from './rollout';
+import { learnFromReplay } from './replay-learning';
+import { ObservationDecoder, type ActionChooser } from './rollout';
 import type { BestResponseLearner, LearnerState } from './sampled-fictitious-play';
 import { StateEncoding } from './state-encoding';
 import { flag } from './params';
@@ -87,32 +87,7 @@ export class MunchausenLearner implements BestResponseLearner {
   }
 
   async learn(env: MfgVectorEnv, rng: Rng, seed: number, curves: LearningCurves): Promise<void> {
-    const p = this.params;
-    const dec = new ObservationDecoder(env);
-    const A = env.numActions;
-    this.buffer.clear();
-    this.q.syncTarget();
-    const batches = p['brBatches']!;
-    for (let b = 0; b < batches; b++) {
-      const eps = linearSchedule(p['epsilonStart']!, p['epsilonEnd']!, Math.max(1, batches - 1), b);
-      const choose: ActionChooser = (t, states, mask, out) => {
-        for (let i = 0; i < states.length; i++) {
-          out[i] = rng.random() < eps ? randomLegal(mask, i, A, rng) : argmaxLegal(this.q.values(states[i]!, t, this.v1), 0, mask, i * A, A, rng);
-        }
-      };
-      let lossSum = 0;
-      let lossN = 0;
-      const onStep = (st: BatchStep): void => {
-        this.buffer.addBatch(st);
-        for (let k = 0; k < p['trainSteps']!; k++) {
-          lossSum += this.trainStep(rng);
-          lossN++;
-        }
-      };
-      curves.episodeReturn.push(playBatch(env, dec, choose, onStep, b === 0 ? seed : null).meanReturn);
-      curves.loss.push(lossN ? lossSum / lossN : NaN);
-      if (b % 8 === 7) await new Promise<void>((r) => setImmediate(r));
-    }
+    await learnFromReplay({ params: this.params, q: this.q, buffer: this.buffer, scratch: this.v1, trainStep: (r) => this.trainStep(r) }, env, rng, seed, curves);
   }
 
   private trainStep(rng: Rng): number {
