@@ -24,6 +24,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Client", "DEFAULT_ADDRESS", "PROTOCOL_VERSION", "MfgEnv", "MfgVectorEnv", "make", "make_vec",
+    "MfgParallelEnv", "make_parallel",
     "MfgError", "MfgTimeoutError", "ProtocolError", "SessionError", "EnvError", "RegistryError",
     "HAS_GYMNASIUM", "register_envs", "__version__",
 ]
