@@ -73,12 +73,17 @@ export class FlowMixturePolicy implements PolicySource {
 
   /** Bytes held: every distinct leaf (best response, flow) once, though nested mixtures share them. */
   memoryBytes(): number {
-    const leaves = new Set<{ memoryBytes(): number }>();
-    collectLeaves(this, leaves);
-    let bytes = 0;
-    for (const leaf of leaves) bytes += leaf.memoryBytes();
-    return bytes;
+    return leafBytes(this);
   }
+}
+
+/** Bytes of the distinct leaves of a (nested) mixture: nested mixtures share their flows. */
+function leafBytes(x: PolicySource | StateFlow): number {
+  const leaves = new Set<{ memoryBytes(): number }>();
+  collectLeaves(x, leaves);
+  let bytes = 0;
+  for (const leaf of leaves) bytes += leaf.memoryBytes();
+  return bytes;
 }
 
 /** The non-mixture policies and flows a (nested) mixture reads, each once. */
@@ -114,11 +119,7 @@ export class MixtureStateFlow implements StateFlow {
   }
 
   memoryBytes(): number {
-    const leaves = new Set<{ memoryBytes(): number }>();
-    collectLeaves(this, leaves);
-    let bytes = 0;
-    for (const leaf of leaves) bytes += leaf.memoryBytes();
-    return bytes;
+    return leafBytes(this);
   }
 }
 
