@@ -45,8 +45,7 @@ export function logSoftmax(y: Float64Array, horizon: number, pop: FinitePopulati
   for (let ts = 0; ts < horizon * S; ts++) {
     const row = ts * A;
     const s = ts % S;
-    let m = -Infinity;
-    for (let a = 0; a < A; a++) if ((legal === null || legal[s * A + a] === 1) && y[row + a]! > m) m = y[row + a]!;
+    const m = legalRowMax(y, row, s, A, legal);
     let z = 0;
     for (let a = 0; a < A; a++) if (legal === null || legal[s * A + a] === 1) z += Math.exp(y[row + a]! - m);
     // (y - m) - log z, not y - (m + log z): m + log z would round to the ulp of m, which is
@@ -84,9 +83,15 @@ export function shiftToRowMax(y: Float64Array, horizon: number, pop: FinitePopul
   for (let ts = 0; ts < horizon * S; ts++) {
     const row = ts * A;
     const s = ts % S;
-    let m = -Infinity;
-    for (let a = 0; a < A; a++) if ((legal === null || legal[s * A + a] === 1) && y[row + a]! > m) m = y[row + a]!;
+    const m = legalRowMax(y, row, s, A, legal);
     if (m !== -Infinity) for (let a = 0; a < A; a++) y[row + a]! -= m;
   }
   return y;
+}
+
+/** max over the legal actions of row `row` of y (state s), -inf when none is legal. */
+function legalRowMax(y: Float64Array, row: number, s: number, A: number, legal: Uint8Array | null): number {
+  let m = -Infinity;
+  for (let a = 0; a < A; a++) if ((legal === null || legal[s * A + a] === 1) && y[row + a]! > m) m = y[row + a]!;
+  return m;
 }
