@@ -182,18 +182,26 @@ function noiseRow(r: number, dest: Int32Array, legal: Uint8Array, numLegal: Int3
     if (legal[c * A + m] === 0) continue;
     const p = m === STAY ? 1 - noise + each : each;
     if (p === 0) continue;
-    const to = dest[c * A + m]!;
-    // On grids of side 1 or 2 two moves can reach the same cell: merge them.
-    let j = at;
-    while (j < n && next[j] !== to) j++;
-    if (j < n) prob[j]! += p;
-    else {
-      next[n] = to;
-      prob[n] = p;
-      n++;
-    }
+    n = addEntry(next, prob, at, n, dest[c * A + m]!, p);
   }
   return n - at;
+}
+
+/**
+ * Adds probability p of reaching `to` to the row entries [at, n): merged into its entry when one
+ * already goes there (on grids of side 1 or 2 two moves can reach the same cell), else appended.
+ * Returns the new end.
+ */
+function addEntry(next: Int32Array, prob: Float64Array, at: number, n: number, to: number, p: number): number {
+  let j = at;
+  while (j < n && next[j] !== to) j++;
+  if (j < n) prob[j]! += p;
+  else {
+    next[n] = to;
+    prob[n] = p;
+    n++;
+  }
+  return n;
 }
 
 const DX = Int32Array.from(MOVES_2D, ([dx]) => dx);
@@ -217,15 +225,7 @@ function torusNoiseRow(s: number, a: number, size: number, noise: number, next: 
   for (let m = 0; m < A; m++) {
     const p = m === STAY ? 1 - noise + each : each;
     if (p === 0) continue;
-    const to = torusMove(c, m, size);
-    let j = 0;
-    while (j < n && next[j] !== to) j++;
-    if (j < n) prob[j]! += p;
-    else {
-      next[n] = to;
-      prob[n] = p;
-      n++;
-    }
+    n = addEntry(next, prob, 0, n, torusMove(c, m, size), p);
   }
   return n;
 }
