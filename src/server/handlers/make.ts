@@ -1,5 +1,6 @@
 import { MfgError } from '../../core/errors';
 import { makeEnvWithKwargs } from '../../gym/make-env';
+import { ContinuousVectorEnv } from '../../gym/continuous/continuous-vector-env';
 import { checkEnvBytes, declaredCost, estimateEnvBytes } from '../env-budget';
 import type { Handler, HandlerContext, MainContext, Request } from '../handler-context';
 import type { ServerLimits } from '../limits';
@@ -67,7 +68,7 @@ export async function buildMake(req: Request, ctx: HandlerContext, plan: MakePla
     }
     policy = wireToFloat64(options.policy, 'options.policy');
   }
-  const { env, kwargs } = await makeEnvWithKwargs(envId, {
+  const { env: made, kwargs } = await makeEnvWithKwargs(envId, {
     kwargs: (req.kwargs ?? {}) as Record<string, unknown>,
     numAgents,
     population: (req.population as string | undefined) ?? 'exact',
@@ -80,6 +81,11 @@ export async function buildMake(req: Request, ctx: HandlerContext, plan: MakePla
     agentPopulation: options.agent_population ?? 0,
     illegalActions: options.illegal_actions ?? 'noop',
   });
+  if (made instanceof ContinuousVectorEnv) {
+    made.close();
+    throw new MfgError('MFG_ERR_GAME_UNSUPPORTED', `${envId} is a continuous game, which this server does not serve over the protocol yet`, { details: { env_id: envId } });
+  }
+  const env = made;
   if (policy !== undefined) {
     const expected = [env.horizon, env.numStates, env.numActions];
     if (options.policy!.shape.some((d, i) => d !== expected[i])) {
