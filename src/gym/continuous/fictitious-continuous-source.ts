@@ -4,6 +4,7 @@ import type { SourceCounters } from '../mean-field/source';
 import type { PopulationUpdateResult } from '../vector-env-types';
 import { AveragedContinuousFlow } from './averaged-flow';
 import { flowMoments } from './flow-moments';
+import { VisitBuffer } from './visit-buffer';
 import type { ContinuousSource, ContinuousStepAgents } from './continuous-source';
 
 /**
@@ -11,14 +12,15 @@ import type { ContinuousSource, ContinuousStepAgents } from './continuous-source
  * rounds of N agent-episodes (or on updatePopulation()) the flow becomes the FP average
  * mu_t <- (1 - w)·mu_t + w·muhat_t, w = 1/(k+1) at update k, muhat_t the empirical measure of
  * the visits at epoch t since the previous update (epochs without visits keep mu_t), as the
- * finite env's fictitious mode does with its tables. The average is carried by particles
+ * finite env's fictitious mode does with its tables. The visits are kept in bounded memory
+ * (VisitBuffer: an evenly spaced subsequence of at most 2·particles per epoch). The average is carried by particles
  * (AveragedContinuousFlow); before the first update the given representation is read as is.
  */
 export class FictitiousContinuousSource implements ContinuousSource {
   readonly mode = 'fictitious' as const;
   population: ContinuousPopulationFlow;
   private averaged: AveragedContinuousFlow | null = null;
-  private visits: number[][];
+  private visits: VisitBuffer[];
   private iteration = 0;
   private episodesSinceUpdate = 0;
   private samplesSinceUpdate = 0;
@@ -30,7 +32,7 @@ export class FictitiousContinuousSource implements ContinuousSource {
     private readonly particles: number,
   ) {
     this.population = population;
-    this.visits = emptyVisits(population.horizon);
+    this.visits = this.emptyVisits();
   }
 
   get flowKind(): string {
@@ -45,8 +47,7 @@ export class FictitiousContinuousSource implements ContinuousSource {
     const { state, epoch, dim: d, stepping } = agents;
     for (let i = 0; i < epoch.length; i++) {
       if (!stepping(i)) continue;
-      const row = this.visits[epoch[i]!]!;
-      for (let k = 0; k < d; k++) row.push(state[i * d + k]!);
+      this.visits[epoch[i]!]!.push(state, i * d);
       this.samplesSinceUpdate++;
     }
   }
@@ -60,10 +61,10 @@ export class FictitiousContinuousSource implements ContinuousSource {
     const k = this.iteration + 1;
     const w = 1 / (k + 1);
     const avg = (this.averaged ??= new AveragedContinuousFlow(this.population, this.particles));
-    this.visits.forEach((row, t) => avg.mix(t, Float64Array.from(row), w));
+    this.visits.forEach((buffer, t) => avg.mix(t, buffer.kept(), w));
     this.population = avg;
     const result = { iteration: k, weight: w, samples: this.samplesSinceUpdate, episodes: this.episodesSinceUpdate };
-    this.visits = emptyVisits(this.population.horizon);
+    this.visits = this.emptyVisits();
     this.iteration = k;
     this.episodesSinceUpdate = 0;
     this.samplesSinceUpdate = 0;
@@ -83,8 +84,10 @@ export class FictitiousContinuousSource implements ContinuousSource {
   moments(): { mean: Float64Array; variance: Float64Array } {
     return flowMoments(this.population);
   }
+
+  /** One buffer per epoch; an update reads at most `particles` visits, so 2·particles kept per epoch are plenty. */
+  private emptyVisits(): VisitBuffer[] {
+    return Array.from({ length: this.population.horizon }, () => new VisitBuffer(this.population.dim, this.particles));
+  }
 }
 
-function emptyVisits(horizon: number): number[][] {
-  return Array.from({ length: horizon }, () => []);
-}

@@ -161,3 +161,13 @@ describe('ContinuousVectorEnv: determinism, autoreset, errors, mean-field modes'
     }
   });
 });
+
+describe('VisitBuffer: bounded fictitious visits', () => {
+  it('keeps an evenly spaced subsequence of at most 2·cap visits (systematic thinning)', () => {
+    const { VisitBuffer } = require('../../../src/gym/continuous/visit-buffer') as typeof import('../../../src/gym/continuous/visit-buffer');
+    const b = new VisitBuffer(1, 8);
+    for (let i = 0; i < 100; i++) b.push(Float64Array.of(i), 0);
+    expect(b.count).to.equal(100);
+    expect(Array.from(b.kept())).to.deep.equal(Array.from({ length: 13 }, (_, j) => 8 * j));
+  });
+});
