@@ -102,3 +102,11 @@ describe('ContinuousVectorEnv: spaces, dtypes, the closed form', () => {
     }
   });
 });
+
+describe('makeSingleEnv and continuous games', () => {
+  it('refuses a continuous id with a typed error (MfgEnv steps finite games)', async () => {
+    const { makeSingleEnv } = await import('../../../src/gym/single-agent-env');
+    const err = (await makeSingleEnv('LinearQuadraticContinuous-v0', { kwargs: { H: 3 } }).catch((e: unknown) => e)) as { code: string };
+    expect(err.code).to.equal('MFG_ERR_GAME_UNSUPPORTED');
+  });
+});
