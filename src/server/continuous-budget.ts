@@ -6,8 +6,8 @@ import type { ContinuousEnvCost } from '../registry/env-spec';
 import type { MemoryBudget } from './env-budget';
 
 const FIXED_BYTES = 1 << 20;
-/** Per agent besides its float64 rows: its Rng and three row views (measured ~300 B, rounded up). */
-const BYTES_PER_AGENT = 400;
+/** Per agent besides its float64 rows: its Rng and three row views (measured: ~430 B per agent in all, LQ at N = 10^5; rounded up). */
+const BYTES_PER_AGENT = 480;
 /** A generator's weights, optimiser state and tfjs buffers besides its training samples. */
 const GENERATIVE_FIXED_BYTES = 8 << 20;
 
@@ -23,7 +23,7 @@ export interface ContinuousMakeShape {
 
 /**
  * The estimated bytes of a continuous env, from its declared dimensions (d, dA, H) before it is
- * built: the agents' rows (state, next state, actions: 8·(2d + dA) each, plus ~400 B of Rng and
+ * built: the agents' rows (state, next state, actions: 8·(2d + dA) each, plus ~480 B of Rng and
  * views) and a step's obs and reply (16·(d + 1) each); the flow: a Gaussian 16·d·H, particles
  * 8·d·H·(P + KDE centres <= 2048) for P simulated agents, a generator 24·d·H·P (its samples,
  * split and batched) + 8 MiB; `fictitious` adds its visits and average, 8·d·H·(3M + min(M, 2048)).

@@ -263,3 +263,23 @@ def test_the_registered_continuous_ids_are_the_servers_continuous_games(client):
         import gymnasium
         for env_id in served:
             assert gymnasium.spec(f"mfgym/{env_id}").kwargs == {"env_id": env_id}
+
+
+def test_population_kinds_over_the_socket(address):
+    """exact (the closed form), particles and generative flows of LQ: each made and read by the env."""
+    _, var = lq_closed_form(5)
+    for population, tol in (("exact", 1e-12), ("particles", 0.15), ("generative", 0.25)):
+        env = mfgym.make_vec(LQ, num_envs=2, address=address, H=5, population=population, timeout=300,
+                             make_options={"population_agents": 1000})
+        try:
+            env.reset(seed=0)
+            obs, r, *_ = env.step(np.zeros((2, 1)))
+            rep = env.population_report()
+            assert rep["population"] == population and np.all(np.isfinite(r))
+            assert np.all(np.abs(rep["variance"][:, 0] / var - 1) <= tol), (population, rep["variance"][:, 0], var)
+            assert np.all(np.abs(rep["mean"][:, 0]) <= (1e-12 if population == "exact" else 0.2))
+        finally:
+            env.close()
+    with pytest.raises(mfgym.MfgError) as e:
+        mfgym.make_vec("Flocking-v0", num_envs=1, address=address, population="exact")
+    assert e.value.code == "MFG_ERR_POPULATION_UNKNOWN_KIND"

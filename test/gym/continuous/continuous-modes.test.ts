@@ -171,3 +171,26 @@ describe('VisitBuffer: bounded fictitious visits', () => {
     expect(Array.from(b.kept())).to.deep.equal(Array.from({ length: 13 }, (_, j) => 8 * j));
   });
 });
+
+describe('fictitious mode under the closed-form control keeps the closed-form flow', () => {
+  it('after 3 FP updates of LQ (H = 20) every epoch of the averaged particles has the closed-form mean and variance within 4 SE', () => {
+    const { lqClosedForm } = require('../../../envs/linear-quadratic-continuous') as typeof import('../../../envs/linear-quadratic-continuous');
+    const kw = { H: 20 };
+    const N = 2000;
+    const env = new ContinuousVectorEnv(linearQuadraticContinuous(kw), { numAgents: N, meanField: 'fictitious', fictitiousParticles: N, dtype: 'float64' });
+    const control = lqControl(kw);
+    for (let k = 1; k <= 3; k++) {
+      const seen = lqEpisode(env, kw, 100 * k);
+      env.step(control(seen[19]!, N));
+      expect(env.updatePopulation()).to.deep.include({ iteration: k, weight: 1 / (k + 1), samples: N * 20 });
+      env.step(new Float64Array(N)); // next_step: the reset step
+    }
+    const exact = lqClosedForm(kw);
+    const rep = env.report();
+    for (let t = 0; t < 20; t++) {
+      const v = exact.variance[t]!;
+      expect(Math.abs(rep.mean[t]! - exact.mean[t]!), `mean at ${t}`).to.be.below(4 * Math.sqrt(v / N));
+      expect(Math.abs(rep.variance[t]! - v), `variance at ${t}`).to.be.below(4 * v * Math.sqrt(2 / (N - 1)));
+    }
+  });
+});
