@@ -1,8 +1,7 @@
-import type { ContinuousGame, ContinuousMeanField } from '../../core/continuous-game';
+import type { ContinuousGame } from '../../core/continuous-game';
 import { MfgError } from '../../core/errors';
 import { Rng, checkSeed } from '../../core/rng';
 import type { Box } from '../../core/spaces/box';
-import { makeContinuousPopulationSync } from '../../populations/make-continuous-population';
 import type { ContinuousPopulationFlow } from '../../populations/population';
 import { agentSeeds, offsetSeed, osEntropySeed } from '../agent-seeds';
 import { ENDED, RUNNING, checkCanStep } from '../agent-status';
@@ -23,6 +22,7 @@ import { checkDtype, checkOutOfBounds, continuousActionSpace, continuousObservat
 import { FixedContinuousSource, checkFlowMatches, type ContinuousSource } from './continuous-source';
 import { FictitiousContinuousSource } from './fictitious-continuous-source';
 import { LiveContinuousSource } from './live-continuous-source';
+import { checkProvides, defaultPopulation } from './population-checks';
 
 /**
  * N agents of a continuous mean-field game (LinearQuadraticContinuous, CrowdAversionND,
@@ -293,20 +293,5 @@ export class ContinuousVectorEnv {
 
   private observations(): Float32Array | Float64Array {
     return observationRows(this.state, this.epoch, this.stateDim, this.dtype);
-  }
-}
-
-/** The default flow: the game's exact Gaussian flow where it has one, else particles of its reference policy. */
-function defaultPopulation(game: ContinuousGame): ContinuousPopulationFlow {
-  return makeContinuousPopulationSync(game, { kind: game.exactFlow ? 'exact' : 'particles' });
-}
-
-/** The population must answer what the game reads (a density for CrowdAversionND, samples for Flocking). */
-function checkProvides(game: ContinuousGame, mf: ContinuousMeanField, kind: string): void {
-  for (const need of game.needs) {
-    const ok = need === 'mean' ? typeof mf.mean === 'function' : need === 'logDensity' ? typeof mf.logDensity === 'function' : typeof mf.samples === 'function';
-    if (!ok) {
-      throw new MfgError('MFG_ERR_GAME_UNSUPPORTED', `this game needs the population's ${need}, which the '${kind}' population does not provide`, { details: { need, population: kind } });
-    }
   }
 }
