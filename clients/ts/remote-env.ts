@@ -47,8 +47,10 @@ export class RemoteEnv {
     return this.client.call('population_update', { handle: this.handle });
   }
 
-  async populationReport(): Promise<Record<string, any> & { mu: NdArray }> {
+  /** Finite envs: `mu` [H, S]; continuous envs (2.1): `mean` and `variance` [H, d] instead. */
+  async populationReport(): Promise<Record<string, any> & { mu?: NdArray; mean?: NdArray; variance?: NdArray }> {
     const r = await this.client.call('population_report', { handle: this.handle });
+    if (r.mu === undefined) return { ...r, mean: decodeArray(r.mean), variance: decodeArray(r.variance) };
     return { ...r, mu: decodeArray(r.mu) };
   }
 

@@ -146,4 +146,21 @@ describe('server: continuous games over protocol 2.1', function () {
     expect(r.error!.details).to.deep.include({ limit: 'max_env_bytes', state_dim: 10, horizon: 1000, population_agents: 100_000_000 });
     expect(Date.now() - t0).to.be.below(2000); // refused, not simulated
   });
+
+  it('the TypeScript client steps a continuous env: Box actions travel as <f8 [N, dA], infos without a mask, moments in the report', async () => {
+    const env = await a.make('LinearQuadraticContinuous-v0', { kwargs: { H: 3 }, numAgents: 2 });
+    expect(env.actionSpace).to.deep.include({ type: 'Box', shape: [1] });
+    const local = new ContinuousVectorEnv(linearQuadraticContinuous({ H: 3 }), { numAgents: 2 });
+    const r = await env.reset(5);
+    expect(Array.from(r.obs.data)).to.deep.equal(Array.from(local.reset(5).obs));
+    expect(r.infos.action_mask).to.equal(undefined);
+    const s = await env.step([0.5, -0.5]);
+    const ls = local.step([0.5, -0.5]);
+    expect(Array.from(s.obs.data)).to.deep.equal(Array.from(ls.obs));
+    expect(Array.from(s.rewards.data)).to.deep.equal(Array.from(ls.rewards));
+    const rep = await env.populationReport();
+    expect(rep.mu).to.equal(undefined);
+    expect(Array.from(rep.variance!.data)).to.deep.equal(Array.from(lqClosedForm({ H: 3 }).variance));
+    await env.close();
+  });
 });

@@ -232,7 +232,7 @@ async function wellBehaved(client: MfgClient, pause: () => Promise<void> = async
     await pause();
   }
   const report = await env.populationReport();
-  trace.push(JSON.stringify(Array.from(report.mu.data)));
+  trace.push(JSON.stringify(Array.from(report.mu!.data)));
   await env.close();
   return trace;
 }

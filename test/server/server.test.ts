@@ -163,8 +163,8 @@ describe('server: round trips through the TypeScript client', function () {
     const r = await env.populationReport();
     expect(r).to.deep.include({ mean_field: 'fictitious', population: 'exact', iteration: 1, episodes: 0, samples: 0, horizon: 2, num_states: 3 });
     // mu_1 = 1/2 (0, 1/2, 1/2) + 1/2 (0, 3/4, 1/4)
-    expect(Array.from(r.mu.data)).to.deep.equal([1, 0, 0, 0, 0.625, 0.375]);
-    expect(r.mu.shape).to.deep.equal([2, 3]);
+    expect(Array.from(r.mu!.data)).to.deep.equal([1, 0, 0, 0, 0.625, 0.375]);
+    expect(r.mu!.shape).to.deep.equal([2, 3]);
     await expectRemote(a.call('population_update', { handle: (await a.make('LeftRight-v0')).handle }), 'MFG_ERR_ENV_BAD_MODE');
     await env.close();
   });
