@@ -61,6 +61,12 @@ export interface MakeOptions {
   /** Population-aware observations: obs rows gain features of mu_t (obs becomes <f8). */
   populationFeatures?: 'none' | 'moments' | 'histogram';
   histogramBins?: number;
+  /** Continuous games (2.1): dtype of obs and rewards (default float32). */
+  dtype?: 'float32' | 'float64';
+  /** Continuous games (2.1): an action outside the Box is refused ('error', default) or clipped. */
+  outOfBounds?: 'error' | 'clip';
+  /** Continuous games (2.1): agents simulated for a particles or generative flow (default 10^4). */
+  populationAgents?: number;
 }
 
 export interface Infos {
@@ -283,6 +289,9 @@ export class MfgClient {
     if (o.policy) options.policy = float64Array(o.policy.data, [...o.policy.shape]);
     if (o.populationFeatures) options.population_features = o.populationFeatures;
     if (o.histogramBins !== undefined) options.histogram_bins = o.histogramBins;
+    if (o.dtype) options.dtype = o.dtype;
+    if (o.outOfBounds) options.out_of_bounds = o.outOfBounds;
+    if (o.populationAgents !== undefined) options.population_agents = o.populationAgents;
     if (Object.keys(options).length > 0) fields.options = options;
     return new RemoteEnv(this, await this.call('make', fields));
   }

@@ -148,9 +148,9 @@ describe('server: continuous games over protocol 2.1', function () {
   });
 
   it('the TypeScript client steps a continuous env: Box actions travel as <f8 [N, dA], infos without a mask, moments in the report', async () => {
-    const env = await a.make('LinearQuadraticContinuous-v0', { kwargs: { H: 3 }, numAgents: 2 });
-    expect(env.actionSpace).to.deep.include({ type: 'Box', shape: [1] });
-    const local = new ContinuousVectorEnv(linearQuadraticContinuous({ H: 3 }), { numAgents: 2 });
+    const env = await a.make('LinearQuadraticContinuous-v0', { kwargs: { H: 3 }, numAgents: 2, dtype: 'float64' });
+    expect(env.actionSpace).to.deep.include({ type: 'Box', shape: [1], dtype: 'float64' });
+    const local = new ContinuousVectorEnv(linearQuadraticContinuous({ H: 3 }), { numAgents: 2, dtype: 'float64' });
     const r = await env.reset(5);
     expect(Array.from(r.obs.data)).to.deep.equal(Array.from(local.reset(5).obs));
     expect(r.infos.action_mask).to.equal(undefined);
