@@ -19,23 +19,25 @@ export interface ContinuousMakeShape {
   populationAgents?: number;
   meanField?: string;
   fictitiousParticles?: number;
+  kdePoints?: number;
 }
 
 /**
  * The estimated bytes of a continuous env, from its declared dimensions (d, dA, H) before it is
  * built: the agents' rows (state, next state, actions: 8·(2d + dA) each, plus ~480 B of Rng and
  * views) and a step's obs and reply (16·(d + 1) each); the flow: a Gaussian 16·d·H, particles
- * 8·d·H·(P + KDE centres <= 2048) for P simulated agents, a generator 24·d·H·P (its samples,
- * split and batched) + 8 MiB; `fictitious` adds its visits and average, 8·d·H·(3M + min(M, 2048)).
+ * 8·d·H·(P + min(P, kde_points)) for P simulated agents (KDE centres, default 2048), a generator 24·d·H·P (its samples,
+ * split and batched) + 8 MiB; `fictitious` adds its visits and average, 8·d·H·(3M + min(M, kde_points)).
  */
 export function estimateContinuousBytes(cost: ContinuousEnvCost, shape: ContinuousMakeShape): number {
   const { stateDim: d, actionDim: dA, horizon: H } = cost;
   const N = shape.numAgents;
   const P = shape.populationAgents ?? DEFAULT_NUM_AGENTS;
-  const kde = Math.min(P, DEFAULT_KDE_POINTS);
+  const centres = shape.kdePoints ?? DEFAULT_KDE_POINTS;
+  const kde = Math.min(P, centres);
   const flow = shape.population === 'exact' ? 16 * d * H : shape.population === 'generative' ? 24 * d * H * P + GENERATIVE_FIXED_BYTES : 8 * d * H * (P + kde);
   const M = shape.fictitiousParticles ?? DEFAULT_FICTITIOUS_PARTICLES;
-  const fictitious = shape.meanField === 'fictitious' ? 8 * d * H * (3 * M + Math.min(M, DEFAULT_KDE_POINTS)) : 0;
+  const fictitious = shape.meanField === 'fictitious' ? 8 * d * H * (3 * M + Math.min(M, centres)) : 0;
   return FIXED_BYTES + N * (8 * (2 * d + dA) + BYTES_PER_AGENT + 16 * (d + 1)) + flow + fictitious;
 }
 

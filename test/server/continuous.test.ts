@@ -93,7 +93,7 @@ describe('server: continuous games over protocol 2.1', function () {
 
   it('bad actions are typed errors naming the reason: shape, dtype, NaN, out of the Box; the env carries on', async () => {
     const N = 3;
-    const m = await a.call('make', { env_id: 'CrowdAversionND-v0', kwargs: { d: 2, H: 3 }, num_agents: N, options: { dtype: 'float64' } });
+    const m = await a.call('make', { env_id: 'CrowdAversionND-v0', kwargs: { d: 2, H: 3 }, num_agents: N, population: 'particles', options: { dtype: 'float64', kde_points: 16, population_agents: 500 } });
     expect(m.observation_space).to.deep.include({ shape: [3], dtype: 'float64' });
     const handle = m.handle as string;
     await a.call('reset', { handle, seed: 0 });

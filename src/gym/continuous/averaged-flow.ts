@@ -1,7 +1,7 @@
 import type { ContinuousMeanField } from '../../core/continuous-game';
 import { MfgError } from '../../core/errors';
 import { Rng } from '../../core/rng';
-import { ContinuousParticles } from '../../populations/continuous-particles';
+import { ContinuousParticles, type KdeOptions } from '../../populations/continuous-particles';
 import type { ContinuousPopulationFlow } from '../../populations/population';
 import { offsetSeed } from '../agent-seeds';
 
@@ -24,6 +24,7 @@ export class AveragedContinuousFlow implements ContinuousPopulationFlow {
   constructor(
     readonly base: ContinuousPopulationFlow,
     readonly particles: number,
+    private readonly kde: KdeOptions = {},
   ) {
     this.horizon = base.horizon;
     this.dim = base.dim;
@@ -45,7 +46,7 @@ export class AveragedContinuousFlow implements ContinuousPopulationFlow {
     const out = new Float64Array(M * d);
     strideCopy(current, d, M - nNew, out, 0);
     strideCopy(visits, d, nNew, out, M - nNew);
-    this.epochs[t] = new ContinuousParticles(out, d);
+    this.epochs[t] = new ContinuousParticles(out, d, this.kde);
   }
 
   memoryBytes(): number {

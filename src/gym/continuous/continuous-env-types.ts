@@ -29,6 +29,11 @@ export interface ContinuousVectorEnvOptions {
   updateEvery?: number;
   /** `fictitious` only: particles per epoch of the averaged flow (default 4096). */
   fictitiousParticles?: number;
+  /**
+   * `live` and `fictitious`: at most this many particles per epoch serve as KDE centres where the
+   * game needs a density (default 2048; each density query costs O(kdePoints·d)).
+   */
+  kdePoints?: number;
   /** Seeds agents that reset before ever being seeded (default: 52 bits from the OS). */
   entropySeed?: number;
   /** dtype of observations and rewards (default 'float32'). */

@@ -22,7 +22,7 @@ import { checkDtype, checkOutOfBounds, continuousActionSpace, continuousObservat
 import { FixedContinuousSource, checkFlowMatches, type ContinuousSource } from './continuous-source';
 import { FictitiousContinuousSource } from './fictitious-continuous-source';
 import { LiveContinuousSource } from './live-continuous-source';
-import { checkProvides, defaultPopulation } from './population-checks';
+import { checkPositiveInt, checkProvides, defaultPopulation } from './population-checks';
 
 /**
  * N agents of a continuous mean-field game (LinearQuadraticContinuous, CrowdAversionND,
@@ -93,6 +93,7 @@ export class ContinuousVectorEnv {
     if (!Number.isInteger(particles) || particles < 1) {
       throw new MfgError('MFG_ERR_ENV_BAD_OPTION', `fictitiousParticles must be a positive integer, got ${particles}`, { details: { option: 'fictitious_particles', value: particles } });
     }
+    const kde = options.kdePoints === undefined ? {} : { maxKernelPoints: checkPositiveInt(options.kdePoints, 'kdePoints', 'kde_points') };
     this.numAgents = N;
     this.horizon = game.horizon;
     this.meanField = checkMeanFieldMode(options.meanField ?? 'fixed');
@@ -113,8 +114,8 @@ export class ContinuousVectorEnv {
       this.meanField === 'fixed'
         ? new FixedContinuousSource(population)
         : this.meanField === 'fictitious'
-          ? new FictitiousContinuousSource(population, updateEvery, N, particles)
-          : new LiveContinuousSource(population);
+          ? new FictitiousContinuousSource(population, updateEvery, N, particles, kde)
+          : new LiveContinuousSource(population, kde);
 
     this.state = new Float64Array(N * d);
     this.next = new Float64Array(N * d);

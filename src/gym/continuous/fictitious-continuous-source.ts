@@ -1,4 +1,5 @@
 import type { ContinuousMeanField } from '../../core/continuous-game';
+import type { KdeOptions } from '../../populations/continuous-particles';
 import type { ContinuousPopulationFlow } from '../../populations/population';
 import type { SourceCounters } from '../mean-field/source';
 import type { PopulationUpdateResult } from '../vector-env-types';
@@ -30,6 +31,7 @@ export class FictitiousContinuousSource implements ContinuousSource {
     private readonly updateEvery: number,
     private readonly numAgents: number,
     private readonly particles: number,
+    private readonly kde: KdeOptions = {},
   ) {
     this.population = population;
     this.visits = this.emptyVisits();
@@ -60,7 +62,7 @@ export class FictitiousContinuousSource implements ContinuousSource {
   updatePopulation(): PopulationUpdateResult {
     const k = this.iteration + 1;
     const w = 1 / (k + 1);
-    const avg = (this.averaged ??= new AveragedContinuousFlow(this.population, this.particles));
+    const avg = (this.averaged ??= new AveragedContinuousFlow(this.population, this.particles, this.kde));
     this.visits.forEach((buffer, t) => avg.mix(t, buffer.kept(), w));
     this.population = avg;
     const result = { iteration: k, weight: w, samples: this.samplesSinceUpdate, episodes: this.episodesSinceUpdate };

@@ -1,6 +1,6 @@
 import type { ContinuousMeanField } from '../../core/continuous-game';
 import { MfgError } from '../../core/errors';
-import { ContinuousParticles } from '../../populations/continuous-particles';
+import { ContinuousParticles, type KdeOptions } from '../../populations/continuous-particles';
 import type { ContinuousPopulationFlow } from '../../populations/population';
 import { notFictitious, type SourceCounters } from '../mean-field/source';
 import type { PopulationUpdateResult } from '../vector-env-types';
@@ -19,7 +19,10 @@ export class LiveContinuousSource implements ContinuousSource {
   private readonly lastMean: Float64Array;
   private readonly lastVariance: Float64Array;
 
-  constructor(readonly population: ContinuousPopulationFlow) {
+  constructor(
+    readonly population: ContinuousPopulationFlow,
+    private readonly kde: KdeOptions = {},
+  ) {
     const { horizon: H, dim: d } = population;
     this.fields = new Array<ContinuousParticles | null>(H).fill(null);
     this.lastMean = new Float64Array(H * d).fill(NaN);
@@ -45,7 +48,7 @@ export class LiveContinuousSource implements ContinuousSource {
       const row = fill[t]!++;
       for (let k = 0; k < d; k++) points[t]![row * d + k] = state[i * d + k]!;
     }
-    this.fields = points.map((p) => (p === null ? null : new ContinuousParticles(p, d)));
+    this.fields = points.map((p) => (p === null ? null : new ContinuousParticles(p, d, this.kde)));
     this.fields.forEach((f, t) => {
       if (f !== null) pointMoments(f.points, d, t, this.lastMean, this.lastVariance);
     });

@@ -4,6 +4,7 @@ import { makeContinuousPopulation } from '../../populations/make-continuous-popu
 import type { AutoresetMode, MeanFieldMode } from '../modes';
 import type { ContinuousDtype, OutOfBoundsMode } from './continuous-env-types';
 import { ContinuousVectorEnv } from './continuous-vector-env';
+import { checkPositiveInt } from './population-checks';
 
 /** What makeEnv passes on for a continuous game (the continuous subset of MakeEnvOptions). */
 export interface ContinuousMakeOptions {
@@ -22,6 +23,8 @@ export interface ContinuousMakeOptions {
   populationSettings?: Readonly<Record<string, unknown>>;
   updateEvery?: number;
   fictitiousParticles?: number;
+  /** KDE centres per epoch (default 2048): of a particles flow, and of the live / fictitious particles. */
+  kdePoints?: number;
   entropySeed?: number;
   dtype?: ContinuousDtype;
   outOfBounds?: OutOfBoundsMode;
@@ -50,6 +53,7 @@ export async function makeContinuousEnv(game: ContinuousGame, options: Continuou
     if (v === undefined || v === none) continue;
     throw new MfgError('MFG_ERR_ENV_BAD_OPTION', `option ${key} applies to finite games only; this game is continuous`, { details: { option: key } });
   }
+  if (options.kdePoints !== undefined) checkPositiveInt(options.kdePoints, 'kdePoints', 'kde_points');
   const kind = options.population ?? (game.exactFlow ? 'exact' : 'particles');
   const population = await makeContinuousPopulation(game, {
     kind,
@@ -57,6 +61,7 @@ export async function makeContinuousEnv(game: ContinuousGame, options: Continuou
     ...(options.populationAgents !== undefined ? { numAgents: options.populationAgents } : {}),
     ...(options.populationSeed !== undefined ? { seed: options.populationSeed } : {}),
     ...(options.populationSettings ? { settings: options.populationSettings } : {}),
+    ...(options.kdePoints !== undefined ? { kde: { maxKernelPoints: options.kdePoints } } : {}),
   });
   return new ContinuousVectorEnv(game, {
     numAgents: options.numAgents,
@@ -66,6 +71,7 @@ export async function makeContinuousEnv(game: ContinuousGame, options: Continuou
     populationKind: kind,
     updateEvery: options.updateEvery,
     fictitiousParticles: options.fictitiousParticles,
+    kdePoints: options.kdePoints,
     entropySeed: options.entropySeed,
     dtype: options.dtype,
     outOfBounds: options.outOfBounds,

@@ -3,6 +3,12 @@ import { MfgError } from '../../core/errors';
 import { makeContinuousPopulationSync } from '../../populations/make-continuous-population';
 import type { ContinuousPopulationFlow } from '../../populations/population';
 
+/** options.x must be a positive integer (MFG_ERR_ENV_BAD_OPTION naming the wire option otherwise). */
+export function checkPositiveInt(x: number, name: string, wire: string): number {
+  if (!Number.isInteger(x) || x < 1) throw new MfgError('MFG_ERR_ENV_BAD_OPTION', `${name} must be a positive integer, got ${x}`, { details: { option: wire, value: x } });
+  return x;
+}
+
 /** The default flow: the game's exact Gaussian flow where it has one, else particles of its reference policy. */
 export function defaultPopulation(game: ContinuousGame): ContinuousPopulationFlow {
   return makeContinuousPopulationSync(game, { kind: game.exactFlow ? 'exact' : 'particles' });

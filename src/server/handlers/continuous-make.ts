@@ -17,6 +17,7 @@ interface ContinuousWireOptions {
   out_of_bounds?: 'error' | 'clip';
   population_agents?: number;
   fictitious_particles?: number;
+  kde_points?: number;
   population_features?: string;
   histogram_bins?: number;
   agent_population?: number;
@@ -51,6 +52,7 @@ export function planContinuousBytes(req: Request, envId: string, numAgents: numb
     populationAgents: options.population_agents,
     meanField: req.mean_field as string | undefined,
     fictitiousParticles: options.fictitious_particles,
+    kdePoints: options.kde_points,
   };
   const bytes = estimateContinuousBytes(cost, shape);
   checkContinuousBytes(envId, cost, shape, bytes, inUse, budget);
@@ -75,6 +77,7 @@ export async function buildContinuousMake(req: Request, ctx: HandlerContext, pla
     outOfBounds: options.out_of_bounds ?? 'error',
     ...(options.population_agents !== undefined ? { populationAgents: options.population_agents } : {}),
     ...(options.fictitious_particles !== undefined ? { fictitiousParticles: options.fictitious_particles } : {}),
+    ...(options.kde_points !== undefined ? { kdePoints: options.kde_points } : {}),
     populationFeatures: (options.population_features ?? 'none') as 'none',
     histogramBins: options.histogram_bins ?? 4,
     agentPopulation: options.agent_population ?? 0,

@@ -194,3 +194,24 @@ describe('fictitious mode under the closed-form control keeps the closed-form fl
     }
   });
 });
+
+describe('kdePoints: the KDE centres of the particle densities', () => {
+  it('live CrowdAversionND reads the KDE of the agents with kdePoints centres (reward = the formula at that density, exactly)', () => {
+    const { CROWD_AVERSION_ND_DEFAULTS } = require('../../../envs/crowd-aversion-nd') as typeof import('../../../envs/crowd-aversion-nd');
+    const d = 3;
+    const N = 40;
+    const env = new ContinuousVectorEnv(crowdAversionND({ d, H: 3 }), { numAgents: N, meanField: 'live', kdePoints: 8, dtype: 'float64' });
+    const obs = env.reset(1).obs;
+    const x = new Float64Array(N * d);
+    for (let i = 0; i < N; i++) for (let k = 0; k < d; k++) x[i * d + k] = obs[i * (d + 1) + k]!;
+    const kde = new ContinuousParticles(x, d, { maxKernelPoints: 8 });
+    const { dt, c_target: ct, c_crowd: cc, target } = CROWD_AVERSION_ND_DEFAULTS;
+    const r = env.step(new Float64Array(N * d)).rewards;
+    for (let i = 0; i < N; i++) {
+      const xi = x.subarray(i * d, (i + 1) * d);
+      const dist2 = xi.reduce((s, v) => s + (v - target) ** 2, 0);
+      expect(r[i]).to.equal(-(ct * dist2 + cc * kde.logDensity(xi)) * dt);
+    }
+    expectError(() => new ContinuousVectorEnv(crowdAversionND({ d, H: 3 }), { kdePoints: 0 }), 'MFG_ERR_ENV_BAD_OPTION');
+  });
+});
