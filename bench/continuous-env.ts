@@ -64,14 +64,15 @@ async function lqOverTheSocket(N: number, seed: number, out: string): Promise<vo
 }
 
 async function inProcessRates(): Promise<void> {
-  const cases: [string, Record<string, unknown>, number, string, number][] = [
+  const cases: [string, Record<string, unknown>, number, string, number, number?][] = [
     ['LinearQuadraticContinuous-v0', { H: 100 }, 65536, 'exact', 50],
     ['CrowdAversionND-v0', { d: 10, H: 20 }, 1024, 'exact', 20],
     ['CrowdAversionND-v0', { d: 10, H: 20 }, 1024, 'particles', 5],
+    ['CrowdAversionND-v0', { d: 10, H: 20 }, 1024, 'particles', 5, 256],
     ['Flocking-v0', { d: 2, H: 50 }, 1024, 'particles', 10],
   ];
-  for (const [id, kwargs, N, population, steps] of cases) {
-    const env = await makeEnv(id as 'Flocking-v0', { kwargs, numAgents: N, population, populationAgents: 10_000 });
+  for (const [id, kwargs, N, population, steps, kdePoints] of cases) {
+    const env = await makeEnv(id as 'Flocking-v0', { kwargs, numAgents: N, population, populationAgents: 10_000, ...(kdePoints ? { kdePoints } : {}) });
     env.reset(0);
     const a = new Float64Array(N * env.actionDim);
     env.step(a);
@@ -81,7 +82,7 @@ async function inProcessRates(): Promise<void> {
     const wall = Number(process.hrtime.bigint() - t0) / 1e9;
     const used = process.cpuUsage(c0);
     const cpu = (used.user + used.system) / 1e6;
-    console.log(`${id} ${JSON.stringify(kwargs)} ${population}, N = ${N}: ${((N * steps) / wall / 1e6).toFixed(3)} M agent-steps/s wall, ${((N * steps) / cpu / 1e6).toFixed(3)} M per CPU-second`);
+    console.log(`${id} ${JSON.stringify(kwargs)} ${population}${kdePoints ? ` (kdePoints ${kdePoints})` : ''}, N = ${N}: ${((N * steps) / wall / 1e6).toFixed(3)} M agent-steps/s wall, ${((N * steps) / cpu / 1e6).toFixed(3)} M per CPU-second`);
   }
 }
 
