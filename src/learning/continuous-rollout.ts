@@ -1,4 +1,5 @@
 import { MfgError } from '../core/errors';
+import { Rng } from '../core/rng';
 import type { Box } from '../core/spaces/box';
 
 /**
@@ -99,24 +100,36 @@ export interface Estimate {
 }
 
 /**
- * The value of a deterministic actor: `batches` batches of N agent-episodes, the mean return
- * and its standard error over the agent-episodes (independent given the fixed flow). The
- * first batch is reset with `seed`, so two actors evaluated with the same seed see the same
- * initial states and noise draws as far as their paths allow (common random numbers).
+ * The returns of a deterministic actor over `batches` batches of N agent-episodes, batch b reset
+ * with the b-th seed drawn from `seed`: two actors evaluated with the same seed start from the
+ * same initial states and draw the same noise (common random numbers), so their paired
+ * difference has a small standard error.
  */
-export function evaluateActor(env: BoxVectorEnv, layout: ContinuousInput, act: ContinuousActor, batches: number, seed: number, onStep: ((step: ContinuousStep) => void) | null = null): Estimate {
+export function actorReturns(env: BoxVectorEnv, layout: ContinuousInput, act: ContinuousActor, batches: number, seed: number, onStep: ((step: ContinuousStep) => void) | null = null): Float64Array {
+  const N = env.numAgents;
+  const out = new Float64Array(batches * N);
+  const seeds = new Rng(seed);
+  for (let b = 0; b < batches; b++) out.set(playContinuousBatch(env, layout, act, onStep, seeds.nextSeed()).returns, b * N);
+  return out;
+}
+
+/** Mean and standard error of independent samples (the agent-episodes, independent given the fixed flow). */
+export function estimate(x: ArrayLike<number>): Estimate {
+  const n = x.length;
   let s = 0;
-  let s2 = 0;
-  let n = 0;
-  for (let b = 0; b < batches; b++) {
-    const { returns } = playContinuousBatch(env, layout, act, onStep, b === 0 ? seed : null);
-    for (let i = 0; i < returns.length; i++) {
-      s += returns[i]!;
-      s2 += returns[i]! * returns[i]!;
-      n++;
-    }
-  }
+  for (let i = 0; i < n; i++) s += x[i]!;
   const mean = s / n;
-  const variance = n > 1 ? Math.max(0, (s2 - n * mean * mean) / (n - 1)) : 0;
-  return { mean, standardError: Math.sqrt(variance / n), samples: n };
+  let v = 0;
+  for (let i = 0; i < n; i++) v += (x[i]! - mean) ** 2;
+  return { mean, standardError: n > 1 ? Math.sqrt(v / (n - 1) / n) : 0, samples: n };
+}
+
+/** The paired difference a - b of two actors' returns under common random numbers. */
+export function pairedEstimate(a: Float64Array, b: Float64Array): Estimate {
+  return estimate(a.map((v, i) => v - b[i]!));
+}
+
+/** The value of a deterministic actor with its standard error (actorReturns, then estimate). */
+export function evaluateActor(env: BoxVectorEnv, layout: ContinuousInput, act: ContinuousActor, batches: number, seed: number, onStep: ((step: ContinuousStep) => void) | null = null): Estimate {
+  return estimate(actorReturns(env, layout, act, batches, seed, onStep));
 }
