@@ -84,5 +84,6 @@ export const crowdAversionNDSpec: EnvSpec<CrowdAversionNDKwargs> = {
     },
     additionalProperties: false,
   },
+  continuousCost: (k) => ({ stateDim: k.d, actionDim: k.d, horizon: k.H }),
   create: (kwargs) => crowdAversionND(kwargs),
 };

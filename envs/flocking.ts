@@ -111,5 +111,6 @@ export const flockingSpec: EnvSpec<FlockingKwargs> = {
     },
     additionalProperties: false,
   },
+  continuousCost: (k) => ({ stateDim: 2 * k.d, actionDim: k.d, horizon: k.H }),
   create: (kwargs) => flocking(kwargs),
 };

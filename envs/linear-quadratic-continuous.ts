@@ -165,5 +165,6 @@ export const linearQuadraticContinuousSpec: EnvSpec<LqContinuousKwargs> = {
     },
     additionalProperties: false,
   },
+  continuousCost: (k) => ({ stateDim: 1, actionDim: 1, horizon: k.H }),
   create: (kwargs) => linearQuadraticContinuous(kwargs),
 };

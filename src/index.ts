@@ -35,8 +35,9 @@ export { ContinuousParticles, ContinuousParticleFlow } from './populations/conti
 export { GaussianPopulation, gaussianW2, w2ToGaussian } from './populations/gaussian-population';
 export { simulateContinuous, passivePolicy } from './populations/simulate-continuous';
 export { lqEta, lqClosedForm, lqEquilibriumPolicy } from '../envs/linear-quadratic-continuous';
-export { MfgVectorEnv, MfgEnv, makeEnv, makeSingleEnv, makeEnvWithKwargs, MEAN_FIELD_MODES, AUTORESET_MODES } from './gym/index';
+export { MfgVectorEnv, MfgEnv, makeEnv, makeAnyEnv, makeSingleEnv, makeEnvWithKwargs, MEAN_FIELD_MODES, AUTORESET_MODES, ContinuousVectorEnv, makeContinuousEnv } from './gym/index';
 export type { VectorEnvOptions, VectorInfos, ResetResult, StepResult, ResetOptions, PopulationUpdateResult, PopulationReport, MakeEnvOptions, MeanFieldMode, AutoresetMode } from './gym/index';
+export type { AnyVectorEnv, ContinuousEnvId, ContinuousVectorEnvOptions, ContinuousDtype, OutOfBoundsMode, ContinuousInfos, ContinuousResetResult, ContinuousStepResult, ContinuousPopulationReport } from './gym/index';
 export { MfgServer, DEFAULT_BIND, DEFAULT_LIMITS, PROTOCOL_VERSION, type ServerOptions, type ServerLimits } from './server/index';
 
 registerBuiltinEnvs();

@@ -3,7 +3,7 @@ import { Dealer, curveKeyPair } from 'zeromq';
 import { RemoteEnv } from './remote-env';
 import { float64Array, type NdArray, type WireArray } from './wire';
 
-export const CLIENT_PROTOCOL_VERSION = '2.0';
+export const CLIENT_PROTOCOL_VERSION = '2.1';
 
 /** A typed error reply of the server: the code of src/core/errors.ts, message and details. */
 export class MfgRemoteError extends Error {
@@ -64,11 +64,12 @@ export interface MakeOptions {
 }
 
 export interface Infos {
-  action_mask: NdArray;
+  /** Finite games only (continuous games have Box actions and no mask). */
+  action_mask?: NdArray;
   t: NdArray;
   final_obs?: NdArray;
   _final_obs?: NdArray;
-  final_info?: { action_mask: NdArray; t: NdArray };
+  final_info?: { action_mask?: NdArray; t: NdArray };
   _final_info?: NdArray;
 }
 

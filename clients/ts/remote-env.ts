@@ -1,5 +1,5 @@
 import type { Infos, MfgClient, RemoteReset, RemoteStep, SpaceJSON } from './mfgym-client';
-import { boolArray, decodeArray, int64Array, type NdArray } from './wire';
+import { boolArray, decodeArray, float64Array, int64Array, type NdArray } from './wire';
 
 /** A vector env living on the server, behind a handle of this client's connection. */
 export class RemoteEnv {
@@ -30,7 +30,10 @@ export class RemoteEnv {
   }
 
   async step(actions: ArrayLike<number>): Promise<RemoteStep> {
-    const r = await this.client.call('step', { handle: this.handle, actions: int64Array(actions) });
+    // Box actions (continuous games, protocol 2.1) travel as <f8 [N, dA]; Discrete ones as <i8 [N].
+    const box = this.actionSpace.type === 'Box' ? (this.actionSpace.shape as number[]) : null;
+    const wire = box ? float64Array(actions, [this.numAgents, box.reduce((a, b) => a * b, 1)]) : int64Array(actions);
+    const r = await this.client.call('step', { handle: this.handle, actions: wire });
     return {
       obs: decodeArray(r.obs),
       rewards: decodeArray(r.rewards),
@@ -55,11 +58,12 @@ export class RemoteEnv {
 }
 
 function decodeInfos(w: Record<string, any>): Infos {
-  const out: Infos = { action_mask: decodeArray(w.action_mask), t: decodeArray(w.t) };
+  // Continuous games (Box actions) carry no action_mask.
+  const out: Infos = { ...(w.action_mask ? { action_mask: decodeArray(w.action_mask) } : {}), t: decodeArray(w.t) };
   if (w.final_obs) {
     out.final_obs = decodeArray(w.final_obs);
     out._final_obs = decodeArray(w._final_obs);
-    out.final_info = { action_mask: decodeArray(w.final_info.action_mask), t: decodeArray(w.final_info.t) };
+    out.final_info = { ...(w.final_info.action_mask ? { action_mask: decodeArray(w.final_info.action_mask) } : {}), t: decodeArray(w.final_info.t) };
     out._final_info = decodeArray(w._final_info);
   }
   return out;

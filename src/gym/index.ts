@@ -1,5 +1,6 @@
 export { MfgVectorEnv, type VectorEnvOptions, type VectorInfos, type ResetResult, type StepResult, type ResetOptions, type PopulationUpdateResult, type PopulationReport } from './vector-env';
-export { makeEnv, makeEnvWithKwargs, type MakeEnvOptions, type MadeEnv } from './make-env';
+export { makeEnv, makeAnyEnv, makeEnvWithKwargs, type MakeEnvOptions, type FiniteMakeOptions, type MadeEnv, type AnyVectorEnv, type ContinuousEnvId } from './make-env';
+export * from './continuous/index';
 export { type MeanFieldMode, type AutoresetMode, MEAN_FIELD_MODES, AUTORESET_MODES } from './modes';
 export { observationSpace, actionSpace, stateCoordinates } from './observation-layout';
 export { fictitiousUpdate } from './fictitious-update';

@@ -1,4 +1,3 @@
-import { MfgError } from '../core/errors';
 import { isFiniteGame } from '../core/game';
 import type { FiniteGame } from '../core/finite-game';
 import { checkPolicy, uniformPolicy, type TabularPolicy } from '../core/tabular/policy';
@@ -10,9 +9,15 @@ import type { IllegalActionsMode } from './illegal-actions';
 import type { AutoresetMode, MeanFieldMode } from './modes';
 import type { PopulationFeatures } from './population-features';
 import type { SteppingChoice } from './stepping/stepping-path';
+import type { ContinuousVectorEnv } from './continuous/continuous-vector-env';
+import { makeContinuousEnv, type ContinuousMakeOptions } from './continuous/make-continuous-env';
 import { MfgVectorEnv } from './vector-env';
 
-export interface MakeEnvOptions {
+/** MakeEnvOptions: the finite env's options, and for continuous games those of ContinuousMakeOptions (dtype, outOfBounds, ...). */
+export interface MakeEnvOptions extends FiniteMakeOptions, Omit<ContinuousMakeOptions, keyof FiniteMakeOptions> {}
+
+/** The options a finite game's env takes (the original MakeEnvOptions). */
+export interface FiniteMakeOptions {
   /** The env's kwargs (validated against its schema, defaults filled). */
   kwargs?: Record<string, unknown>;
   /** N agents stepped together (default 1). */
@@ -45,17 +50,33 @@ export interface MakeEnvOptions {
   tableBudgetBytes?: number;
 }
 
+/** The built-in continuous games' ids: makeEnv of one of them is typed as a ContinuousVectorEnv. */
+export type ContinuousEnvId = 'LinearQuadraticContinuous-v0' | 'CrowdAversionND-v0' | 'Flocking-v0';
+
+/** Either vector env: finite (MultiDiscrete obs, Discrete actions) or continuous (Box obs and actions). */
+export type AnyVectorEnv = MfgVectorEnv | ContinuousVectorEnv;
+
 /** A built vector env and the kwargs it was built with (defaults filled). */
 export interface MadeEnv {
-  env: MfgVectorEnv;
+  env: AnyVectorEnv;
   kwargs: Record<string, unknown>;
 }
 
 /**
- * make(id, {...}) of DESIGN §4: builds the registered game and a vector env of N agents over it.
+ * make(id, {...}) of DESIGN §4: builds the registered game and a vector env of N agents over it:
+ * an MfgVectorEnv for a finite game, a ContinuousVectorEnv for a continuous one (the id's type
+ * says which for the built-in ids; for an id known only at run time use makeAnyEnv and narrow
+ * with `env.kind === 'continuous'` or instanceof).
  * Async because a generative population trains its generator before the first step.
  */
-export async function makeEnv(id: string, options: MakeEnvOptions = {}): Promise<MfgVectorEnv> {
+export async function makeEnv(id: ContinuousEnvId, options?: MakeEnvOptions): Promise<ContinuousVectorEnv>;
+export async function makeEnv(id: string, options?: MakeEnvOptions): Promise<MfgVectorEnv>;
+export async function makeEnv(id: string, options: MakeEnvOptions = {}): Promise<AnyVectorEnv> {
+  return (await makeEnvWithKwargs(id, options)).env;
+}
+
+/** makeEnv for any id, typed as either env. */
+export async function makeAnyEnv(id: string, options: MakeEnvOptions = {}): Promise<AnyVectorEnv> {
   return (await makeEnvWithKwargs(id, options)).env;
 }
 
@@ -63,7 +84,8 @@ export async function makeEnvWithKwargs(id: string, options: MakeEnvOptions = {}
   const kwargs = resolveKwargs(id, options.kwargs ?? {});
   const game = makeGame(id, kwargs);
   if (!isFiniteGame(game)) {
-    throw new MfgError('MFG_ERR_GAME_UNSUPPORTED', `${id} is a continuous game; the gym env steps finite games only in this version`, { details: { env_id: id } });
+    const { kwargs: _kwargs, ...rest } = options;
+    return { env: await makeContinuousEnv(game, rest as ContinuousMakeOptions & Record<string, unknown>), kwargs };
   }
   const kind = options.population ?? 'exact';
   const population = await initialPopulation(game, kind, options.policy, options.agentPopulation ?? 0);

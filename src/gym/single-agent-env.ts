@@ -1,5 +1,5 @@
 import { MfgError } from '../core/errors';
-import { makeEnv, type MakeEnvOptions } from './make-env';
+import { makeAnyEnv, type AnyVectorEnv, type MakeEnvOptions } from './make-env';
 import { MfgVectorEnv } from './vector-env';
 
 export interface SingleStepResult {
@@ -66,5 +66,10 @@ export class MfgEnv {
 
 /** make(id, ...) for one representative agent. */
 export async function makeSingleEnv(id: string, options: Omit<MakeEnvOptions, 'numAgents' | 'autoreset'> = {}): Promise<MfgEnv> {
-  return new MfgEnv(await makeEnv(id, { ...options, numAgents: 1, autoreset: 'disabled' }));
+  const env: AnyVectorEnv = await makeAnyEnv(id, { ...options, numAgents: 1, autoreset: 'disabled' });
+  if (!(env instanceof MfgVectorEnv)) {
+    env.close();
+    throw new MfgError('MFG_ERR_GAME_UNSUPPORTED', `${id} is a continuous game: MfgEnv steps finite games; use makeEnv(id, { numAgents: 1 }) (a ContinuousVectorEnv)`, { details: { env_id: id } });
+  }
+  return new MfgEnv(env);
 }

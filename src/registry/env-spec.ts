@@ -25,6 +25,17 @@ export interface EnvCost {
 }
 
 /**
+ * What a continuous env's arrays are sized by, declared from its kwargs before anything is built:
+ * the state and action dimensions and the horizon (particle flows, visits and agents are
+ * n x d x H floats; the server turns this into bytes, src/server/continuous-budget.ts).
+ */
+export interface ContinuousEnvCost {
+  stateDim: number;
+  actionDim: number;
+  horizon: number;
+}
+
+/**
  * How to build one registered environment: its id, a one-paragraph description with its
  * literature source, its kwargs as a JSON Schema with defaults, and a factory of the game.
  */
@@ -37,6 +48,8 @@ export interface EnvSpec<K extends Record<string, unknown> = Record<string, unkn
   create(kwargs: K): Game;
   /** The size of the game these kwargs build (validated, defaults filled), without building it. */
   cost?(kwargs: K): EnvCost;
+  /** For continuous games: the dimensions and horizon these kwargs build, without building it. */
+  continuousCost?(kwargs: K): ContinuousEnvCost;
 }
 
 /** The JSON form of a spec, as `mfgym list --json` and the protocol's list reply give it. */

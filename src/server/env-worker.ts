@@ -2,7 +2,7 @@ import * as os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { registerBuiltinEnvs } from '../../envs/index';
 import { MfgError, toMfgError } from '../core/errors';
-import type { MfgVectorEnv } from '../gym/vector-env';
+import type { AnyVectorEnv } from '../gym/make-env';
 import { loadEnvModule } from '../registry/load-module';
 import { encodeFrame } from './codec';
 import { collectGarbageSoon } from './collect-garbage';
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   }
   if (init.registerBuiltins) registerBuiltinEnvs();
   for (const m of init.modules) await loadEnvModule(m);
-  const envs = new Map<string, MfgVectorEnv>();
+  const envs = new Map<string, AnyVectorEnv>();
   const access: EnvAccess = {
     env: (_s, handle) => {
       const env = envs.get(handle);

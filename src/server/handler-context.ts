@@ -1,12 +1,12 @@
-import type { MfgVectorEnv } from '../gym/vector-env';
+import type { AnyVectorEnv } from '../gym/make-env';
 import type { ServerLimits } from './limits';
 import type { Session, SessionTable } from './session-table';
 
 /** What the env handlers need of the session table: the main thread's, or a worker's own envs. */
 export interface EnvAccess {
-  env(session: Session, handle: string): MfgVectorEnv;
+  env(session: Session, handle: string): AnyVectorEnv;
   close(session: Session, handle: string): void;
-  add(session: Session, env: MfgVectorEnv, envId: string, bytes: number): string;
+  add(session: Session, env: AnyVectorEnv, envId: string, bytes: number): string;
 }
 
 /** What every op handler receives besides the (schema-checked) request. */

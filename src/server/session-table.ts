@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { MfgError } from '../core/errors';
-import type { MfgVectorEnv } from '../gym/vector-env';
+import type { AnyVectorEnv } from '../gym/make-env';
 
 export type ClosedReason = 'closed' | 'idle' | 'disconnected' | 'worker';
 
@@ -23,6 +23,8 @@ export interface Session {
   readonly open: Set<string>;
   /** Set once the session is dropped: an env finished afterwards is closed, not added. */
   dropped: ClosedReason | null;
+  /** The protocol version negotiated in hello (MAJOR.MINOR; unset reads as 2.0). */
+  protocol?: string;
 }
 
 /** What a session holds: an env in this thread, or a reference to one in a worker. */
@@ -31,7 +33,7 @@ export interface Closable {
 }
 
 /** What a handle points to: its owner, and its env until closed. */
-export interface HandleEntry<E extends Closable = MfgVectorEnv> {
+export interface HandleEntry<E extends Closable = AnyVectorEnv> {
   readonly handle: string;
   readonly owner: string;
   readonly envId: string;
@@ -48,7 +50,7 @@ const CLOSED_HANDLES_KEPT = 100_000;
  * Sessions keyed by token, and every handle issued by this server process. Handles are random
  * with a per-boot prefix, so a handle from before a restart never names someone else's env.
  */
-export class SessionTable<E extends Closable = MfgVectorEnv> {
+export class SessionTable<E extends Closable = AnyVectorEnv> {
   private readonly sessions = new Map<string, Session>();
   private readonly handles = new Map<string, HandleEntry<E>>();
   private readonly closedOrder: string[] = [];

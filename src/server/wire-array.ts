@@ -86,3 +86,12 @@ export function float64ToWire(values: Float64Array, shape: number[]): WireArray 
 export function boolToWire(values: Uint8Array, shape: number[]): WireArray {
   return { dtype: '|b1', shape, data: Buffer.from(values.buffer, values.byteOffset, values.byteLength) };
 }
+
+export function float32ToWire(values: Float32Array, shape: number[]): WireArray {
+  return { dtype: '<f4', shape, data: Buffer.from(values.buffer, values.byteOffset, values.byteLength) };
+}
+
+/** A float array in its own dtype: <f4 for a Float32Array, <f8 for a Float64Array. */
+export function floatToWire(values: Float32Array | Float64Array, shape: number[]): WireArray {
+  return values instanceof Float32Array ? float32ToWire(values, shape) : float64ToWire(values, shape);
+}

@@ -219,15 +219,15 @@ async function wellBehaved(client: MfgClient, pause: () => Promise<void> = async
   const env: RemoteEnv = await client.make('test/NoisyGrid-v0', { numAgents: 8, autoreset: 'same_step' });
   const trace: string[] = [];
   const r = await env.reset(77);
-  trace.push(JSON.stringify([Array.from(r.obs.data), Array.from(r.infos.action_mask.data)]));
-  let mask = r.infos.action_mask.data;
+  trace.push(JSON.stringify([Array.from(r.obs.data), Array.from(r.infos.action_mask!.data)]));
+  let mask = r.infos.action_mask!.data;
   for (let k = 0; k < 40; k++) {
     const acts = Array.from({ length: 8 }, (_, i) => {
       for (let j = 0; j < 3; j++) if (mask[i * 3 + ((i * 5 + k + j) % 3)]) return (i * 5 + k + j) % 3;
       return 0;
     });
     const s = await env.step(acts);
-    mask = s.infos.action_mask.data;
+    mask = s.infos.action_mask!.data;
     trace.push(JSON.stringify(decodeArrays({ o: s.obs, r: s.rewards, te: s.terminated, tr: s.truncated, t: s.infos.t, f: s.infos.final_obs ?? null })));
     await pause();
   }

@@ -80,10 +80,10 @@ describe('server: round trips through the TypeScript client', function () {
   it('a major version mismatch names both versions', async () => {
     // a 1.x client (no session tokens) is told both versions by its hello, and so is a 3.0 one
     const e = await expectRemote(a.call('hello', { protocol: '1.0' }), 'MFG_ERR_PROTOCOL_VERSION');
-    expect(e.details).to.deep.equal({ client: '1.0', server: '2.0' });
-    expect(e.message).to.contain('2.0').and.to.contain('1.0');
+    expect(e.details).to.deep.equal({ client: '1.0', server: '2.1' });
+    expect(e.message).to.contain('2.1').and.to.contain('1.0');
     const old = await a.requestAs('hello', { v: '1.0', protocol: '1.0' });
-    expect(old.error!.details).to.deep.equal({ client: '1.0', server: '2.0' });
+    expect(old.error!.details).to.deep.equal({ client: '1.0', server: '2.1' });
     await expectRemote(a.call('hello', { protocol: '3.0' }), 'MFG_ERR_PROTOCOL_VERSION');
   });
 

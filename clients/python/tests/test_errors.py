@@ -112,8 +112,8 @@ def test_protocol_level_errors(client):
     with pytest.raises(mfgym.ProtocolError) as e:
         client.call("hello", protocol="1.0")  # a 1.x client: no session tokens
     assert e.value.code == "MFG_ERR_PROTOCOL_VERSION"
-    assert "2.0" in e.value.message and "1.0" in e.value.message
-    assert e.value.details == {"client": "1.0", "server": "2.0"}
+    assert "2.1" in e.value.message and "1.0" in e.value.message
+    assert e.value.details == {"client": "1.0", "server": "2.1"}
     client.send_raw(b"\xc1 not msgpack")
     reply = client.receive_raw()
     assert reply["ok"] is False and reply["id"] is None and reply["error"]["code"] == "MFG_ERR_PROTOCOL_MALFORMED"

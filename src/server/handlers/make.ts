@@ -1,5 +1,7 @@
 import { MfgError } from '../../core/errors';
 import { makeEnvWithKwargs } from '../../gym/make-env';
+import { MfgVectorEnv } from '../../gym/vector-env';
+import { buildContinuousMake, isContinuousId, planContinuousBytes } from './continuous-make';
 import { checkEnvBytes, declaredCost, estimateEnvBytes } from '../env-budget';
 import type { Handler, HandlerContext, MainContext, Request } from '../handler-context';
 import type { ServerLimits } from '../limits';
@@ -37,6 +39,8 @@ export function planMake(req: Request, ctx: { session: Session; sessions: Sessio
     });
   }
   const envId = req.env_id as string;
+  const budget = { maxEnvBytes: ctx.limits.maxEnvBytes, maxTotalBytes: ctx.limits.maxTotalBytes };
+  if (isContinuousId(envId)) return { envId, numAgents, bytes: planContinuousBytes(req, envId, numAgents, ctx.session, ctx.sessions.bytesInUse, budget) };
   const cost = declaredCost(envId, (req.kwargs ?? {}) as Record<string, unknown>);
   const bytes = estimateEnvBytes(cost, numAgents) ?? 0;
   if (cost !== null) checkEnvBytes(envId, cost, bytes, ctx.sessions.bytesInUse, { maxEnvBytes: ctx.limits.maxEnvBytes, maxTotalBytes: ctx.limits.maxTotalBytes });
@@ -57,6 +61,7 @@ export const make: Handler = async (req, ctx) => {
 /** Builds the env of a plan and registers it with ctx.sessions (the main table, or a worker's). */
 export async function buildMake(req: Request, ctx: HandlerContext, plan: MakePlan): Promise<Record<string, unknown>> {
   const { envId, numAgents, bytes } = plan;
+  if (isContinuousId(envId)) return buildContinuousMake(req, ctx, plan);
   const options = (req.options ?? {}) as { policy?: WireArray; update_every?: number; population_features?: 'none' | 'moments' | 'histogram'; histogram_bins?: number; agent_population?: number; illegal_actions?: 'noop' | 'error' };
   let policy: Float64Array | undefined;
   if (options.policy !== undefined) {
@@ -80,6 +85,7 @@ export async function buildMake(req: Request, ctx: HandlerContext, plan: MakePla
     agentPopulation: options.agent_population ?? 0,
     illegalActions: options.illegal_actions ?? 'noop',
   });
+  if (!(env instanceof MfgVectorEnv)) throw new MfgError('MFG_ERR_INTERNAL', `${envId} is registered as finite but built a continuous game`);
   if (policy !== undefined) {
     const expected = [env.horizon, env.numStates, env.numActions];
     if (options.policy!.shape.some((d, i) => d !== expected[i])) {

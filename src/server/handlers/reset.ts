@@ -3,6 +3,8 @@ import type { Handler } from '../handler-context';
 import { wireToBool, type WireArray } from '../wire-array';
 import { obsToWire } from './obs-to-wire';
 import { infosToWire } from './infos-to-wire';
+import { ContinuousVectorEnv } from '../../gym/continuous/continuous-vector-env';
+import { continuousInfosToWire, continuousObsToWire } from './continuous-wire';
 
 export const reset: Handler = (req, ctx) => {
   const env = ctx.sessions.env(ctx.session, req.handle as string);
@@ -17,6 +19,12 @@ export const reset: Handler = (req, ctx) => {
       });
     }
   }
-  const r = env.reset(req.seed as number | number[] | null | undefined, resetMask === undefined ? {} : { resetMask });
+  const seed = req.seed as number | number[] | null | undefined;
+  const resetOptions = resetMask === undefined ? {} : { resetMask };
+  if (env instanceof ContinuousVectorEnv) {
+    const c = env.reset(seed, resetOptions);
+    return { obs: continuousObsToWire(env, c.obs), infos: continuousInfosToWire(env, c.infos) };
+  }
+  const r = env.reset(seed, resetOptions);
   return { obs: obsToWire(env, r.obs, r.features), infos: infosToWire(env, r.infos) };
 };

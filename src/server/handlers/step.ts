@@ -3,11 +3,14 @@ import type { Handler } from '../handler-context';
 import { boolToWire, checkWireArray, float64ToWire, wireToFloat64, type WireArray } from '../wire-array';
 import { obsToWire } from './obs-to-wire';
 import { infosToWire } from './infos-to-wire';
+import { ContinuousVectorEnv } from '../../gym/continuous/continuous-vector-env';
+import { continuousStep } from './continuous-wire';
 
 /** All N agents' actions in one message; the env checks each value and names the bad agent. */
 export const step: Handler = (req, ctx) => {
   const env = ctx.sessions.env(ctx.session, req.handle as string);
   const actions = req.actions as WireArray;
+  if (env instanceof ContinuousVectorEnv) return continuousStep(env, actions);
   const N = env.numAgents;
   checkWireArray(actions, 'actions'); // a declared shape that the bytes do not fill is a malformed request
   if (actions.dtype === '|b1') {

@@ -1,6 +1,7 @@
 """One connection to an mfgym server: a DEALER socket, request ids, replies matched by id.
 
-Each env object owns one Client, so each env is one connection. Protocol 2.0: the first request
+Each env object owns one Client, so each env is one connection. Protocol 2.1 (2.0 plus continuous
+games; a 2.1 client talks to a 2.0 server as 2.0, negotiated in hello): the first request
 says hello, which opens a session and returns its token; every later request carries the token
 (the server refuses requests without it), and handles are only valid in the session that made them.
 """
@@ -15,7 +16,7 @@ import zmq
 from .codec import decode_tree, pack, unpack
 from .errors import MfgError, MfgTimeoutError, error_from_reply
 
-PROTOCOL_VERSION = "2.0"
+PROTOCOL_VERSION = "2.1"
 DEFAULT_ADDRESS = "tcp://127.0.0.1:5555"
 DEFAULT_TIMEOUT = 30.0
 

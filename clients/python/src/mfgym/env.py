@@ -39,20 +39,32 @@ def server_address(address: Optional[str] = None) -> str:
     return address or os.environ.get(ADDRESS_ENV_VAR) or DEFAULT_ADDRESS
 
 
-def session_options(make_options: Optional[Dict[str, Any]], illegal_actions: Optional[str]) -> Optional[Dict[str, Any]]:
-    """make ``options`` with ``illegal_actions`` folded in (None keeps the server's default, "noop")."""
-    if illegal_actions is None:
+def session_options(make_options: Optional[Dict[str, Any]], illegal_actions: Optional[str],
+                    dtype: Optional[str] = None, out_of_bounds: Optional[str] = None) -> Optional[Dict[str, Any]]:
+    """make ``options`` with the named options folded in (None keeps the server's default):
+    ``illegal_actions`` ("noop" | "error", finite games), ``dtype`` ("float32" | "float64") and
+    ``out_of_bounds`` ("error" | "clip") of continuous games (protocol 2.1)."""
+    named = {"illegal_actions": illegal_actions, "dtype": dtype, "out_of_bounds": out_of_bounds}
+    allowed = {"illegal_actions": ("noop", "error"), "dtype": ("float32", "float64"), "out_of_bounds": ("error", "clip")}
+    extra = {}
+    for key, value in named.items():
+        if value is None:
+            continue
+        if value not in allowed[key]:
+            raise ValueError(f"{key} must be one of {allowed[key]}, got {value!r}")
+        extra[key] = value
+    if not extra:
         return make_options
-    if illegal_actions not in ("noop", "error"):
-        raise ValueError(f'illegal_actions must be "noop" or "error", got {illegal_actions!r}')
-    return {**(make_options or {}), "illegal_actions": illegal_actions}
+    return {**(make_options or {}), **extra}
 
 
 def action_array(actions: Any, space: Any, n: int) -> dict:
     """Batched actions -> wire array: int64 [n] for Discrete, the box dtype [n, *shape] for Box.
 
     Non-integer actions for a Discrete space are refused here (casting 1.5 to 1 would hide an
-    agent bug); range checks are the server's, which knows the action mask.
+    agent bug); range checks are the server's, which knows the action mask. Box actions are only
+    shaped and cast here: a batch of the wrong size travels in its own shape and a bool batch as
+    |b1, so the server, the authority, names the error (shape, dtype; NaN and the bounds too).
     """
     a = np.asarray(actions)
     kind = type(space).__name__
@@ -65,8 +77,11 @@ def action_array(actions: Any, space: Any, n: int) -> dict:
                 raise EnvError("MFG_ERR_ENV_BAD_ACTION", "actions must be integers", {"dtype": str(a.dtype)})
         expected = (n,) + tuple(np.shape(space.nvec)) if kind == "MultiDiscrete" else (n,)
         return encode_array(a.reshape(expected), integer_wire_dtype(a))
+    if a.dtype.kind == "b":
+        return encode_array(a, "|b1")
     dtype = "<f4" if np.dtype(space.dtype) == np.float32 else "<f8"
-    return encode_array(a.reshape((n,) + tuple(space.shape)), dtype)
+    shape = (n,) + tuple(space.shape)
+    return encode_array(a.reshape(shape) if a.size == int(np.prod(shape)) else a, dtype)
 
 
 def integer_wire_dtype(a: np.ndarray) -> str:
@@ -112,11 +127,11 @@ class MfgEnv(ServerSession, EnvBase):
     metadata: Dict[str, Any] = {"render_modes": []}
 
     def __init__(self, env_id: str, address: Optional[str] = None, timeout: Optional[float] = DEFAULT_TIMEOUT,
-                 population: str = "exact", mean_field: str = "fixed", env_kwargs: Optional[Dict[str, Any]] = None,
+                 population: Optional[str] = None, mean_field: str = "fixed", env_kwargs: Optional[Dict[str, Any]] = None,
                  make_options: Optional[Dict[str, Any]] = None, render_mode: Optional[str] = None,
-                 illegal_actions: Optional[str] = None):
+                 illegal_actions: Optional[str] = None, dtype: Optional[str] = None, out_of_bounds: Optional[str] = None):
         address = server_address(address)
-        make_options = session_options(make_options, illegal_actions)
+        make_options = session_options(make_options, illegal_actions, dtype, out_of_bounds)
         self.render_mode = render_mode
         made = self._open_session(address, timeout, env_id=env_id, env_kwargs=env_kwargs, num_agents=1,
                                   population=population, mean_field=mean_field, autoreset="disabled",
@@ -153,16 +168,23 @@ class MfgEnv(ServerSession, EnvBase):
 
 
 def make(env_id: str, address: Optional[str] = None, timeout: Optional[float] = DEFAULT_TIMEOUT, *,
-         population: str = "exact", mean_field: str = "fixed", render_mode: Optional[str] = None,
+         population: Optional[str] = None, mean_field: str = "fixed", render_mode: Optional[str] = None,
          make_options: Optional[Dict[str, Any]] = None, env_kwargs: Optional[Dict[str, Any]] = None,
-         illegal_actions: Optional[str] = None, **kwargs: Any) -> MfgEnv:
+         illegal_actions: Optional[str] = None, dtype: Optional[str] = None, out_of_bounds: Optional[str] = None,
+         **kwargs: Any) -> MfgEnv:
     """One representative agent of ``env_id`` served at ``address`` (default: $MFGYM_ADDRESS, else
     tcp://127.0.0.1:5555). Also the entry point of the ``mfgym/<id>`` Gymnasium registrations.
 
     Keyword arguments other than the named ones are the env's own kwargs (validated by the server
     against the env's schema); ``env_kwargs=`` passes them as a dict instead. ``illegal_actions``:
-    "noop" (the server's default) or "error".
+    "noop" (the server's default) or "error". Continuous games (LinearQuadraticContinuous-v0,
+    CrowdAversionND-v0, Flocking-v0; protocol 2.1) have Box spaces; ``dtype`` ("float32", the
+    default, or "float64") is their observations' and rewards' dtype and ``out_of_bounds``
+    ("error", the default, or "clip") what an action outside the Box does. ``population``: None
+    (the server's default: "exact" for finite games; for continuous ones "exact" where the game
+    has a closed form, else "particles"), "exact", "particles" or "generative".
     """
     merged = {**(env_kwargs or {}), **kwargs}
     return MfgEnv(env_id, address, timeout, population=population, mean_field=mean_field, env_kwargs=merged,
-                  make_options=make_options, render_mode=render_mode, illegal_actions=illegal_actions)
+                  make_options=make_options, render_mode=render_mode, illegal_actions=illegal_actions,
+                  dtype=dtype, out_of_bounds=out_of_bounds)

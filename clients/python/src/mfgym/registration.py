@@ -1,7 +1,7 @@
 """The mfgym envs in Gymnasium's registry: ``gymnasium.make("mfgym/CrowdModelling2D-v0", size=8)``.
 
-Importing ``mfgym`` with gymnasium importable registers every built-in finite game under the
-``mfgym`` namespace (continuous games are not steppable over the protocol in 1.0). The
+Importing ``mfgym`` with gymnasium importable registers every built-in game under the ``mfgym``
+namespace: the finite ones, and the continuous ones (Box spaces, served from protocol 2.1 on). The
 registrations' entry point is ``mfgym.env:make`` and their vector entry point
 ``mfgym.vector_env:make_vec``, so ``gymnasium.make_vec("mfgym/...", num_envs=N)`` builds one N-agent
 server session (vectorization_mode "vector_entry_point", the default when a spec has one) and
@@ -31,11 +31,14 @@ BUILTIN_FINITE_ENV_IDS = (
     "PeriodicAversion-v0", "PredatorPrey-v0", "RockPaperScissors-v0", "SusceptibleInfected-v0",
 )
 
+# The built-in continuous games (Box observations and actions; protocol 2.1).
+BUILTIN_CONTINUOUS_ENV_IDS = ("CrowdAversionND-v0", "Flocking-v0", "LinearQuadraticContinuous-v0")
+
 
 def register_envs(ids: Optional[Iterable[str]] = None, address: Optional[str] = None) -> List[str]:
-    """Registers ``mfgym/<id>`` for each id (default: the built-in finite games, or, with ``address``,
-    every finite game that server lists); ids already registered are left as they are. Returns the
-    Gymnasium ids. A no-op returning [] when gymnasium is not importable."""
+    """Registers ``mfgym/<id>`` for each id (default: the built-in games, or, with ``address``, every
+    game that server lists); ids already registered are left as they are. Returns the Gymnasium
+    ids. A no-op returning [] when gymnasium is not importable."""
     try:
         import gymnasium
     except ImportError:
@@ -43,9 +46,9 @@ def register_envs(ids: Optional[Iterable[str]] = None, address: Optional[str] = 
     if ids is None and address is not None:
         from .client import Client
         with Client(address) as c:
-            ids = [e["id"] for e in c.list_envs() if e.get("kind", "finite") == "finite"]
+            ids = [e["id"] for e in c.list_envs() if e.get("kind", "finite") in ("finite", "continuous")]
     out = []
-    for env_id in (BUILTIN_FINITE_ENV_IDS if ids is None else ids):
+    for env_id in (BUILTIN_FINITE_ENV_IDS + BUILTIN_CONTINUOUS_ENV_IDS if ids is None else ids):
         bare = env_id.split("/")[-1] if env_id.startswith(NAMESPACE + "/") else env_id
         gym_id = f"{NAMESPACE}/{bare}"
         if gym_id not in gymnasium.registry:

@@ -16,7 +16,7 @@ class ServerSession:
     _handle: Optional[str] = None
 
     def _open_session(self, address: str, timeout: Optional[float], *, env_id: str, env_kwargs: Optional[Dict[str, Any]],
-                      num_agents: int, population: str, mean_field: str, autoreset: str,
+                      num_agents: int, population: Optional[str], mean_field: str, autoreset: str,
                       make_options: Optional[Dict[str, Any]]) -> Dict[str, Any]:
         """Connects, says hello and makes the env; returns the make reply. A failure closes the socket."""
         self._handle = None
@@ -24,7 +24,9 @@ class ServerSession:
         try:
             self._client.hello()
             fields: Dict[str, Any] = {"env_id": env_id, "kwargs": dict(env_kwargs or {}), "num_agents": num_agents,
-                                      "population": population, "mean_field": mean_field, "autoreset": autoreset}
+                                      "mean_field": mean_field, "autoreset": autoreset}
+            if population is not None:  # None: the server's default for the game
+                fields["population"] = population
             if make_options:
                 fields["options"] = encode_tree(make_options)
             made = self._client.call("make", **fields)

@@ -177,9 +177,12 @@ def space_from_json(j: dict, use_gymnasium: Optional[bool] = None) -> Any:
     if kind == "Box":
         cls = _gym_spaces.Box if g else Box
         shape = tuple(int(d) for d in j["shape"])
-        low = np.array([_bound(b) for b in j["low"]], dtype=np.float64).reshape(shape)
-        high = np.array([_bound(b) for b in j["high"]], dtype=np.float64).reshape(shape)
-        return cls(low, high, shape=shape, dtype=np.dtype(j.get("dtype", "float64")))
+        dtype = np.dtype(j.get("dtype", "float64"))
+        # The server sends bounds already rounded to the box dtype (float32 boxes: float32 values),
+        # so casting here is exact and Gymnasium has no precision to warn about.
+        low = np.array([_bound(b) for b in j["low"]], dtype=np.float64).reshape(shape).astype(dtype)
+        high = np.array([_bound(b) for b in j["high"]], dtype=np.float64).reshape(shape).astype(dtype)
+        return cls(low, high, shape=shape, dtype=dtype)
     raise ValueError(f"unknown space type {kind!r} in {j!r}")
 
 

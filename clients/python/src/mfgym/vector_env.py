@@ -52,11 +52,11 @@ class MfgVectorEnv(ServerSession, VectorEnvBase):
 
     def __init__(self, env_id: str, num_envs: int, address: Optional[str] = None,
                  timeout: Optional[float] = DEFAULT_TIMEOUT, autoreset_mode: Any = "next_step",
-                 population: str = "exact", mean_field: str = "fixed", env_kwargs: Optional[Dict[str, Any]] = None,
+                 population: Optional[str] = None, mean_field: str = "fixed", env_kwargs: Optional[Dict[str, Any]] = None,
                  make_options: Optional[Dict[str, Any]] = None, render_mode: Optional[str] = None,
-                 illegal_actions: Optional[str] = None):
+                 illegal_actions: Optional[str] = None, dtype: Optional[str] = None, out_of_bounds: Optional[str] = None):
         address = server_address(address)
-        make_options = session_options(make_options, illegal_actions)
+        make_options = session_options(make_options, illegal_actions, dtype, out_of_bounds)
         mode = _mode_name(autoreset_mode)
         self.render_mode = render_mode
         self.closed = False
@@ -104,7 +104,8 @@ class MfgVectorEnv(ServerSession, VectorEnvBase):
     def step(self, actions: Any) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, Dict[str, Any]]:
         r = self._client.call("step", handle=self._handle,
                               actions=action_array(actions, self.single_action_space, self.num_envs))
-        return (self._obs(r["obs"]), np.asarray(r["rewards"], dtype=np.float64), np.asarray(r["terminated"], dtype=bool),
+        # Rewards keep their wire dtype: float64 for finite games, the make dtype for continuous ones.
+        return (self._obs(r["obs"]), np.asarray(r["rewards"]), np.asarray(r["terminated"], dtype=bool),
                 np.asarray(r["truncated"], dtype=bool), vector_infos(r.get("infos", {}), self.num_envs))
 
     def close_extras(self, **kwargs: Any) -> None:
@@ -129,12 +130,15 @@ def _encode_mask(mask: Any, n: int) -> Any:
 
 def make_vec(env_id: str, num_envs: int = 1, address: Optional[str] = None,
              timeout: Optional[float] = DEFAULT_TIMEOUT, *, autoreset_mode: Any = "next_step",
-             population: str = "exact", mean_field: str = "fixed", render_mode: Optional[str] = None,
+             population: Optional[str] = None, mean_field: str = "fixed", render_mode: Optional[str] = None,
              make_options: Optional[Dict[str, Any]] = None, env_kwargs: Optional[Dict[str, Any]] = None,
-             illegal_actions: Optional[str] = None, **kwargs: Any) -> MfgVectorEnv:
+             illegal_actions: Optional[str] = None, dtype: Optional[str] = None, out_of_bounds: Optional[str] = None,
+             **kwargs: Any) -> MfgVectorEnv:
     """``num_envs`` agents of ``env_id`` stepped together; extra keyword arguments are the env's kwargs.
-    Also the ``vector_entry_point`` of the ``mfgym/<id>`` Gymnasium registrations."""
+    Also the ``vector_entry_point`` of the ``mfgym/<id>`` Gymnasium registrations. For continuous
+    games (Box spaces, protocol 2.1) ``actions`` is an array [num_envs, *action_shape]; ``dtype``
+    and ``out_of_bounds`` are as in :func:`mfgym.make`."""
     merged = {**(env_kwargs or {}), **kwargs}
     return MfgVectorEnv(env_id, num_envs, address, timeout, autoreset_mode=autoreset_mode, population=population,
                         mean_field=mean_field, env_kwargs=merged, make_options=make_options, render_mode=render_mode,
-                        illegal_actions=illegal_actions)
+                        illegal_actions=illegal_actions, dtype=dtype, out_of_bounds=out_of_bounds)

@@ -1,0 +1,73 @@
+import type { ContinuousGame, ContinuousPolicy } from '../../core/continuous-game';
+import { MfgError } from '../../core/errors';
+import { makeContinuousPopulation } from '../../populations/make-continuous-population';
+import type { AutoresetMode, MeanFieldMode } from '../modes';
+import type { ContinuousDtype, OutOfBoundsMode } from './continuous-env-types';
+import { ContinuousVectorEnv } from './continuous-vector-env';
+
+/** What makeEnv passes on for a continuous game (the continuous subset of MakeEnvOptions). */
+export interface ContinuousMakeOptions {
+  numAgents?: number;
+  /** 'exact' (the Gaussian closed form; default where the game has one), 'particles' (default otherwise), 'generative'. */
+  population?: string;
+  meanField?: MeanFieldMode;
+  autoreset?: AutoresetMode;
+  /** The policy whose flow is represented (default: the game's reference policy, e.g. LQ's closed-form control). */
+  continuousPolicy?: ContinuousPolicy;
+  /** Agents simulated for the 'particles' and 'generative' kinds (default 10^4). */
+  populationAgents?: number;
+  /** Seed of that simulation (default 0). */
+  populationSeed?: number;
+  /** Kind-specific settings of the population (e.g. the generative fit's steps). */
+  populationSettings?: Readonly<Record<string, unknown>>;
+  updateEvery?: number;
+  fictitiousParticles?: number;
+  entropySeed?: number;
+  dtype?: ContinuousDtype;
+  outOfBounds?: OutOfBoundsMode;
+}
+
+/**
+ * Options of the finite env that mean nothing for a continuous game, with the value that
+ * means "not asked for": any other value is refused, never silently ignored.
+ */
+const FINITE_ONLY_DEFAULTS: Readonly<Record<string, unknown>> = {
+  policy: undefined,
+  populationFeatures: 'none',
+  histogramBins: 4,
+  agentPopulation: 0,
+  illegalActions: 'noop',
+  stepping: 'auto',
+};
+
+/**
+ * Builds a continuous game's vector env (what makeEnv does for a continuous id). Async because a
+ * generative population trains its generator before the first step.
+ */
+export async function makeContinuousEnv(game: ContinuousGame, options: ContinuousMakeOptions & Record<string, unknown> = {}): Promise<ContinuousVectorEnv> {
+  for (const [key, none] of Object.entries(FINITE_ONLY_DEFAULTS)) {
+    const v = options[key];
+    if (v === undefined || v === none) continue;
+    throw new MfgError('MFG_ERR_ENV_BAD_OPTION', `option ${key} applies to finite games only; this game is continuous`, { details: { option: key } });
+  }
+  const kind = options.population ?? (game.exactFlow ? 'exact' : 'particles');
+  const population = await makeContinuousPopulation(game, {
+    kind,
+    ...(options.continuousPolicy ? { policy: options.continuousPolicy } : {}),
+    ...(options.populationAgents !== undefined ? { numAgents: options.populationAgents } : {}),
+    ...(options.populationSeed !== undefined ? { seed: options.populationSeed } : {}),
+    ...(options.populationSettings ? { settings: options.populationSettings } : {}),
+  });
+  return new ContinuousVectorEnv(game, {
+    numAgents: options.numAgents,
+    meanField: options.meanField,
+    autoreset: options.autoreset,
+    population,
+    populationKind: kind,
+    updateEvery: options.updateEvery,
+    fictitiousParticles: options.fictitiousParticles,
+    entropySeed: options.entropySeed,
+    dtype: options.dtype,
+    outOfBounds: options.outOfBounds,
+  });
+}
