@@ -4,17 +4,21 @@ import type { Box } from '../core/spaces/box';
 
 /**
  * What the continuous learners need of a vector env of a continuous game: N agents with Box
- * observations and Box actions, reset and step (the calls the socket serves). All agents of a
- * batch start together and every episode lasts exactly `horizon` steps, so the epoch of a step is
- * the number of steps since the reset; the learners append it (as t/H) to the observation.
+ * observations and Box actions, reset and step (the calls the socket serves; the gym's
+ * ContinuousVectorEnv is one). All agents of a batch start together and every episode lasts
+ * exactly `horizon` steps, so the epoch of a step is the number of steps since the reset; the
+ * learners feed the network the state coordinates and t/H.
  */
 export interface BoxVectorEnv {
   readonly numAgents: number;
   readonly horizon: number;
+  /** An observation row: the state's stateDim coordinates, then possibly more (the env's epoch t), which the learners skip. */
   readonly observationSpace: Box;
+  /** Coordinates of the state at the start of an observation row (default: the whole row). */
+  readonly stateDim?: number;
   readonly actionSpace: Box;
   reset(seed?: number | null): { obs: ArrayLike<number> };
-  step(actions: Float64Array | Float32Array): { obs: ArrayLike<number>; rewards: ArrayLike<number> };
+  step(actions: Float64Array): { obs: ArrayLike<number>; rewards: ArrayLike<number> };
 }
 
 /** How a continuous learner acts on a batch: inputs [N, inputDim] (obs row then t/H), actions out [N, actionDim]. */
@@ -25,37 +29,55 @@ export interface ContinuousStep {
   t: number;
   /** [N, inputDim]: the observation rows with t/H appended. */
   inputs: Float64Array;
-  /** [N, obsDim]: the raw observation rows (the agents' states). */
-  obs: ArrayLike<number>;
+  /** [N, obsDim]: the agents' states (the first obsDim coordinates of each observation row). */
+  obs: Float64Array;
+  /** [N, actionDim]: the actions as chosen (before the clip to the action box that the env is sent). */
   actions: Float64Array;
   rewards: ArrayLike<number>;
 }
 
-/** Layout of the learners' network input: an observation row, then the epoch as t/H. */
+/** Layout of the learners' network input: the state's coordinates, then the epoch as t/H. */
 export class ContinuousInput {
+  /** State coordinates used from each observation row. */
   readonly obsDim: number;
+  /** Length of one observation row as the env sends it. */
+  readonly rowDim: number;
   readonly actionDim: number;
   readonly inputDim: number;
   readonly horizon: number;
+  readonly low: Float64Array;
+  readonly high: Float64Array;
 
   constructor(env: BoxVectorEnv) {
-    this.obsDim = env.observationSpace.size;
+    this.rowDim = env.observationSpace.size;
+    this.obsDim = env.stateDim ?? this.rowDim;
     this.actionDim = env.actionSpace.size;
     this.inputDim = this.obsDim + 1;
     this.horizon = env.horizon;
+    this.low = env.actionSpace.low;
+    this.high = env.actionSpace.high;
   }
 
-  /** inputs [n, inputDim] from observation rows at epoch t. */
-  fill(obs: ArrayLike<number>, n: number, t: number, out: Float64Array): Float64Array {
+  /** inputs [n, inputDim] and the states [n, obsDim] from observation rows at epoch t. */
+  fill(obs: ArrayLike<number>, n: number, t: number, out: Float64Array, states: Float64Array): Float64Array {
     const d = this.obsDim;
-    if (obs.length !== n * d) {
-      throw new MfgError('MFG_ERR_INTERNAL', `the env returned ${obs.length} observation numbers, expected ${n}*${d}`);
+    const w = this.rowDim;
+    if (obs.length !== n * w) {
+      throw new MfgError('MFG_ERR_INTERNAL', `the env returned ${obs.length} observation numbers, expected ${n}*${w}`);
     }
     const tau = t / this.horizon;
     for (let i = 0; i < n; i++) {
-      for (let k = 0; k < d; k++) out[i * (d + 1) + k] = obs[i * d + k]!;
+      for (let k = 0; k < d; k++) out[i * (d + 1) + k] = states[i * d + k] = obs[i * w + k]!;
       out[i * (d + 1) + d] = tau;
     }
+    return out;
+  }
+
+  /** The actions clipped to the action box (what the env is sent: a Gaussian sample may leave it). */
+  clip(actions: Float64Array): Float64Array {
+    const dA = this.actionDim;
+    const out = new Float64Array(actions.length);
+    for (let j = 0; j < actions.length; j++) out[j] = Math.min(this.high[j % dA]!, Math.max(this.low[j % dA]!, actions[j]!));
     return out;
   }
 }
@@ -78,12 +100,13 @@ export function playContinuousBatch(env: BoxVectorEnv, layout: ContinuousInput, 
   let obs = env.reset(seed).obs;
   const returns = new Float64Array(N);
   for (let t = 0; t < H; t++) {
-    const inputs = layout.fill(obs, N, t, new Float64Array(N * layout.inputDim));
+    const states = new Float64Array(N * layout.obsDim);
+    const inputs = layout.fill(obs, N, t, new Float64Array(N * layout.inputDim), states);
     const actions = new Float64Array(N * layout.actionDim);
     act(t, inputs, N, actions);
-    const out = env.step(actions);
+    const out = env.step(layout.clip(actions));
     for (let i = 0; i < N; i++) returns[i]! += out.rewards[i]!;
-    onStep?.({ t, inputs, obs, actions, rewards: out.rewards });
+    onStep?.({ t, inputs, obs: states, actions, rewards: out.rewards });
     obs = out.obs;
   }
   let sum = 0;
