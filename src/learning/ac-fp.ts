@@ -48,7 +48,7 @@ export interface AcFpState {
   /** exploitability[j], standardError[j]: estimates for the output policy after j iterations (j < iteration). */
   exploitability: number[];
   standardError: number[];
-  /** w2[j]: max over epochs of W2(mu_bar_j, reference), when there is a reference. */
+  /** w2[j]: max over epochs of W2(mu_bar_j, reference); empty without a reference. */
   w2: number[];
   seconds: number[];
   curves: LearningCurves;
@@ -107,12 +107,12 @@ export async function runAcFp(env: ContinuousFlowEnv, ppo: PpoBestResponse, opti
     }
     return fresh;
   };
-  const w2 = (): number => {
+  const recordW2 = (): void => {
     const ref = options.reference;
-    if (!ref) return NaN;
+    if (!ref) return;
     let worst = 0;
     for (let t = 0; t < H; t++) worst = Math.max(worst, w2ToGaussian(pool.points[t]!, pool.dim, ref.mean[t]!, ref.variance[t]!));
-    return worst;
+    st.w2.push(worst);
   };
   let flowSeed = 0;
   const setFlow = async (seed: number): Promise<void> => {
@@ -134,7 +134,7 @@ export async function runAcFp(env: ContinuousFlowEnv, ppo: PpoBestResponse, opti
     const initial = play(policy.actor(), r0.nextSeed());
     pool.points.forEach((p, t) => p.set(initial[t]!));
     await setFlow(r0.nextSeed());
-    st.w2.push(w2());
+    recordW2();
   }
   const elapsed = (): number => offset + Number(process.hrtime.bigint() - t0) / 1e9;
   if (!options.resume) st.seconds.push(elapsed());
@@ -158,7 +158,7 @@ export async function runAcFp(env: ContinuousFlowEnv, ppo: PpoBestResponse, opti
     pool.mixIn(play(ppo.actor(), rng.nextSeed()), new Rng(rng.nextSeed()));
     policy.add(ppo.policy.net);
     await setFlow(rng.nextSeed());
-    st.w2.push(w2());
+    recordW2();
     st.seconds.push(elapsed());
     st.iteration = k;
     if (options.onCheckpoint) {
