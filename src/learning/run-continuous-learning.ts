@@ -57,7 +57,12 @@ export interface ContinuousLearningResult {
  * `fixed` mode (reset/step) whose flow it sets between iterations; the game is read only for the
  * closed-form equilibrium flow (W2 reporting) where it has one.
  */
-export async function runContinuousLearningSolver(game: ContinuousGame, name: string, options: RunLearningOptions): Promise<ContinuousLearningResult> {
+export interface RunContinuousLearningOptions extends Omit<RunLearningOptions, 'onIteration'> {
+  /** The estimate for iteration i arrives once iteration i+1's best response is learned. */
+  onIteration?: (iteration: number, exploitability: number, standardError: number) => void;
+}
+
+export async function runContinuousLearningSolver(game: ContinuousGame, name: string, options: RunContinuousLearningOptions): Promise<ContinuousLearningResult> {
   if (!isContinuousLearningSolverName(name)) {
     throw new MfgError('MFG_ERR_SOLVER_UNKNOWN', `unknown continuous learning solver ${JSON.stringify(name)}, expected ac-fp`, { details: { solver: name } });
   }
