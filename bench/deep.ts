@@ -7,6 +7,8 @@
  *   npm run bench:deep -- --iters 5 --games FourRooms-v0 --algos d-momd,momd
  *   npm run bench:deep -- --params '{"brBatches":10}'    # learning budgets (every learning solver)
  *   npm run bench:deep -- --json
+ *   npm run bench:deep -- --games LinearQuadraticContinuous-v0,CrowdAversionND-v0 --iters 6 \
+ *     --ac-params '{"brIterations":20,"agents":256,"minibatch":6400}'   # ac-fp rows (bench/deep-continuous.ts)
  *
  * Same iteration count for every solver, so a row compares exploitability at equal iterations
  * (the aim: D-MOMD on FourRooms within 20% of exact MOMD). With "tau" in --params, exact MOMD
@@ -14,7 +16,9 @@
  * this process; on a shared machine compare ratios within one run.
  */
 import { registerBuiltinEnvs } from '../envs/index';
+import type { ContinuousGame } from '../src/core/continuous-game';
 import type { FiniteGame } from '../src/core/finite-game';
+import { continuousRow, type ContinuousRow } from './deep-continuous';
 import { runInfo } from '../src/cli/run-info';
 import { runLearningSolver } from '../src/learning/run-learning';
 import { learningSolverDefinition, learningSolverNames } from '../src/learning/learning-solvers';
@@ -34,7 +38,9 @@ const ALGOS = (arg('--algos') ?? ['fp', 'momd', ...learningSolverNames()].join('
 const PARAMS = JSON.parse(arg('--params') ?? '{}') as Record<string, unknown>;
 const asJson = argv.includes('--json');
 /** CrowdModelling2D at 64x64 (its default H = 10); the presets keep their own sizes. */
-const KWARGS: Record<string, Record<string, unknown>> = { 'CrowdModelling2D-v0': { size: 64 } };
+const KWARGS: Record<string, Record<string, unknown>> = { 'CrowdModelling2D-v0': { size: 64 }, 'CrowdAversionND-v0': { d: 10 } };
+/** ac-fp's parameters for the continuous games. */
+const AC_PARAMS = JSON.parse(arg('--ac-params') ?? '{}') as Record<string, unknown>;
 
 interface Row {
   game: string;
@@ -55,9 +61,15 @@ function paramsFor(algo: string): Record<string, unknown> {
 async function main(): Promise<void> {
   registerBuiltinEnvs();
   const rows: Row[] = [];
+  const continuousRows: ContinuousRow[] = [];
   const load0 = os.loadavg();
   for (const id of GAMES) {
-    const game = makeGame(id, KWARGS[id] ?? {}) as FiniteGame;
+    const any = makeGame(id, KWARGS[id] ?? {});
+    if (any.kind === 'continuous') {
+      continuousRows.push(await continuousRow(id, any as ContinuousGame, KWARGS[id] ?? {}, ITERS, SEED, AC_PARAMS, (line) => !asJson && process.stdout.write(`${line}\n`)));
+      continue;
+    }
+    const game = any as FiniteGame;
     for (const algo of ALGOS) {
       const cpu0 = process.cpuUsage();
       let ex: number[];
@@ -96,7 +108,7 @@ async function main(): Promise<void> {
       }
     }
   }
-  const out = { iterations: ITERS, seed: SEED, loadavgBefore: load0, loadavgAfter: os.loadavg(), rows, ...runInfo() };
+  const out = { iterations: ITERS, seed: SEED, loadavgBefore: load0, loadavgAfter: os.loadavg(), rows, continuousRows, ...runInfo() };
   if (asJson) process.stdout.write(`${JSON.stringify(out)}\n`);
   else process.stdout.write(`load average before ${load0.map((x) => x.toFixed(2)).join(' ')}, after ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} (${os.cpus().length} cpus)\n`);
 }

@@ -2,7 +2,9 @@ import * as fs from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { MfgError } from '../../core/errors';
-import { isLearningSolverName, learningSolverDefinition, learningSolverNames } from '../../learning/learning-solvers';
+import { isLearningSolverName as isFiniteLearningSolverName, learningSolverDefinition, learningSolverNames as finiteLearningSolverNames } from '../../learning/learning-solvers';
+import { AC_FP_PARAMS } from '../../learning/ac-fp';
+import { CONTINUOUS_LEARNING_SOLVERS, isContinuousLearningSolverName } from '../../learning/run-continuous-learning';
 import { runLearningSolver } from '../../learning/run-learning';
 import { tableBytes } from '../../solvers/memory-budget';
 import { resolveParams } from '../../solvers/solver';
@@ -13,13 +15,21 @@ import { linePlotSvg } from '../plot';
 import { policyToFile, writePolicyFile } from '../policy-file';
 import { runInfo } from '../run-info';
 import { requireFiniteGame } from './evaluate';
+import { solveContinuousLearning } from './solve-continuous-learning';
+
+/** Every learning solver: the finite ones (q-fp, dqn-fp, d-afp, d-momd) and ac-fp for continuous games. */
+function learningSolverNames(): string[] {
+  return [...finiteLearningSolverNames(), ...CONTINUOUS_LEARNING_SOLVERS.map((d) => d.name)];
+}
 
 /** The learning solvers `mfgym solve --algo` accepts besides the exact ones. */
 export function learningAlgoNames(): string[] {
   return learningSolverNames();
 }
 
-export { isLearningSolverName };
+export function isLearningSolverName(name: string): boolean {
+  return isFiniteLearningSolverName(name) || isContinuousLearningSolverName(name);
+}
 
 /** The options only the learning solvers read; solve.ts adds them to its command. */
 export function addLearningOptions(cmd: Command): Command {
@@ -73,6 +83,10 @@ export async function solveLearning(opts: LearningSolveOptions): Promise<void> {
     if (given === null || typeof given !== 'object' || Array.isArray(given)) {
       throw new MfgError('MFG_ERR_CLI_BAD_ARGUMENT', '--params must be a JSON object', { details: { flag: '--params', value: opts.params } });
     }
+  }
+  if (isContinuousLearningSolverName(opts.algo)) {
+    resolveParams({ name: opts.algo, params: AC_FP_PARAMS }, given); // a bad parameter fails before the env is built
+    return solveContinuousLearning(opts, given, iterations);
   }
   const def = learningSolverDefinition(opts.algo);
   resolveParams(def, given); // a bad parameter fails before the env is built

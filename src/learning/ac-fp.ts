@@ -1,0 +1,177 @@
+import type { GaussianFlowParams } from '../core/continuous-game';
+import { Rng } from '../core/rng';
+import { w2ToGaussian } from '../populations/gaussian-population';
+import type { ContinuousFlowSamples, ContinuousPopulationFlow } from '../populations/population';
+import type { StopReason } from '../solvers/run-solver';
+import type { ParamSpecs } from '../solvers/solver';
+import { actorReturns, ContinuousInput, pairedEstimate, playContinuousBatch, type BoxVectorEnv, type ContinuousActor } from './continuous-rollout';
+import type { LearningCurves } from './learning-result';
+import { MixturePolicy } from './mixture-policy';
+import { flag, positiveInt } from './params';
+import { PPO_PARAMS, PpoBestResponse } from './ppo';
+import { TrajectoryPool } from './trajectory-pool';
+
+export const AC_FP_PARAMS: ParamSpecs = {
+  ...PPO_PARAMS,
+  brIterations: positiveInt(20, 'PPO iterations per best response (the networks carry over between best responses)'),
+  poolSize: positiveInt(2048, 'agent trajectories carrying the averaged flow (rounded up to a multiple of agents)'),
+  evalBatches: positiveInt(8, 'batches of N agent-episodes behind each exploitability estimate'),
+  generative: flag(0, '1: the population is a generator fitted to the visited states (MDN / coupling flow); 0: particles with a KDE'),
+  kdePoints: positiveInt(2048, 'particles only: kernel centres of the KDE density (what crowd aversion reads)'),
+};
+
+/** A vector env of a continuous game in `fixed` mode whose flow the learner sets between iterations. */
+export interface ContinuousFlowEnv extends BoxVectorEnv {
+  setFlow(flow: ContinuousPopulationFlow): void;
+}
+
+/** Builds the population the env carries from the pool's samples (particles or a fitted generator). */
+export type FlowBuilder = (samples: ContinuousFlowSamples, seed: number) => Promise<ContinuousPopulationFlow>;
+
+export interface AcFpOptions {
+  iterations: number;
+  seed: number;
+  poolSize: number;
+  evalBatches: number;
+  buildFlow: FlowBuilder;
+  /** The closed-form equilibrium flow, when the game has one (LQ): W2 per iteration is reported against it. */
+  reference?: GaussianFlowParams;
+  signal?: AbortSignal;
+  onIteration?: (iteration: number, exploitability: number, standardError: number) => void;
+  onCheckpoint?: (state: AcFpState) => Promise<void>;
+  resume?: AcFpState;
+}
+
+/** The run's state after an iteration: enough to continue bit for bit. */
+export interface AcFpState {
+  iteration: number;
+  /** exploitability[j], standardError[j]: estimates for the output policy after j iterations (j < iteration). */
+  exploitability: number[];
+  standardError: number[];
+  /** w2[j]: max over epochs of W2(mu_bar_j, reference); empty without a reference. */
+  w2: number[];
+  seconds: number[];
+  curves: LearningCurves;
+  poolUpdates: number;
+  /** Seed of the fit of the flow the env carries (a generator's fit is seeded). */
+  flowSeed: number;
+  arrays: Record<string, Float64Array | Float32Array | Int32Array>;
+  learnerMeta: Record<string, unknown>;
+}
+
+export interface AcFpResult extends Omit<AcFpState, 'arrays' | 'learnerMeta' | 'poolUpdates' | 'iteration' | 'flowSeed'> {
+  iterations: number;
+  stopped: StopReason;
+  /** The output policy (mixture of the best responses) and the pool carrying its flow. */
+  policy: MixturePolicy;
+  pool: TrajectoryPool;
+}
+
+/** Iteration k's own generator: every draw of iteration k comes from it, whatever ran before. */
+export function iterationRng(seed: number, k: number): Rng {
+  const r = new Rng(seed);
+  for (let i = 0; i < k; i++) r.nextSeed();
+  return new Rng(r.nextSeed());
+}
+
+/**
+ * Continuous fictitious play with an actor-critic best response (GD-MFRL for continuous games):
+ * the env stays in `fixed` mode carrying the averaged flow mu_bar (particles or a generator fitted
+ * to a TrajectoryPool of the agents' visited states). Iteration k = 1, 2, ...:
+ *   1. PPO learns BR_k against mu_bar_{k-1} from the env's samples (warm-started);
+ *   2. the exploitability of the previous output policy is estimated:
+ *      V(BR_k; mu_bar_{k-1}) - V(mixture of BR_1..BR_{k-1}; mu_bar_{k-1}), both by simulation in
+ *      the env with common random numbers, with the standard error of the paired difference;
+ *      a learned best response is at most the true one, so this estimates the exploitability
+ *      from below (up to Monte Carlo noise);
+ *   3. BR_k plays greedily (its mean action) for poolSize agent-episodes; the pool mixes its
+ *      trajectories in with weight 1/k and the env's flow is refitted to the pool.
+ * After the last iteration one more best response (on a copy of the learner, so the run state is
+ * untouched and a resumed run continues exactly) estimates the last output's exploitability.
+ */
+export async function runAcFp(env: ContinuousFlowEnv, ppo: PpoBestResponse, options: AcFpOptions): Promise<AcFpResult> {
+  const layout = new ContinuousInput(env);
+  const N = env.numAgents;
+  const H = env.horizon;
+  const batches = Math.ceil(options.poolSize / N);
+  const pool = new TrajectoryPool(H, layout.obsDim, batches * N);
+  const policy = new MixturePolicy(layout.actionDim);
+  const t0 = process.hrtime.bigint();
+  let offset = 0;
+  const st: Omit<AcFpState, 'arrays' | 'learnerMeta' | 'poolUpdates' | 'flowSeed'> = { iteration: 0, exploitability: [], standardError: [], w2: [], seconds: [], curves: { episodeReturn: [], loss: [] } };
+  const play = (act: ContinuousActor, seed: number): Float64Array[] => {
+    const fresh = Array.from({ length: H }, () => new Float64Array(pool.size * layout.obsDim));
+    const seeds = new Rng(seed);
+    for (let b = 0; b < batches; b++) {
+      playContinuousBatch(env, layout, act, (s) => fresh[s.t]!.set(s.obs, b * N * layout.obsDim), seeds.nextSeed());
+    }
+    return fresh;
+  };
+  const recordW2 = (): void => {
+    const ref = options.reference;
+    if (!ref) return;
+    let worst = 0;
+    for (let t = 0; t < H; t++) worst = Math.max(worst, w2ToGaussian(pool.points[t]!, pool.dim, ref.mean[t]!, ref.variance[t]!));
+    st.w2.push(worst);
+  };
+  let flowSeed = 0;
+  const setFlow = async (seed: number): Promise<void> => {
+    flowSeed = seed;
+    const copy = { horizon: H, dim: pool.dim, points: pool.points.map((p) => p.slice()) };
+    env.setFlow(await options.buildFlow(copy, seed));
+  };
+  if (options.resume) {
+    const r = options.resume;
+    Object.assign(st, { iteration: r.iteration, exploitability: [...r.exploitability], standardError: [...r.standardError], w2: [...r.w2], seconds: [...r.seconds], curves: { episodeReturn: [...r.curves.episodeReturn], loss: [...r.curves.loss] } });
+    pool.loadArrays('pool', r.poolUpdates, r.arrays);
+    policy.loadArrays('mixture', r.iteration, ppo.policy.net, r.arrays);
+    ppo.loadState(r.learnerMeta, r.arrays);
+    offset = r.seconds[r.seconds.length - 1] ?? 0;
+    await setFlow(r.flowSeed);
+  } else {
+    // mu_bar_0: the passive policy's flow in the env as it starts (its initial flow).
+    const r0 = iterationRng(options.seed, 0);
+    const initial = play(policy.actor(), r0.nextSeed());
+    pool.points.forEach((p, t) => p.set(initial[t]!));
+    await setFlow(r0.nextSeed());
+    recordW2();
+  }
+  const elapsed = (): number => offset + Number(process.hrtime.bigint() - t0) / 1e9;
+  if (!options.resume) st.seconds.push(elapsed());
+  const estimateAgainstFlow = async (br: PpoBestResponse, rng: Rng, curves: LearningCurves): Promise<void> => {
+    await br.learn(env, rng.nextSeed(), curves);
+    const seed = rng.nextSeed();
+    const e = pairedEstimate(actorReturns(env, layout, br.actor(), options.evalBatches, seed), actorReturns(env, layout, policy.actor(), options.evalBatches, seed));
+    st.exploitability.push(e.mean);
+    st.standardError.push(e.standardError);
+    options.onIteration?.(st.exploitability.length - 1, e.mean, e.standardError);
+  };
+  let stopped: StopReason = 'completed';
+  for (let k = st.iteration + 1; k <= options.iterations; k++) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (options.signal?.aborted) {
+      stopped = 'interrupted';
+      break;
+    }
+    const rng = iterationRng(options.seed, k);
+    await estimateAgainstFlow(ppo, rng, st.curves);
+    pool.mixIn(play(ppo.actor(), rng.nextSeed()), new Rng(rng.nextSeed()));
+    policy.add(ppo.policy.net);
+    await setFlow(rng.nextSeed());
+    recordW2();
+    st.seconds.push(elapsed());
+    st.iteration = k;
+    if (options.onCheckpoint) {
+      const learner = ppo.saveState();
+      await options.onCheckpoint({ ...structuredClone(st), poolUpdates: pool.updates, flowSeed, learnerMeta: learner.meta, arrays: { ...pool.toArrays('pool'), ...policy.toArrays('mixture'), ...learner.arrays } });
+    }
+  }
+  if (stopped === 'completed' && st.exploitability.length === st.iteration) {
+    // The last output's estimate: one more best response, on a copy of the learner.
+    const copy = new PpoBestResponse(ppo.handle, env, ppo.params, 0);
+    const saved = ppo.saveState();
+    copy.loadState(saved.meta, saved.arrays);
+    await estimateAgainstFlow(copy, iterationRng(options.seed, st.iteration + 1), { episodeReturn: [], loss: [] });
+  }
+  return { exploitability: st.exploitability, standardError: st.standardError, w2: st.w2, seconds: st.seconds, curves: st.curves, iterations: st.iteration, stopped, policy, pool };
+}

@@ -1,0 +1,158 @@
+import { MfgError } from '../core/errors';
+import { Rng } from '../core/rng';
+import type { Box } from '../core/spaces/box';
+
+/**
+ * What the continuous learners need of a vector env of a continuous game: N agents with Box
+ * observations and Box actions, reset and step (the calls the socket serves; the gym's
+ * ContinuousVectorEnv is one). All agents of a batch start together and every episode lasts
+ * exactly `horizon` steps, so the epoch of a step is the number of steps since the reset; the
+ * learners feed the network the state coordinates and t/H.
+ */
+export interface BoxVectorEnv {
+  readonly numAgents: number;
+  readonly horizon: number;
+  /** An observation row: the state's stateDim coordinates, then possibly more (the env's epoch t), which the learners skip. */
+  readonly observationSpace: Box;
+  /** Coordinates of the state at the start of an observation row (default: the whole row). */
+  readonly stateDim?: number;
+  readonly actionSpace: Box;
+  reset(seed?: number | null): { obs: ArrayLike<number> };
+  step(actions: Float64Array): { obs: ArrayLike<number>; rewards: ArrayLike<number> };
+}
+
+/** How a continuous learner acts on a batch: inputs [N, inputDim] (obs row then t/H), actions out [N, actionDim]. */
+export type ContinuousActor = (t: number, inputs: Float64Array, n: number, actions: Float64Array) => void;
+
+/** One batched step of the N agents as the learners see it. */
+export interface ContinuousStep {
+  t: number;
+  /** [N, inputDim]: the observation rows with t/H appended. */
+  inputs: Float64Array;
+  /** [N, obsDim]: the agents' states (the first obsDim coordinates of each observation row). */
+  obs: Float64Array;
+  /** [N, actionDim]: the actions as chosen (before the clip to the action box that the env is sent). */
+  actions: Float64Array;
+  rewards: ArrayLike<number>;
+}
+
+/** Layout of the learners' network input: the state's coordinates, then the epoch as t/H. */
+export class ContinuousInput {
+  /** State coordinates used from each observation row. */
+  readonly obsDim: number;
+  /** Length of one observation row as the env sends it. */
+  readonly rowDim: number;
+  readonly actionDim: number;
+  readonly inputDim: number;
+  readonly horizon: number;
+  readonly low: Float64Array;
+  readonly high: Float64Array;
+
+  constructor(env: BoxVectorEnv) {
+    this.rowDim = env.observationSpace.size;
+    this.obsDim = env.stateDim ?? this.rowDim;
+    this.actionDim = env.actionSpace.size;
+    this.inputDim = this.obsDim + 1;
+    this.horizon = env.horizon;
+    this.low = env.actionSpace.low;
+    this.high = env.actionSpace.high;
+  }
+
+  /** inputs [n, inputDim] and the states [n, obsDim] from observation rows at epoch t. */
+  fill(obs: ArrayLike<number>, n: number, t: number, out: Float64Array, states: Float64Array): Float64Array {
+    const d = this.obsDim;
+    const w = this.rowDim;
+    if (obs.length !== n * w) {
+      throw new MfgError('MFG_ERR_INTERNAL', `the env returned ${obs.length} observation numbers, expected ${n}*${w}`);
+    }
+    const tau = t / this.horizon;
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < d; k++) out[i * (d + 1) + k] = states[i * d + k] = obs[i * w + k]!;
+      out[i * (d + 1) + d] = tau;
+    }
+    return out;
+  }
+
+  /** The actions clipped to the action box (what the env is sent: a Gaussian sample may leave it). */
+  clip(actions: Float64Array): Float64Array {
+    const dA = this.actionDim;
+    const out = new Float64Array(actions.length);
+    for (let j = 0; j < actions.length; j++) out[j] = Math.min(this.high[j % dA]!, Math.max(this.low[j % dA]!, actions[j]!));
+    return out;
+  }
+}
+
+export interface ContinuousBatch {
+  /** Mean undiscounted return of the N agent-episodes. */
+  meanReturn: number;
+  /** Per-agent returns (length N). */
+  returns: Float64Array;
+}
+
+/**
+ * Plays one batch of N agent-episodes: reset (seeded when seed is not null; otherwise each agent
+ * continues its own stream), H steps chosen by `act`, every step handed to onStep. Uses only
+ * reset and step.
+ */
+export function playContinuousBatch(env: BoxVectorEnv, layout: ContinuousInput, act: ContinuousActor, onStep: ((step: ContinuousStep) => void) | null, seed: number | null): ContinuousBatch {
+  const N = env.numAgents;
+  const H = env.horizon;
+  let obs = env.reset(seed).obs;
+  const returns = new Float64Array(N);
+  for (let t = 0; t < H; t++) {
+    const states = new Float64Array(N * layout.obsDim);
+    const inputs = layout.fill(obs, N, t, new Float64Array(N * layout.inputDim), states);
+    const actions = new Float64Array(N * layout.actionDim);
+    act(t, inputs, N, actions);
+    const out = env.step(layout.clip(actions));
+    for (let i = 0; i < N; i++) returns[i]! += out.rewards[i]!;
+    onStep?.({ t, inputs, obs: states, actions, rewards: out.rewards });
+    obs = out.obs;
+  }
+  let sum = 0;
+  for (let i = 0; i < N; i++) sum += returns[i]!;
+  return { meanReturn: sum / N, returns };
+}
+
+/** A Monte Carlo estimate with its standard error. */
+export interface Estimate {
+  mean: number;
+  standardError: number;
+  /** Agent-episodes averaged. */
+  samples: number;
+}
+
+/**
+ * The returns of a deterministic actor over `batches` batches of N agent-episodes, batch b reset
+ * with the b-th seed drawn from `seed`: two actors evaluated with the same seed start from the
+ * same initial states and draw the same noise (common random numbers), so their paired
+ * difference has a small standard error.
+ */
+export function actorReturns(env: BoxVectorEnv, layout: ContinuousInput, act: ContinuousActor, batches: number, seed: number, onStep: ((step: ContinuousStep) => void) | null = null): Float64Array {
+  const N = env.numAgents;
+  const out = new Float64Array(batches * N);
+  const seeds = new Rng(seed);
+  for (let b = 0; b < batches; b++) out.set(playContinuousBatch(env, layout, act, onStep, seeds.nextSeed()).returns, b * N);
+  return out;
+}
+
+/** Mean and standard error of independent samples (the agent-episodes, independent given the fixed flow). */
+export function estimate(x: ArrayLike<number>): Estimate {
+  const n = x.length;
+  let s = 0;
+  for (let i = 0; i < n; i++) s += x[i]!;
+  const mean = s / n;
+  let v = 0;
+  for (let i = 0; i < n; i++) v += (x[i]! - mean) ** 2;
+  return { mean, standardError: n > 1 ? Math.sqrt(v / (n - 1) / n) : 0, samples: n };
+}
+
+/** The paired difference a - b of two actors' returns under common random numbers. */
+export function pairedEstimate(a: Float64Array, b: Float64Array): Estimate {
+  return estimate(a.map((v, i) => v - b[i]!));
+}
+
+/** The value of a deterministic actor with its standard error (actorReturns, then estimate). */
+export function evaluateActor(env: BoxVectorEnv, layout: ContinuousInput, act: ContinuousActor, batches: number, seed: number, onStep: ((step: ContinuousStep) => void) | null = null): Estimate {
+  return estimate(actorReturns(env, layout, act, batches, seed, onStep));
+}

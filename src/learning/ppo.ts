@@ -1,0 +1,174 @@
+import { Rng } from '../core/rng';
+import { loadTf, type TfHandle } from '../populations/generative/backend';
+import { param, type ParamSpecs, type SolverParams } from '../solvers/solver';
+import { ContinuousInput, playContinuousBatch, type BoxVectorEnv, type ContinuousActor } from './continuous-rollout';
+import { generalisedAdvantages, normaliseInPlace } from './gae';
+import { GaussianPolicyNetwork } from './gaussian-policy-network';
+import type { LearningCurves } from './learning-result';
+import { flag, positiveInt } from './params';
+import { ValueNetwork } from './value-network';
+
+export const PPO_PARAMS: ParamSpecs = {
+  agents: positiveInt(128, 'N, the vectorised agents stepped together'),
+  brIterations: positiveInt(40, 'PPO iterations per best response (each: rolloutBatches batches of N agent-episodes, then the updates)'),
+  rolloutBatches: positiveInt(1, 'batches of N agent-episodes per PPO iteration'),
+  epochs: positiveInt(4, 'passes over each rollout'),
+  minibatch: positiveInt(3200, 'transitions per gradient step'),
+  hidden: positiveInt(32, 'width of the two tanh hidden layers (policy and critic)'),
+  learningRate: param.positive(3e-3, 'Adam learning rate of the policy'),
+  valueLearningRate: param.positive(3e-3, 'Adam learning rate of the critic'),
+  clip: param.range(0.2, 0, 1, 'PPO clip range epsilon of the probability ratio'),
+  gaeLambda: param.range(0.8, 0, 1, 'GAE lambda'),
+  gamma: param.range(1, 0, 1, 'discount (1: the finite-horizon MFG objective)'),
+  entCoef: param.nonNegative(0, 'entropy bonus weight'),
+  initStd: param.positive(1, 'initial standard deviation of the Gaussian policy'),
+  lrAnneal: flag(0, '1: both learning rates decay linearly to 0 over each best response (PPO practice)'),
+};
+
+/**
+ * Proximal policy optimisation (Schulman et al. 2017) as a best response of a continuous MFG
+ * against the env's current (fixed) mean field, learned from the env's samples only:
+ *   1. rollout: the N agents play the Gaussian policy for rolloutBatches batches of H steps;
+ *   2. the critic values every visited (x, t); GAE(gamma, lambda) gives the advantages
+ *      (normalised per rollout) and the lambda-return targets;
+ *   3. `epochs` passes of shuffled minibatches: one Adam step on the clipped surrogate (policy)
+ *      and one on the squared error (critic) per minibatch.
+ * Why PPO rather than SAC: the vector env hands over whole synchronous batches of N
+ * agent-episodes, which is PPO's on-policy unit; a fresh best response against each new flow of
+ * fictitious play would find SAC's replay full of transitions scored under older flows; and the
+ * deterministic policy we evaluate (the Gaussian's mean) is the object PPO optimises directly,
+ * with few hyperparameters. The networks carry over between best responses (a warm start).
+ *
+ * Every random draw comes from Rng streams seeded by the `seed` given to learn (never from a
+ * shared generator), so a checkpoint between best responses resumes bit for bit.
+ */
+export class PpoBestResponse {
+  readonly policy: GaussianPolicyNetwork;
+  readonly critic: ValueNetwork;
+  readonly layout: ContinuousInput;
+
+  constructor(
+    readonly handle: TfHandle,
+    env: BoxVectorEnv,
+    readonly params: Readonly<SolverParams>,
+    seed: number,
+  ) {
+    this.layout = new ContinuousInput(env);
+    const init = new Rng(seed);
+    const p = params;
+    this.policy = new GaussianPolicyNetwork(handle, this.layout.inputDim, this.layout.actionDim, p['hidden']!, p['learningRate']!, p['initStd']!, new Rng(init.nextSeed()));
+    this.critic = new ValueNetwork(handle, this.layout.inputDim, p['hidden']!, p['valueLearningRate']!, new Rng(init.nextSeed()));
+  }
+
+  static async create(env: BoxVectorEnv, params: Readonly<SolverParams>, seed: number): Promise<PpoBestResponse> {
+    return new PpoBestResponse(await loadTf(), env, params, seed);
+  }
+
+  /** The deterministic policy a = mu(x, t) (what is evaluated and what plays the flow). */
+  actor(): ContinuousActor {
+    return (_t, inputs, n, actions) => {
+      this.policy.meanAction(inputs, n, actions);
+    };
+  }
+
+  /**
+   * Learns against the env's current mean field: brIterations PPO iterations. Appends each
+   * rollout's mean episode return (of the stochastic policy) to curves.episodeReturn and each
+   * iteration's mean critic loss to curves.loss.
+   */
+  async learn(env: BoxVectorEnv, seed: number, curves: LearningCurves): Promise<void> {
+    const p = this.params;
+    const rng = new Rng(seed);
+    const { inputDim: D, actionDim: dA } = this.layout;
+    const H = env.horizon;
+    const N = env.numAgents;
+    const B = p['rolloutBatches']!;
+    const T = H * N;
+    const mb = Math.min(p['minibatch']!, B * T);
+    const iterations = p['brIterations']!;
+    for (let it = 0; it < iterations; it++) {
+      const frac = p['lrAnneal'] === 1 ? 1 - it / iterations : 1;
+      this.policy.trainer.learningRate = frac * p['learningRate']!;
+      this.critic.trainer.learningRate = frac * p['valueLearningRate']!;
+      const inputs = new Float64Array(B * T * D);
+      const actions = new Float64Array(B * T * dA);
+      const logp = new Float64Array(B * T);
+      const rewards = new Float64Array(B * T);
+      let ret = 0;
+      for (let b = 0; b < B; b++) {
+        const logpRow = new Float64Array(N);
+        const act: ContinuousActor = (_t, x, n, out) => this.policy.sample(x, n, rng, out, logpRow);
+        const batch = playContinuousBatch(env, this.layout, act, (st) => {
+          const row = b * T + st.t * N;
+          inputs.set(st.inputs, row * D);
+          actions.set(st.actions, row * dA);
+          logp.set(logpRow, row);
+          for (let i = 0; i < N; i++) rewards[row + i] = st.rewards[i]!;
+        }, it === 0 && b === 0 ? rng.nextSeed() : null);
+        ret += batch.meanReturn / B;
+      }
+      const values = this.critic.values(inputs, B * T, new Float64Array(B * T));
+      const advantages = new Float64Array(B * T);
+      const targets = new Float64Array(B * T);
+      for (let b = 0; b < B; b++) {
+        const g = generalisedAdvantages(rewards.subarray(b * T, (b + 1) * T), values.subarray(b * T, (b + 1) * T), H, N, p['gamma']!, p['gaeLambda']!);
+        advantages.set(g.advantages, b * T);
+        targets.set(g.targets, b * T);
+      }
+      normaliseInPlace(advantages);
+      curves.episodeReturn.push(ret);
+      curves.loss.push(this.update(inputs, actions, logp, advantages, targets, B * T, mb, rng));
+      // One macrotask turn per iteration so a SIGINT can land.
+      await new Promise<void>((r) => setImmediate(r));
+    }
+  }
+
+  /** `epochs` shuffled passes of minibatch steps on both networks; returns the mean critic loss. */
+  private update(inputs: Float64Array, actions: Float64Array, logp: Float64Array, adv: Float64Array, targets: Float64Array, rows: number, mb: number, rng: Rng): number {
+    const p = this.params;
+    const { inputDim: D, actionDim: dA } = this.layout;
+    const order = new Int32Array(rows);
+    const x = new Float32Array(mb * D);
+    const a = new Float32Array(mb * dA);
+    const lp = new Float32Array(mb);
+    const ad = new Float32Array(mb);
+    const y = new Float32Array(mb);
+    let lossSum = 0;
+    let lossN = 0;
+    for (let e = 0; e < p['epochs']!; e++) {
+      for (let i = 0; i < rows; i++) order[i] = i;
+      for (let i = rows - 1; i > 0; i--) {
+        const j = rng.int(i + 1);
+        const tmp = order[i]!;
+        order[i] = order[j]!;
+        order[j] = tmp;
+      }
+      for (let start = 0; start + mb <= rows; start += mb) {
+        for (let k = 0; k < mb; k++) {
+          const r = order[start + k]!;
+          for (let c = 0; c < D; c++) x[k * D + c] = inputs[r * D + c]!;
+          for (let c = 0; c < dA; c++) a[k * dA + c] = actions[r * dA + c]!;
+          lp[k] = logp[r]!;
+          ad[k] = adv[r]!;
+          y[k] = targets[r]!;
+        }
+        this.policy.trainStep(x, a, lp, ad, mb, p['clip']!, p['entCoef']!);
+        lossSum += this.critic.trainStep(x, y, mb);
+        lossN++;
+      }
+    }
+    return lossN ? lossSum / lossN : NaN;
+  }
+
+  /** Both networks with their Adam states, for checkpoints. */
+  saveState(): { meta: Record<string, unknown>; arrays: Record<string, Float64Array | Float32Array> } {
+    const pi = this.policy.saveState('policy');
+    const v = this.critic.trainer.saveState('critic');
+    return { meta: { ...pi.meta, ...v.meta }, arrays: { ...pi.arrays, ...v.arrays } };
+  }
+
+  loadState(meta: Record<string, unknown>, arrays: Record<string, ArrayLike<number>>): void {
+    this.policy.loadState('policy', meta, arrays);
+    this.critic.trainer.loadState('critic', meta, arrays);
+  }
+}

@@ -1,0 +1,128 @@
+import type { ContinuousGame } from '../core/continuous-game';
+import { MfgError } from '../core/errors';
+import { ContinuousVectorEnv } from '../gym/continuous/continuous-vector-env';
+import { ContinuousParticleFlow } from '../populations/continuous-particles';
+import { makeContinuousPopulation } from '../populations/make-continuous-population';
+import { passivePolicy } from '../populations/simulate-continuous';
+import type { StopReason } from '../solvers/run-solver';
+import { resolveParams, type ParamSpecs } from '../solvers/solver';
+import { AC_FP_PARAMS, runAcFp, type AcFpResult, type AcFpState, type FlowBuilder } from './ac-fp';
+import { readCheckpoint, writeCheckpoint } from './checkpoint';
+import type { LearningCurves } from './learning-result';
+import { PpoBestResponse } from './ppo';
+import type { RunLearningOptions } from './run-learning';
+
+/** The learning solvers of continuous games. */
+export const CONTINUOUS_LEARNING_SOLVERS: readonly { name: string; description: string; params: ParamSpecs }[] = [
+  {
+    name: 'ac-fp',
+    description: 'continuous fictitious play with PPO actor-critic best responses; the population is particles or a generator fitted to the visited states (GD-MFRL)',
+    params: AC_FP_PARAMS,
+  },
+];
+
+export function isContinuousLearningSolverName(name: string): boolean {
+  return CONTINUOUS_LEARNING_SOLVERS.some((d) => d.name === name);
+}
+
+/** What a continuous learning solver returns: the finite learners' fields, with estimated exploitability. */
+export interface ContinuousLearningResult {
+  solver: string;
+  params: Record<string, number | null>;
+  seed: number;
+  /** exploitability[i]: estimate for the output policy after i iterations (0 = the passive policy a = 0). */
+  exploitability: number[];
+  /** Monte Carlo standard errors of those estimates. */
+  exploitabilityStandardError: number[];
+  /**
+   * 'estimated': V(PPO best response; flow) - V(output policy; flow), both by simulation in the
+   * env with common random numbers. The learned best response is at most the true one, so this
+   * tends to underestimate (up to the standard error).
+   */
+  exploitabilityKind: 'estimated';
+  /** Max over epochs of W2(averaged flow, closed-form equilibrium flow) per iteration; null without a closed form. */
+  w2ToEquilibrium: number[] | null;
+  seconds: number[];
+  iterations: number;
+  stopped: StopReason;
+  curves: LearningCurves;
+  backend: string;
+  population: 'particles' | 'generative';
+  /** The run itself (output policy, pool), for benches and tests. */
+  run: AcFpResult;
+}
+
+/**
+ * Runs ac-fp on a continuous game. The learner sees only a ContinuousVectorEnv of the game in
+ * `fixed` mode (reset/step) whose flow it sets between iterations; the game is read only for the
+ * closed-form equilibrium flow (W2 reporting) where it has one.
+ */
+export interface RunContinuousLearningOptions extends Omit<RunLearningOptions, 'onIteration'> {
+  /** The estimate for iteration i arrives once iteration i+1's best response is learned. */
+  onIteration?: (iteration: number, exploitability: number, standardError: number) => void;
+}
+
+export async function runContinuousLearningSolver(game: ContinuousGame, name: string, options: RunContinuousLearningOptions): Promise<ContinuousLearningResult> {
+  if (!isContinuousLearningSolverName(name)) {
+    throw new MfgError('MFG_ERR_SOLVER_UNKNOWN', `unknown continuous learning solver ${JSON.stringify(name)}, expected ac-fp`, { details: { solver: name } });
+  }
+  const params = resolveParams({ name, params: AC_FP_PARAMS }, options.params ?? {});
+  const N = params['agents']!;
+  const generative = params['generative'] === 1;
+  const kde = { maxKernelPoints: params['kdePoints']! };
+  const initial = await makeContinuousPopulation(game, { kind: 'particles', policy: passivePolicy(game), numAgents: params['poolSize']!, seed: options.seed, kde });
+  const env = new ContinuousVectorEnv(game, { numAgents: N, meanField: 'fixed', population: initial, populationKind: generative ? 'generative' : 'particles', dtype: 'float64', entropySeed: options.seed });
+  const buildFlow: FlowBuilder = async (samples, seed) =>
+    generative ? makeContinuousPopulation(game, { kind: 'generative', samples, seed }) : new ContinuousParticleFlow(samples, kde);
+  const identity = { algo: name, params, seed: options.seed, horizon: game.horizon, stateDim: env.stateDim, actionDim: env.actionDim };
+  const resume = options.resumeFrom === undefined ? undefined : stateFromCheckpoint(options.resumeFrom, identity);
+  const ppo = await PpoBestResponse.create(env, params, options.seed);
+  const reference = game.referencePolicy && game.exactFlow ? game.exactFlow() : undefined;
+  const run = await runAcFp(env, ppo, {
+    iterations: options.iterations,
+    seed: options.seed,
+    poolSize: params['poolSize']!,
+    evalBatches: params['evalBatches']!,
+    buildFlow,
+    reference,
+    signal: options.signal,
+    onIteration: options.onIteration,
+    resume,
+    onCheckpoint:
+      options.checkpointDir === undefined
+        ? undefined
+        : async (state) => {
+            const { arrays, ...meta } = state;
+            writeCheckpoint(options.checkpointDir!, { identity, ...meta }, arrays);
+          },
+  });
+  env.close();
+  return {
+    solver: name,
+    params: { ...params },
+    seed: options.seed,
+    exploitability: run.exploitability,
+    exploitabilityStandardError: run.standardError,
+    exploitabilityKind: 'estimated',
+    w2ToEquilibrium: reference ? run.w2 : null,
+    seconds: run.seconds,
+    iterations: run.iterations,
+    stopped: run.stopped,
+    curves: run.curves,
+    backend: ppo.handle.backend,
+    population: generative ? 'generative' : 'particles',
+    run,
+  };
+}
+
+function stateFromCheckpoint(dir: string, identity: Record<string, unknown>): AcFpState {
+  const { meta, arrays } = readCheckpoint(dir);
+  const saved = JSON.stringify(meta['identity']);
+  if (saved !== JSON.stringify(identity)) {
+    throw new MfgError('MFG_ERR_LEARNING_BAD_CHECKPOINT', `the checkpoint ${dir} is of another run: ${saved}, this run is ${JSON.stringify(identity)}`, {
+      details: { dir, checkpoint: meta['identity'], run: identity },
+    });
+  }
+  const { identity: _identity, ...state } = meta;
+  return { ...(state as unknown as Omit<AcFpState, 'arrays'>), arrays: arrays as AcFpState['arrays'] };
+}

@@ -1,0 +1,161 @@
+import { expect } from 'chai';
+import { linearQuadraticContinuous } from '../../envs/linear-quadratic-continuous';
+import type { ContinuousGame } from '../../src/core/continuous-game';
+import { Rng } from '../../src/core/rng';
+import { Box } from '../../src/core/spaces/box';
+import { ContinuousInput, evaluateActor } from '../../src/learning/continuous-rollout';
+import { generalisedAdvantages } from '../../src/learning/gae';
+import { lqBestResponse, lqClosedFormValue } from '../../src/learning/lq-best-response';
+import { PPO_PARAMS, PpoBestResponse } from '../../src/learning/ppo';
+import { GaussianPopulation } from '../../src/populations/gaussian-population';
+import { resolveParams } from '../../src/solvers/solver';
+import { GameBoxEnv } from './game-box-env';
+
+/** A one-step contextual bandit with an analytic optimum: x ~ N(0, 1), reward -(a - 2x)², best a = 2x, value 0. */
+function bandit(): ContinuousGame {
+  return {
+    kind: 'continuous',
+    horizon: 1,
+    stateSpace: new Box(-Infinity, Infinity, [1]),
+    actionSpace: new Box(-10, 10, [1]),
+    needs: [],
+    sampleInitial: (n, rng, out) => {
+      for (let i = 0; i < n; i++) out[i] = rng.normal();
+    },
+    reward: (_t, x, a, n, _mf, _rng, out) => {
+      for (let i = 0; i < n; i++) out[i] = -((a[i]! - 2 * x[i]!) ** 2);
+    },
+    step: () => undefined,
+  };
+}
+
+const noFlow = new GaussianPopulation({ mean: [Float64Array.of(0)], variance: [Float64Array.of(1)] });
+
+async function learnBandit(seed: number, iterations: number): Promise<PpoBestResponse> {
+  const params = resolveParams({ name: 'ppo', params: PPO_PARAMS }, { agents: 512, brIterations: iterations, minibatch: 256, epochs: 4, learningRate: 0.01, valueLearningRate: 0.01, initStd: 0.5, lrAnneal: 1 });
+  const env = new GameBoxEnv(bandit(), noFlow, 512);
+  const ppo = await PpoBestResponse.create(env, params, seed);
+  await ppo.learn(env, seed + 1, { episodeReturn: [], loss: [] });
+  return ppo;
+}
+
+describe('learning: PPO actor-critic core', function () {
+  this.timeout(120000);
+
+  it('GAE: lambda = 1 gives return-to-go minus V, lambda = 0 the one-step TD error, never bootstrapping past H', () => {
+    // H = 3, N = 2, epoch-major rows t*N + i.
+    const r = [1, 10, 2, 20, 3, 30];
+    const v = [0.5, 5, 0.25, 2.5, 0.125, 1.25];
+    const one = generalisedAdvantages(r, v, 3, 2, 1, 1);
+    expect([...one.advantages]).to.deep.equal([6 - 0.5, 60 - 5, 5 - 0.25, 50 - 2.5, 3 - 0.125, 30 - 1.25]);
+    expect([...one.targets]).to.deep.equal([6, 60, 5, 50, 3, 30]);
+    const zero = generalisedAdvantages(r, v, 3, 2, 1, 0);
+    expect([...zero.advantages]).to.deep.equal([1 + 0.25 - 0.5, 10 + 2.5 - 5, 2 + 0.125 - 0.25, 20 + 1.25 - 2.5, 3 - 0.125, 30 - 1.25]);
+    const half = generalisedAdvantages(r, v, 3, 2, 0.5, 0.5);
+    // agent 0: d2 = 3 - 0.125, d1 = 2 + 0.5*0.125 - 0.25, A1 = d1 + 0.25*d2, A0 = d0 + 0.25*A1
+    const d2 = 2.875;
+    const a1 = 2 + 0.0625 - 0.25 + 0.25 * d2;
+    expect(half.advantages[2]).to.equal(a1);
+    expect(half.advantages[0]).to.equal(1 + 0.125 - 0.5 + 0.25 * a1);
+  });
+
+  it('the Gaussian policy samples N(mu, std²) and reports their exact log-density', async () => {
+    const params = resolveParams({ name: 'ppo', params: PPO_PARAMS }, { initStd: 0.7 });
+    const env = new GameBoxEnv(bandit(), noFlow, 4);
+    const ppo = await PpoBestResponse.create(env, params, 3);
+    const n = 20000;
+    const x = new Float64Array(2 * n).map((_, i) => (i % 2 === 0 ? 0.3 : 0));
+    const mu = ppo.policy.meanAction(x.subarray(0, 2), 1, new Float64Array(1))[0]!;
+    const a = new Float64Array(n);
+    const logp = new Float64Array(n);
+    ppo.policy.sample(x, n, new Rng(5), a, logp);
+    let s = 0;
+    let s2 = 0;
+    for (let i = 0; i < n; i++) {
+      s += a[i]!;
+      s2 += (a[i]! - mu) ** 2;
+      const sd = 0.7;
+      const exact = -0.5 * ((a[i]! - mu) / sd) ** 2 - Math.log(sd) - 0.5 * Math.log(2 * Math.PI);
+      expect(logp[i]).to.be.closeTo(exact, 1e-6); // the log-std is stored in float32
+    }
+    expect(s / n).to.be.closeTo(mu, 4 * 0.7 / Math.sqrt(n));
+    expect(Math.sqrt(s2 / n)).to.be.closeTo(0.7, 0.02);
+  });
+
+  it('learns the analytic optimum a = 2x of a contextual bandit (value 0; zero action: -4)', async () => {
+    const ppo = await learnBandit(1, 50);
+    const out = new Float64Array(3);
+    ppo.policy.meanAction(Float64Array.of(1, 0, -1, 0, 0, 0), 3, out);
+    expect((out[0]! - out[1]!) / 2).to.be.closeTo(2, 0.15); // 2.095 after 50 iterations, 2.051 after 150
+    expect(out[2]).to.be.closeTo(0, 0.1);
+    const env = new GameBoxEnv(bandit(), noFlow, 4000);
+    const value = evaluateActor(env, new ContinuousInput(env), ppo.actor(), 1, 9);
+    expect(value.mean).to.be.above(-0.05); // -0.038 ± 0.004 (the zero action: -4)
+  });
+
+  it('is deterministic: the same seeds give the same networks bit for bit', async () => {
+    const a = await learnBandit(2, 3);
+    const b = await learnBandit(2, 3);
+    for (const [k, w] of a.policy.net.weights) expect(Buffer.from(w.data.buffer).equals(Buffer.from(b.policy.net.weights.get(k)!.data.buffer)), k).to.equal(true);
+    for (const [k, w] of a.critic.net.weights) expect(Buffer.from(w.data.buffer).equals(Buffer.from(b.critic.net.weights.get(k)!.data.buffer)), k).to.equal(true);
+  });
+
+  it('saveState/loadState resumes bit for bit: learn twice = learn, save, load into a fresh learner, learn', async () => {
+    const params = resolveParams({ name: 'ppo', params: PPO_PARAMS }, { agents: 64, brIterations: 2, minibatch: 64 });
+    const env = new GameBoxEnv(bandit(), noFlow, 64);
+    const straight = await PpoBestResponse.create(env, params, 4);
+    const curves = { episodeReturn: [] as number[], loss: [] as number[] };
+    await straight.learn(env, 10, curves);
+    await straight.learn(env, 11, curves);
+    const first = await PpoBestResponse.create(env, params, 4);
+    const c2 = { episodeReturn: [] as number[], loss: [] as number[] };
+    await first.learn(env, 10, c2);
+    const saved = first.saveState();
+    const resumed = await PpoBestResponse.create(env, params, 99);
+    resumed.loadState(saved.meta, saved.arrays);
+    await resumed.learn(env, 11, c2);
+    expect(c2).to.deep.equal(curves);
+    for (const [k, w] of straight.policy.net.weights) expect([...resumed.policy.net.weights.get(k)!.data], k).to.deep.equal([...w.data]);
+  });
+});
+
+describe('learning: exact values of LinearQuadraticContinuous (discrete-time Riccati)', () => {
+  it('the best response to the equilibrium flow is worth at least the closed-form control, and barely more (time discretisation)', () => {
+    const cf = lqClosedFormValue();
+    const br = lqBestResponse(new Float64Array(100)).bestResponse;
+    expect(cf).to.be.closeTo(-4.0793, 1e-4);
+    expect(br).to.be.at.least(cf);
+    expect(br - cf).to.be.below(0.01 * Math.abs(cf));
+    // The discretisation gap shrinks with dt (T = 10 fixed).
+    const fine = { H: 1000, dt: 0.01 };
+    expect(lqBestResponse(new Float64Array(1000), fine).bestResponse - lqClosedFormValue(fine)).to.be.below(0.1 * (br - cf));
+  });
+
+  it('both values agree with a simulation of their feedback controls (4 standard errors, 20,000 agents)', () => {
+    const game = linearQuadraticContinuous();
+    const flow = new GaussianPopulation(game.exactFlow!());
+    const env = new GameBoxEnv(game, flow, 20000);
+    const layout = new ContinuousInput(env);
+    const { gain, offset, bestResponse } = lqBestResponse(new Float64Array(100));
+    const riccati = evaluateActor(env, layout, (t, x, n, a) => {
+      for (let i = 0; i < n; i++) a[i] = -(gain[t]! * x[i * 2]! + offset[t]!);
+    }, 1, 3);
+    expect(Math.abs(riccati.mean - bestResponse)).to.be.below(4 * riccati.standardError);
+    const closed = game.referencePolicy!;
+    const cf = evaluateActor(env, layout, (t, x, n, a) => {
+      const xs = new Float64Array(n);
+      for (let i = 0; i < n; i++) xs[i] = x[i * 2]!;
+      a.set(closed(t, xs, n, flow.at(t)));
+    }, 1, 3);
+    expect(Math.abs(cf.mean - lqClosedFormValue())).to.be.below(4 * cf.standardError);
+  });
+
+  it('a flow whose mean moves shifts the best response by the offset term', () => {
+    const means = Float64Array.from({ length: 100 }, (_, t) => 0.01 * t);
+    const still = lqBestResponse(new Float64Array(100));
+    const moving = lqBestResponse(means);
+    expect(moving.bestResponse).to.be.below(still.bestResponse);
+    expect([...moving.gain]).to.deep.equal([...still.gain]);
+    expect(Math.max(...moving.offset.map(Math.abs))).to.be.above(0);
+  });
+});
