@@ -5,6 +5,7 @@ import { MfgError } from '../../core/errors';
 import { DEFAULT_LIMITS, type ServerLimits } from '../../server/limits';
 import { DEFAULT_BIND, MfgServer } from '../../server/mfg-server';
 import { collect, registerEnvs } from '../env-options';
+import { needsMmapThreshold, reexecWithMmapThreshold, stopWithParent } from '../glibc-malloc';
 
 interface ServeOptions {
   bind: string;
@@ -59,18 +60,21 @@ export function serveCommand(): Command {
       if (!/^(tcp|ipc|inproc):\/\//.test(opts.bind)) {
         throw new MfgError('MFG_ERR_CLI_BAD_ARGUMENT', `--bind ${opts.bind} is not a ZeroMQ endpoint; expected e.g. tcp://127.0.0.1:5555`);
       }
-      const curve = opts.curveKeyFile === undefined ? undefined : await curveKeys(opts.curveKeyFile);
-      if (!isLoopback(opts.bind) && curve === undefined) {
-        if (!opts.insecure) {
-          throw new MfgError(
-            'MFG_ERR_CLI_BAD_ARGUMENT',
-            `--bind ${opts.bind} is not a loopback address: requests and session tokens would cross the network in clear; give --curve-key-file, bind 127.0.0.1 (and tunnel), or pass --insecure to accept that`,
-          );
-        }
+      const insecure = !isLoopback(opts.bind) && opts.curveKeyFile === undefined;
+      if (insecure && !opts.insecure) {
+        throw new MfgError(
+          'MFG_ERR_CLI_BAD_ARGUMENT',
+          `--bind ${opts.bind} is not a loopback address: requests and session tokens would cross the network in clear; give --curve-key-file, bind 127.0.0.1 (and tunnel), or pass --insecure to accept that`,
+        );
+      }
+      const workers = opts.workers === undefined ? undefined : opts.workers === '0' ? 0 : positive(opts.workers, '--workers', true);
+      // The arguments are valid: on glibc, serve from a child whose malloc returns freed env memory.
+      if (needsMmapThreshold()) await reexecWithMmapThreshold((line) => process.stderr.write(`mfgym serve: ${line}\n`));
+      if (insecure) {
         process.stderr.write(`mfgym serve: WARNING: --insecure: serving ${opts.bind} without encryption or authentication; anyone who can reach it can use it and read session tokens\n`);
       }
+      const curve = opts.curveKeyFile === undefined ? undefined : await curveKeys(opts.curveKeyFile);
       await registerEnvs(opts.load);
-      const workers = opts.workers === undefined ? undefined : opts.workers === '0' ? 0 : positive(opts.workers, '--workers', true);
       const server = new MfgServer({ bind: opts.bind, limits, workers, workerModules: opts.load.map((f) => path.resolve(f)), curveSecretKey: curve?.secret_key });
       if (curve) process.stderr.write(`mfgym serve: CURVE on; clients need the server public key ${curve.public_key}\n`);
       let endpoint: string;
@@ -81,12 +85,16 @@ export function serveCommand(): Command {
       }
       process.stdout.write(`listening ${endpoint}\n`);
       await new Promise<void>((resolve) => {
-        const stop = (signal: string): void => {
-          process.stderr.write(`mfgym serve: ${signal}, closing\n`);
+        let stopping = false;
+        // Idempotent: a Ctrl-C reaches both a relaying parent and this process, and the parent forwards it again.
+        const stop = (why: string): void => {
+          if (stopping) return;
+          stopping = true;
+          process.stderr.write(`mfgym serve: ${why}, closing\n`);
           void server.close().then(resolve);
         };
-        process.once('SIGINT', () => stop('SIGINT'));
-        process.once('SIGTERM', () => stop('SIGTERM'));
+        for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(signal));
+        stopWithParent(() => stop('the relaying parent process is gone'));
       });
     });
 }

@@ -8,21 +8,25 @@ const CLI = path.resolve(__dirname, '../../../src/cli/main.js');
 export interface ServeProcess {
   readonly proc: ChildProcess;
   readonly endpoint: string;
-  /** Resident set size of the server process, bytes (Linux /proc). */
+  /**
+   * The process that serves: on glibc `mfgym serve` re-runs itself in a child with a fixed mmap
+   * threshold (src/cli/glibc-malloc.ts) and says so on stderr; elsewhere it is `proc` itself.
+   */
+  readonly servingPid: number;
+  /** Resident set size of the serving process, bytes (Linux /proc). */
   rss(): number;
   stderr(): string;
   stop(): Promise<void>;
 }
 
-/**
- * glibc raises its mmap threshold after the first large free, after which freed env tables stay
- * in its heap instead of going back to the OS; a fixed threshold (what PROTOCOL.md §7
- * recommends for a long-running server) keeps RSS honest.
- */
-export const SERVER_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' };
+/** The malloc settings a user might have exported: removed, so the server runs as `mfgym serve` does by itself. */
+const MALLOC_VARS = ['MALLOC_MMAP_THRESHOLD_', 'MALLOC_TRIM_THRESHOLD_', 'MALLOC_ARENA_MAX', 'GLIBC_TUNABLES'];
 
-export async function spawnServe(args: string[] = [], env: Record<string, string> = SERVER_ENV): Promise<ServeProcess> {
-  const proc = spawn(process.execPath, [CLI, 'serve', '--bind', 'tcp://127.0.0.1:0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+/** Runs `mfgym serve` as a user would: the caller's environment without malloc settings, plus `env`. */
+export async function spawnServe(args: string[] = [], env: Record<string, string> = {}): Promise<ServeProcess> {
+  const base = { ...process.env };
+  for (const k of MALLOC_VARS) delete base[k];
+  const proc = spawn(process.execPath, [CLI, 'serve', '--bind', 'tcp://127.0.0.1:0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...base, ...env } });
   let out = '';
   let err = '';
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -34,10 +38,13 @@ export async function spawnServe(args: string[] = [], env: Record<string, string
     await new Promise((r) => setTimeout(r, 20));
   }
   const endpoint = /listening (\S+)\n/.exec(out)![1]!;
+  const relayed = /serving from process (\d+)/.exec(err);
+  const servingPid = relayed ? Number(relayed[1]) : proc.pid!;
   return {
     proc,
     endpoint,
-    rss: () => rssOf(proc.pid!),
+    servingPid,
+    rss: () => rssOf(servingPid),
     stderr: () => err,
     stop: async () => {
       if (proc.exitCode === null) proc.kill('SIGTERM');
