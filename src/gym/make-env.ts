@@ -43,6 +43,10 @@ export interface MakeEnvOptions {
   stepping?: SteppingChoice;
   /** Bytes the reward tables may take before 'auto' steps per agent (default 256 MiB). */
   tableBudgetBytes?: number;
+  /** Agents simulated per population for a sample-based population (default 10^4, DEFAULT_NUM_AGENTS). */
+  populationSamples?: number;
+  /** Kind-specific settings of the population (the generative fit budget: steps, maxRounds, ...). */
+  populationSettings?: Readonly<Record<string, unknown>>;
 }
 
 /** A built vector env and the kwargs it was built with (defaults filled). */
@@ -66,7 +70,7 @@ export async function makeEnvWithKwargs(id: string, options: MakeEnvOptions = {}
     throw new MfgError('MFG_ERR_GAME_UNSUPPORTED', `${id} is a continuous game; the gym env steps finite games only in this version`, { details: { env_id: id } });
   }
   const kind = options.population ?? 'exact';
-  const population = await initialPopulation(game, kind, options.policy, options.agentPopulation ?? 0);
+  const population = await initialPopulation(game, kind, options);
   const env = new MfgVectorEnv(game, {
     numAgents: options.numAgents,
     meanField: options.meanField,
@@ -85,7 +89,17 @@ export async function makeEnvWithKwargs(id: string, options: MakeEnvOptions = {}
   return { env, kwargs };
 }
 
-async function initialPopulation(game: FiniteGame, kind: string, policy: TabularPolicy | Float64Array | undefined, agentPopulation: number): Promise<FinitePopulationFlow> {
+/**
+ * The initial flow. A sample-based kind (particles, generative) under the default uniform policy
+ * is simulated from one S·A epoch of it (makePopulation's uniformPolicySource), so no H·S·A table
+ * exists on that path: that is what lets a 1024², H = 200 grid be made at all. A given policy,
+ * or the exact kind (its flow is H·S·A by nature), goes through the table.
+ */
+async function initialPopulation(game: FiniteGame, kind: string, options: MakeEnvOptions): Promise<FinitePopulationFlow> {
+  const { policy } = options;
+  const agentPopulation = options.agentPopulation ?? 0;
+  const sampling = { kind, numAgents: options.populationSamples, settings: options.populationSettings };
+  if (policy === undefined && kind !== 'exact') return makePopulation(game, sampling);
   let pi = uniformPolicy(game);
   // An out-of-range agentPopulation is reported by the env's constructor, with the valid range.
   if (policy instanceof Float64Array) {
@@ -93,5 +107,5 @@ async function initialPopulation(game: FiniteGame, kind: string, policy: Tabular
   } else if (policy !== undefined) pi = policy;
   if (policy !== undefined) checkPolicy(game, pi);
   if (kind === 'exact') return ExactPopulation.fromPolicy(game, pi);
-  return makePopulation(game, { kind, policy: pi });
+  return makePopulation(game, { ...sampling, policy: pi });
 }
