@@ -61,6 +61,10 @@ export interface MakeOptions {
   /** Population-aware observations: obs rows gain features of mu_t (obs becomes <f8). */
   populationFeatures?: 'none' | 'moments' | 'histogram';
   histogramBins?: number;
+  /** Agents simulated to build a particles/generative population (default 10^4). */
+  populationSamples?: number;
+  /** The population's settings: the generative fit budget ({steps, maxRounds, discriminator: {steps}, ...}). */
+  populationSettings?: Record<string, unknown>;
 }
 
 export interface Infos {
@@ -282,6 +286,8 @@ export class MfgClient {
     if (o.policy) options.policy = float64Array(o.policy.data, [...o.policy.shape]);
     if (o.populationFeatures) options.population_features = o.populationFeatures;
     if (o.histogramBins !== undefined) options.histogram_bins = o.histogramBins;
+    if (o.populationSamples !== undefined) options.population_samples = o.populationSamples;
+    if (o.populationSettings) options.population_settings = o.populationSettings;
     if (Object.keys(options).length > 0) fields.options = options;
     return new RemoteEnv(this, await this.call('make', fields));
   }
