@@ -7,6 +7,7 @@
  *
  *   npm run bench:scale -- --small            # 16², 32² with H = 20, 2 iterations: minutes
  *   npm run bench:scale -- --sizes 256,512,1024 --H 200 --iters 10   # the issue's run: hours
+ *   npm run bench:scale -- --socket   # make + 100 steps of 65,536 agents over the socket (bench/scale-serve.ts)
  *
  * Flags: --sizes a,b,c (default 256,512,1024; --small: 16,32) --H (200; --small: 20) --iters
  * (10; --small: 2) --agents (10^4) --memory-budget (2G) --settings JSON (generative options),
@@ -41,6 +42,8 @@ function line(label: string, r: StreamingFpResult, peak: number): string {
 }
 
 async function main(): Promise<void> {
+  // The socket part (make + steps over the protocol, issue 7 item 6) lives in bench/scale-serve.ts.
+  if (process.argv.includes('--socket')) return (await import('./scale-serve')).socketBench();
   const small = process.argv.includes('--small');
   const sizes = flag('sizes', small ? '16,32' : '256,512,1024').split(',').map(Number);
   const H = Number(flag('H', small ? '20' : '200'));

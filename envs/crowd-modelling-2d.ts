@@ -318,7 +318,7 @@ export const crowdModelling2DSpec: EnvSpec<CrowdModelling2DKwargs> = {
     '"Scalable deep reinforcement learning algorithms for mean field games" (ICML 2022); OpenSpiel mfg_crowd_modelling_2d.',
   kwargsSchema: { type: 'object', properties: crowdModelling2DProperties, additionalProperties: false },
   create: (kwargs) => crowdModelling2D(kwargs),
-  cost: (k) => ({ states: k.size * k.size, actions: 5, horizon: k.H, branching: 5 }),
+  cost: (k) => ({ states: k.size * k.size, actions: 5, horizon: k.H, branching: 5, perAgent: true, stateShape: [k.size, k.size] }),
 };
 
 /**

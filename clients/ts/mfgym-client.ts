@@ -67,6 +67,10 @@ export interface MakeOptions {
   outOfBounds?: 'error' | 'clip';
   /** Continuous games (2.1): agents simulated for a particles or generative flow (default 10^4). */
   populationAgents?: number;
+  /** Agents simulated to build a particles/generative population (default 10^4). */
+  populationSamples?: number;
+  /** The population's settings: the generative fit budget ({steps, maxRounds, discriminator: {steps}, ...}). */
+  populationSettings?: Record<string, unknown>;
 }
 
 export interface Infos {
@@ -292,6 +296,8 @@ export class MfgClient {
     if (o.dtype) options.dtype = o.dtype;
     if (o.outOfBounds) options.out_of_bounds = o.outOfBounds;
     if (o.populationAgents !== undefined) options.population_agents = o.populationAgents;
+    if (o.populationSamples !== undefined) options.population_samples = o.populationSamples;
+    if (o.populationSettings) options.population_settings = o.populationSettings;
     if (Object.keys(options).length > 0) fields.options = options;
     return new RemoteEnv(this, await this.call('make', fields));
   }

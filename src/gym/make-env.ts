@@ -48,6 +48,10 @@ export interface FiniteMakeOptions {
   stepping?: SteppingChoice;
   /** Bytes the reward tables may take before 'auto' steps per agent (default 256 MiB). */
   tableBudgetBytes?: number;
+  /** Agents simulated per population for a sample-based population (default 10^4, DEFAULT_NUM_AGENTS). */
+  populationSamples?: number;
+  /** Kind-specific settings of the population (the generative fit budget: steps, maxRounds, ...). */
+  populationSettings?: Readonly<Record<string, unknown>>;
 }
 
 /** The built-in continuous games' ids: makeEnv of one of them is typed as a ContinuousVectorEnv. */
@@ -88,7 +92,7 @@ export async function makeEnvWithKwargs(id: string, options: MakeEnvOptions = {}
     return { env: await makeContinuousEnv(game, rest as ContinuousMakeOptions & Record<string, unknown>), kwargs };
   }
   const kind = options.population ?? 'exact';
-  const population = await initialPopulation(game, kind, options.policy, options.agentPopulation ?? 0);
+  const population = await initialPopulation(game, kind, options);
   const env = new MfgVectorEnv(game, {
     numAgents: options.numAgents,
     meanField: options.meanField,
@@ -107,7 +111,17 @@ export async function makeEnvWithKwargs(id: string, options: MakeEnvOptions = {}
   return { env, kwargs };
 }
 
-async function initialPopulation(game: FiniteGame, kind: string, policy: TabularPolicy | Float64Array | undefined, agentPopulation: number): Promise<FinitePopulationFlow> {
+/**
+ * The initial flow. A sample-based kind (particles, generative) under the default uniform policy
+ * is simulated from one S·A epoch of it (makePopulation's uniformPolicySource), so no H·S·A table
+ * exists on that path: that is what lets a 1024², H = 200 grid be made at all. A given policy,
+ * or the exact kind (its flow is H·S·A by nature), goes through the table.
+ */
+async function initialPopulation(game: FiniteGame, kind: string, options: MakeEnvOptions): Promise<FinitePopulationFlow> {
+  const { policy } = options;
+  const agentPopulation = options.agentPopulation ?? 0;
+  const sampling = { kind, numAgents: options.populationSamples, settings: options.populationSettings };
+  if (policy === undefined && kind !== 'exact') return makePopulation(game, sampling);
   let pi = uniformPolicy(game);
   // An out-of-range agentPopulation is reported by the env's constructor, with the valid range.
   if (policy instanceof Float64Array) {
@@ -115,5 +129,5 @@ async function initialPopulation(game: FiniteGame, kind: string, policy: Tabular
   } else if (policy !== undefined) pi = policy;
   if (policy !== undefined) checkPolicy(game, pi);
   if (kind === 'exact') return ExactPopulation.fromPolicy(game, pi);
-  return makePopulation(game, { kind, policy: pi });
+  return makePopulation(game, { ...sampling, policy: pi });
 }

@@ -1,12 +1,14 @@
 import { MfgError } from '../core/errors';
 import type { FiniteGame } from '../core/finite-game';
 import { Rng } from '../core/rng';
+import { tabularPolicySource } from '../core/streaming/policy-source';
+import { uniformPolicySource } from '../core/streaming/flow-mixture';
 import { checkPolicy, uniformPolicy, type TabularPolicy } from '../core/tabular/policy';
 import { ExactPopulation } from './exact-population';
 import { ParticlePopulation } from './particle-population';
 import type { FiniteFlowSamples, FinitePopulationFlow } from './population';
 import { KindRegistry } from './kind-registry';
-import { simulateAgents } from './simulate-agents';
+import { simulateAgentsFrom } from './simulate-agents';
 
 /** Default number of simulated agents per population for sample-based kinds. */
 export const DEFAULT_NUM_AGENTS = 10_000;
@@ -35,7 +37,7 @@ export interface PopulationBuildContext {
   /** Seeded from options.seed; builders draw every random number they need from it. */
   readonly rng: Rng;
   readonly settings: Readonly<Record<string, unknown>>;
-  /** options.samples when given, else numAgents agents simulated under policy (simulateAgents). */
+  /** options.samples when given, else numAgents agents simulated under policy (simulateAgentsFrom; no table for the uniform default). */
   samples(): FiniteFlowSamples;
 }
 
@@ -93,7 +95,8 @@ function buildContext(game: FiniteGame, options: PopulationOptions): PopulationB
     numAgents,
     rng,
     settings: options.settings ?? {},
-    samples: () => (cached ??= simulateAgents(game, policyOf(), numAgents, rng)),
+    // The uniform policy is simulated from one S·A epoch (uniformPolicySource), never as a table.
+    samples: () => (cached ??= simulateAgentsFrom(game, policy !== null ? tabularPolicySource(game, policy) : uniformPolicySource(game), numAgents, rng)),
   };
 }
 

@@ -53,7 +53,25 @@ export function simulateAgentsFrom(game: FiniteGame, policy: PolicySource, n: nu
     }
   });
 
+  // Dynamics that ignore L, answered one kernel row at a time (transitionRow: the kernel's row,
+  // same entries in the same order): the same draws with no S·A·B kernel and no empirical L.
+  const rowOf = !game.dynamicsDependOnMeanField && game.transitionRow ? game.transitionRow.bind(game) : null;
   for (let t = 0; t + 1 < H; t++) {
+    if (rowOf !== null) {
+      pops.forEach((pop, p) => {
+        const A = pop.numActions;
+        const pi = policy.epoch(p, t + 1, rows[p]!);
+        const from = cells[p]![t]!;
+        const to = cells[p]![t + 1]!;
+        for (let i = 0; i < n; i++) {
+          const row = from[i]!;
+          const r = rowOf(p, t, (row / A) | 0, row % A);
+          const s2 = r.next[r.start + rng.categorical(r.prob, r.start, r.end - r.start)]!;
+          to[i] = s2 * A + rng.categorical(pi, s2 * A, A);
+        }
+      });
+      continue;
+    }
     pops.forEach((_pop, p) => {
       const L = empirical[p]!;
       L.fill(0);

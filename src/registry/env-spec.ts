@@ -22,6 +22,14 @@ export interface EnvCost {
   branching?: number;
   /** Populations of these sizes (default 1): a multi-population game holds tables for each. */
   populations?: number;
+  /**
+   * The game steps per agent with no table: rewardAt, dynamics that ignore the mean field, and
+   * transitionRow (no kernel). Then a sample-based population under the default policy needs no
+   * H x S x A table at all, and the server costs that path instead (src/server/env-budget.ts).
+   */
+  perAgent?: boolean;
+  /** The state grid's axes (the autoregressive generator's sizes; default [states]). */
+  stateShape?: readonly number[];
 }
 
 /**

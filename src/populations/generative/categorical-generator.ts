@@ -168,6 +168,17 @@ class RowCache {
 }
 
 /**
+ * Rows kept for axis k > 0: every context of two epochs (a step with two epochs present, a
+ * sampling pass over one epoch: on a 1024² grid each epoch's queries hit all 1024 rows of axis 1,
+ * which a 256-row cache recomputed about three times each), within 4096 rows and 16 MiB.
+ */
+function rowCacheSize(axes: readonly number[], k: number, n: number): number {
+  let contexts = 1;
+  for (let j = 0; j < k; j++) contexts *= axes[j]!;
+  return Math.max(256, Math.min(2 * contexts, 4096, Math.floor((16 << 20) / (8 * n))));
+}
+
+/**
  * The fitted generator as plain JavaScript over float64 copies of its weights: log-masses of
  * cells and states, batched state queries, and sampling with the project RNG.
  */
@@ -199,7 +210,7 @@ export class CategoricalDensity {
     this.w2 = c.axes.map((_n, k) => f64(weights, `w2_${k}`));
     this.b2 = c.axes.map((_n, k) => f64(weights, `b2_${k}`));
     this.bias = c.axes.map((_n, k) => f64(weights, `bias${k}`));
-    this.caches = c.axes.map((_n, k) => new RowCache(k === 0 ? c.horizon : 256));
+    this.caches = c.axes.map((n, k) => new RowCache(k === 0 ? c.horizon : rowCacheSize(c.axes, k, n)));
     this.input = new Float64Array(inputWidth(c, c.axes.length - 1));
     this.hid = new Float64Array(c.hidden);
     this.coord = new Int32Array(c.axes.length);

@@ -2,11 +2,25 @@ import { MfgError } from '../../core/errors';
 import { makeEnvWithKwargs } from '../../gym/make-env';
 import { MfgVectorEnv } from '../../gym/vector-env';
 import { buildContinuousMake, isContinuousId, planContinuousBytes } from './continuous-make';
-import { checkEnvBytes, declaredCost, estimateEnvBytes } from '../env-budget';
+import { checkEnvBytes, declaredCost, estimateMake } from '../env-budget';
 import type { Handler, HandlerContext, MainContext, Request } from '../handler-context';
 import type { ServerLimits } from '../limits';
 import type { Session, SessionTable } from '../session-table';
 import { wireToFloat64, type WireArray } from '../wire-array';
+
+/** make's options as the schema admits them (protocol/schemas/make.request.json). */
+interface MakeWireOptions {
+  policy?: WireArray;
+  update_every?: number;
+  population_features?: 'none' | 'moments' | 'histogram';
+  histogram_bins?: number;
+  agent_population?: number;
+  illegal_actions?: 'noop' | 'error';
+  /** Agents simulated for a sample-based population (default 10^4). */
+  population_samples?: number;
+  /** The population kind's settings (the generative fit budget), fields as the schema lists them. */
+  population_settings?: Record<string, unknown> & { hidden?: number; embedding?: number; batchSize?: number };
+}
 
 /** What the main thread decided before a make is built: the env, its agents and its estimated bytes. */
 export interface MakePlan {
@@ -42,9 +56,21 @@ export function planMake(req: Request, ctx: { session: Session; sessions: Sessio
   const budget = { maxEnvBytes: ctx.limits.maxEnvBytes, maxTotalBytes: ctx.limits.maxTotalBytes };
   if (isContinuousId(envId)) return { envId, numAgents, bytes: planContinuousBytes(req, envId, numAgents, ctx.session, ctx.sessions.bytesInUse, budget) };
   const cost = declaredCost(envId, (req.kwargs ?? {}) as Record<string, unknown>);
-  const bytes = estimateEnvBytes(cost, numAgents) ?? 0;
-  if (cost !== null) checkEnvBytes(envId, cost, bytes, ctx.sessions.bytesInUse, { maxEnvBytes: ctx.limits.maxEnvBytes, maxTotalBytes: ctx.limits.maxTotalBytes });
-  return { envId, numAgents, bytes };
+  if (cost === null) return { envId, numAgents, bytes: 0 };
+  // The path the env will take decides what is costed: tables, or per-agent stepping with a sample-based population.
+  const options = (req.options ?? {}) as MakeWireOptions;
+  const estimate = estimateMake(cost, {
+    numAgents,
+    population: (req.population as string | undefined) ?? 'exact',
+    meanField: (req.mean_field as string | undefined) ?? 'fixed',
+    policyGiven: options.policy !== undefined,
+    samples: options.population_samples,
+    hidden: options.population_settings?.hidden,
+    embedding: options.population_settings?.embedding,
+    batchSize: options.population_settings?.batchSize,
+  });
+  checkEnvBytes(envId, cost, estimate.bytes, ctx.sessions.bytesInUse, { maxEnvBytes: ctx.limits.maxEnvBytes, maxTotalBytes: ctx.limits.maxTotalBytes }, estimate.figure);
+  return { envId, numAgents, bytes: estimate.bytes };
 }
 
 /** make in one thread (no worker pool): plan, hold the budget while building, build. */
@@ -62,7 +88,7 @@ export const make: Handler = async (req, ctx) => {
 export async function buildMake(req: Request, ctx: HandlerContext, plan: MakePlan): Promise<Record<string, unknown>> {
   const { envId, numAgents, bytes } = plan;
   if (isContinuousId(envId)) return buildContinuousMake(req, ctx, plan);
-  const options = (req.options ?? {}) as { policy?: WireArray; update_every?: number; population_features?: 'none' | 'moments' | 'histogram'; histogram_bins?: number; agent_population?: number; illegal_actions?: 'noop' | 'error' };
+  const options = (req.options ?? {}) as MakeWireOptions;
   let policy: Float64Array | undefined;
   if (options.policy !== undefined) {
     if (options.policy.shape.length !== 3) {
@@ -84,6 +110,8 @@ export async function buildMake(req: Request, ctx: HandlerContext, plan: MakePla
     histogramBins: options.histogram_bins ?? 4,
     agentPopulation: options.agent_population ?? 0,
     illegalActions: options.illegal_actions ?? 'noop',
+    populationSamples: options.population_samples,
+    populationSettings: options.population_settings,
   });
   if (!(env instanceof MfgVectorEnv)) throw new MfgError('MFG_ERR_INTERNAL', `${envId} is registered as finite but built a continuous game`);
   if (policy !== undefined) {
