@@ -1,9 +1,11 @@
 import type { FiniteGame } from '../core/finite-game';
-import type { Rng } from '../core/rng';
+import { Rng } from '../core/rng';
 import type { TabularPolicy, TimeTable } from '../core/tabular/index';
 import { makePopulation } from '../populations/make-population';
 import type { FinitePopulationFlow } from '../populations/population';
+import { simulateAgents } from '../populations/simulate-agents';
 import type { FlowSource } from './flow-source';
+import { fitStateMarginals } from './state-marginal-fit';
 
 /** The discriminator's verdict on one fit (generative populations). */
 export interface FitHonesty {
@@ -42,7 +44,8 @@ export interface FittedFlowSourceOptions {
 
 /**
  * The GD-MFRL estimator as a flow source (DESIGN §5): flowOf(pi) simulates numAgents agents
- * under pi, fits a population representation to them, and reads back
+ * under pi, fits a population representation to them (a generator to their state marginals
+ * only, see state-marginal-fit.ts), and reads back
  *   L^_t(s, a) = mu^_t(s) · pi_t(a | s)
  * from the representation's state masses (the action part is the known policy, so it adds no
  * noise). It keeps the run's record: fits, their seconds, and each fit's honesty verdict.
@@ -72,7 +75,9 @@ export class FittedFlowSource implements FlowSource {
     const start = performance.now();
     const previous = this.options.warmStart === true ? modelsOf(this.last) : undefined;
     const settings = { ...this.options.settings, ...(signal ? { signal } : {}), ...(previous && this.options.settings['warmStart'] === undefined ? { warmStart: previous } : {}) };
-    const population = await makePopulation(this.game, { kind, policy, numAgents, seed, settings });
+    // A generator fits the state marginals only: the action part of L^ is the known policy (state-marginal-fit.ts).
+    const population =
+      kind === 'generative' ? await fitGenerative(this.game, policy, numAgents, seed, settings) : await makePopulation(this.game, { kind, policy, numAgents, seed, settings });
     const flow = estimatedFlow(this.game, population, policy, out);
     this.seconds += (performance.now() - start) / 1000;
     this.fits++;
@@ -80,6 +85,13 @@ export class FittedFlowSource implements FlowSource {
     this.last = population;
     return flow;
   }
+}
+
+/** numAgents agents simulated under policy (seeded as makePopulation seeds them), their state marginals fitted. */
+async function fitGenerative(game: FiniteGame, policy: TabularPolicy, numAgents: number, seed: number, settings: Readonly<Record<string, unknown>>): Promise<FinitePopulationFlow> {
+  const rng = new Rng(seed);
+  const samples = simulateAgents(game, policy, numAgents, rng);
+  return fitStateMarginals(game, 'generative', samples, { numAgents, seed: rng.nextSeed(), settings, policy });
 }
 
 /** The fitted generator (GeneratorModels) a generative population keeps on `lastFit.models`, when worth a warm start (not softmax). */

@@ -5,6 +5,7 @@ import { makePopulation } from '../populations/make-population';
 import type { FinitePopulationFlow } from '../populations/population';
 import { simulateAgentsFrom } from '../populations/simulate-agents';
 import { honestyOf, modelsOf, type FitHonesty } from './fitted-flow-source';
+import { fitStateMarginals } from './state-marginal-fit';
 
 /** Where the streaming solvers get a policy's state marginals: the forward equation or a fitted population. */
 export interface StreamingFlowSource {
@@ -46,7 +47,11 @@ export class FittedStreamingSource implements StreamingFlowSource {
     const samples = simulateAgentsFrom(this.game, policy, numAgents, rng);
     const previous = modelsOf(this.last);
     const settings = { ...this.options.settings, ...(signal ? { signal } : {}), ...(this.options.warmStart && previous ? { warmStart: previous } : {}) };
-    const population = await makePopulation(this.game, { kind: this.kind, samples, numAgents, seed: rng.nextSeed(), settings });
+    // A generator fits the state marginals only: the action part is the known policy (state-marginal-fit.ts).
+    const population =
+      this.kind === 'generative'
+        ? await fitStateMarginals(this.game, this.kind, samples, { numAgents, seed: rng.nextSeed(), settings })
+        : await makePopulation(this.game, { kind: this.kind, samples, numAgents, seed: rng.nextSeed(), settings });
     this.seconds += (performance.now() - start) / 1000;
     this.fits++;
     this.reports.push(honestyOf(population, this.options.warmStart && previous !== undefined));

@@ -4,7 +4,9 @@ import type { Rng } from '../../core/rng';
 import type { Tf } from './backend';
 import { addRow, affine, logSoftmaxInPlace, logSumExp, reluInPlace, sampleLogProbs } from './dense';
 import type { Examples } from './examples';
-import type { TrainableModel, Variables } from './model';
+import type { PlainObjective, TrainableModel, Variables } from './model';
+import { oneHotFloat } from './one-hot';
+import { softmaxObjective } from './softmax-objective';
 import { f64, get, glorot, normalWeight, weight, type NamedWeights } from './weights';
 
 /**
@@ -116,7 +118,7 @@ export class CategoricalModel implements TrainableModel<CategoricalConfig> {
       const T = tf.oneHot(tf.tensor1d(batch.t, 'int32'), c.horizon).toFloat();
       const timeE = tf.matMul(T, v.get('time')!);
       // One-hot × matrix instead of tf.gather: the wasm backend lacks UnsortedSegmentSum (gather's gradient).
-      const onehots = coords.map((x, k) => tf.oneHot(tf.tensor1d(x, 'int32'), c.axes[k]!).toFloat());
+      const onehots = coords.map((x, k) => oneHotFloat(tf, x, c.axes[k]!));
       let ll: import('@tensorflow/tfjs').Tensor = tf.zeros([batch.count]);
       c.axes.forEach((_n, k) => {
         const parts = [timeE];
@@ -131,6 +133,11 @@ export class CategoricalModel implements TrainableModel<CategoricalConfig> {
       const total = w.reduce((a, b) => a + b, 0);
       return tf.div(tf.neg(tf.sum(tf.mul(ll, tf.tensor1d(w)))), total) as import('@tensorflow/tfjs').Scalar;
     });
+  }
+
+  /** The softmax kind's loss as plain JavaScript (its logits depend on the epoch alone): see softmax-objective.ts. */
+  plainObjective(data: Examples): PlainObjective {
+    return this.config.kind === 'softmax' ? softmaxObjective(this.config, data) : { flops: Infinity, rows: 0, evaluate: () => NaN };
   }
 }
 

@@ -67,6 +67,8 @@ export interface ConsensusOptions<D = unknown> {
   readonly window: number;
   readonly patience: number;
   readonly targetLoss?: number;
+  /** Validation examples the generator's training stops on (TrainOptions.valid), or null. */
+  readonly valid?: Examples | null;
   readonly seed: number;
   readonly population: number;
   readonly discriminator: { hidden: number; steps: number; batchSize: number; learningRate: number };
@@ -154,6 +156,7 @@ export async function consensusLoop<C, D>(
       window: opts.window,
       patience: opts.patience,
       ...(opts.targetLoss !== undefined ? { targetLoss: opts.targetLoss } : {}),
+      ...(opts.valid ? { valid: opts.valid } : {}),
       seed: rng.nextSeed(),
       ...(opts.signal ? { signal: opts.signal } : {}),
       onStep: (step, total, loss) => opts.onProgress?.({ stage: 'fit', population: opts.population, round: r, step, totalSteps: total, loss }),

@@ -2,7 +2,9 @@ import { Rng } from '../../core/rng';
 import type { TfHandle, Tf } from './backend';
 import { addRow, affine, reluInPlace } from './dense';
 import type { Examples } from './examples';
-import type { TrainableModel, Variables } from './model';
+import { finiteDiscriminatorObjective } from './discriminator-objective';
+import type { PlainObjective, TrainableModel, Variables } from './model';
+import { oneHotFloat } from './one-hot';
 import { binomialUpperTail } from './stats';
 import { trainModel, type TrainResult } from './train';
 import { f64, glorot, normalWeight, weight, type NamedWeights } from './weights';
@@ -49,7 +51,7 @@ export class DiscriminatorModel implements TrainableModel<DiscriminatorConfig> {
     return tf.tidy(() => {
       let pre = tf.add(tf.matMul(tf.oneHot(tf.tensor1d(batch.t, 'int32'), c.horizon).toFloat(), v.get('time')!), v.get('b1')!);
       if (c.kind === 'finite') {
-        coords!.forEach((x, k) => (pre = tf.add(pre, tf.matMul(tf.oneHot(tf.tensor1d(x, 'int32'), c.axes[k]!).toFloat(), v.get(`in${k}`)!))));
+        coords!.forEach((x, k) => (pre = tf.add(pre, tf.matMul(oneHotFloat(tf, x, c.axes[k]!), v.get(`in${k}`)!))));
       } else {
         pre = tf.add(pre, tf.matMul(tf.tensor2d(feats!, [batch.count, 2 * c.dim]), v.get('inx')!));
       }
@@ -58,6 +60,12 @@ export class DiscriminatorModel implements TrainableModel<DiscriminatorConfig> {
       const y = tf.tensor1d(Float32Array.from(batch.labels!), 'float32');
       return tf.losses.sigmoidCrossEntropy(y, logit) as import('@tensorflow/tfjs').Scalar;
     });
+  }
+
+  /** Finite inputs as plain JavaScript over the distinct (t, cell) rows: see discriminator-objective.ts. */
+  plainObjective(batch: Examples): PlainObjective {
+    const c = this.config;
+    return c.kind === 'finite' ? finiteDiscriminatorObjective(c.axes, c.horizon, c.hidden, batch) : { flops: Infinity, rows: 0, evaluate: () => NaN };
   }
 }
 

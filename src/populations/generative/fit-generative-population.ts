@@ -16,6 +16,7 @@ import type { KernelTests } from './consensus';
 import { histogramBaseline, kdeBaseline, type BaselineReport } from './baseline';
 import { cloneWeights, heldOutNll, transferDecision, type TransferReport } from './transfer';
 import { MdnDensity, MdnModel, mdnConfig, type MdnConfig } from './mdn-generator';
+import { finiteFitSettings } from './fit-settings';
 import { checkCells, splitContinuous, splitFinite } from './split-samples';
 import { copyMatching, type NamedWeights } from './weights';
 
@@ -45,6 +46,11 @@ export interface GenerativeOptions {
   readonly targetLoss?: number;
   readonly embedding?: number;
   readonly hidden?: number;
+  /**
+   * Finite games: share of each epoch's training agents kept to stop the fit on their NLL (the
+   * held-out set stays the tests'); 0 stops on the training loss. Default from finiteFitSettings.
+   */
+  readonly validation?: number;
   /** MDN mixture components (default 4) and coupling layers of the flow (default 4). */
   readonly components?: number;
   readonly layers?: number;
@@ -192,11 +198,26 @@ export async function fitGenerativePopulation(
       if (kind !== 'softmax' && kind !== 'autoregressive') {
         throw new MfgError('MFG_ERR_GENERATIVE_BAD_OPTION', `generator ${kind} is for continuous games; finite games use softmax or autoregressive`);
       }
-      const cfg = categoricalConfig(pop, H, kind, opt(options.embedding, 16), opt(options.hidden, 64));
+      const [train, test] = splitFinite(cellsAll, holdout);
+      const st = finiteFitSettings(kind, pop.numStates, Math.min(...train.map((c) => c.length)));
+      const cfg = categoricalConfig(pop, H, kind, opt(options.embedding, st.embedding), opt(options.hidden, st.hidden));
       const model = new CategoricalModel(cfg);
       const weights = model.init(new Rng(seed + 7919 * p));
-      const [train, test] = splitFinite(cellsAll, holdout);
-      const trainEx = finiteExamples(train);
+      // Early stopping reads a validation share of the training agents (the held-out set stays the tests').
+      const validShare = opt(options.validation, st.validation);
+      if (!(validShare >= 0 && validShare < 1)) throw new MfgError('MFG_ERR_GENERATIVE_BAD_OPTION', `validation must be in [0, 1), got ${String(validShare)}`);
+      const [fitCells, validCells] = validShare > 0 ? splitFinite(train, validShare) : [train, null];
+      const trainEx = finiteExamples(fitCells);
+      const validEx = validCells ? finiteExamples(validCells) : null;
+      const popLoop = {
+        ...loop,
+        steps: opt(options.steps, st.steps),
+        batchSize: opt(options.batchSize, st.batchSize),
+        learningRate: opt(options.learningRate, st.learningRate),
+        window: opt(options.window, st.window),
+        patience: opt(options.patience, st.patience),
+        valid: validEx,
+      };
       const cold = options.warmStart ? cloneWeights(weights) : weights;
       if (options.warmStart && copyMatching(options.warmStart.weights[p] ?? new Map(), weights) === weights.size) {
         model.alignFirstAxis(weights, trainEx);
@@ -224,7 +245,7 @@ export async function fitGenerativePopulation(
         (d, t, n, rng) => d.sampleCells(t, n, rng),
         { kind: 'finite', horizon: H, axes: [...pop.stateShape, pop.numActions], hidden: loop.discriminator.hidden },
         {
-          ...loop,
+          ...popLoop,
           seed: seed + 104729 * (p + 1),
           population: p,
           ...(useKernel

@@ -94,7 +94,7 @@ export type { KernelTests } from './consensus';
 export type { BaselineReport } from './baseline';
 export type { TransferReport } from './transfer';
 
-const NUMBER_SETTINGS = ['steps', 'batchSize', 'learningRate', 'window', 'patience', 'targetLoss', 'embedding', 'hidden', 'components', 'layers', 'holdout', 'alpha', 'maxRounds', 'seed'] as const;
+const NUMBER_SETTINGS = ['steps', 'batchSize', 'learningRate', 'window', 'patience', 'targetLoss', 'embedding', 'hidden', 'components', 'layers', 'holdout', 'validation', 'alpha', 'maxRounds', 'seed'] as const;
 
 /** GenerativeOptions from makePopulation's untyped settings (checked at this edge). */
 export function optionsFromSettings(settings: Readonly<Record<string, unknown>>): GenerativeOptions {

@@ -145,6 +145,27 @@ function permutation(N: number, n: number, seed: number, out: Int32Array): Int32
   return out;
 }
 
+/**
+ * Side a of every permutation of a seed list, P × n pooled indices: permutation r is the first n
+ * entries of `permutation(N, n, seeds[r])`. Cached per seed list and (N, n), because every epoch
+ * of a report (equal sample sizes) is permuted identically: built once instead of once an epoch.
+ */
+const sideCache = new WeakMap<readonly number[], Map<string, Int32Array>>();
+
+function sidesA(seeds: readonly number[], N: number, n: number): Int32Array {
+  let bySize = sideCache.get(seeds);
+  if (!bySize) sideCache.set(seeds, (bySize = new Map()));
+  const key = `${N}:${n}`;
+  let sides = bySize.get(key);
+  if (!sides) {
+    sides = new Int32Array(seeds.length * n);
+    const perm = new Int32Array(N);
+    seeds.forEach((seed, r) => sides!.set(permutation(N, n, seed, perm).subarray(0, n), r * n));
+    bySize.set(key, sides);
+  }
+  return sides;
+}
+
 /** P + 1 rows of block-kernel MMD^2 U-statistics (one column per partition) of two samples of joint cells. */
 export function gridPermutationStats(a: Int32Array, b: Int32Array, grid: GridSpec, seeds: readonly number[]): PermutationStats {
   const n = a.length;
@@ -161,17 +182,24 @@ export function gridPermutationStats(a: Int32Array, b: Int32Array, grid: GridSpe
   const maxU = Math.max(...parts.map((p) => p.u));
   const ca = new Float64Array(maxU);
   const cb = new Float64Array(maxU);
+  // Per partition, the pooled counts: side b's counts are these minus side a's (exact integers).
+  const totals = parts.map(({ id, u }) => {
+    const c = new Float64Array(u);
+    for (let i = 0; i < N; i++) c[id[i]!]!++;
+    return c;
+  });
+  const sides = P > 0 ? sidesA(seeds, N, n) : new Int32Array(0);
   const stats = new Float64Array((P + 1) * L);
-  const perm = Int32Array.from({ length: N }, (_x, i) => i);
   for (let r = 0; r <= P; r++) {
-    if (r > 0) permutation(N, n, seeds[r - 1]!, perm);
+    const off = (r - 1) * n;
     for (let l = 0; l < L; l++) {
       const { id, u } = parts[l]!;
-      for (let i = 0; i < n; i++) ca[id[perm[i]!]!]!++;
-      for (let i = n; i < N; i++) cb[id[perm[i]!]!]!++;
+      if (r === 0) for (let i = 0; i < n; i++) ca[id[i]!]!++;
+      else for (let i = 0; i < n; i++) ca[id[sides[off + i]!]!]!++;
+      const tot = totals[l]!;
+      for (let k = 0; k < u; k++) cb[k] = tot[k]! - ca[k]!;
       stats[r * L + l] = blockU(ca, cb, u, n, m);
       ca.fill(0, 0, u);
-      cb.fill(0, 0, u);
     }
   }
   return { stats, columns: L, permutations: P };
