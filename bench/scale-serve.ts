@@ -140,7 +140,8 @@ export async function socketBench(): Promise<void> {
     const A = 5;
     const rng = new Rng(3);
     const actions = new Int32Array(N);
-    let mask = r.infos.action_mask.data as Uint8Array;
+    // A finite game's infos always carry the mask (only continuous games have none).
+    let mask = r.infos.action_mask!.data as Uint8Array;
     let stepSeconds = 0;
     let rewardSum = 0;
     const cpu0 = cpuSeconds(server.pid);
@@ -153,7 +154,7 @@ export async function socketBench(): Promise<void> {
       const s0 = performance.now();
       const out = await env.step(actions);
       stepSeconds += (performance.now() - s0) / 1000;
-      mask = out.infos.action_mask.data as Uint8Array;
+      mask = out.infos.action_mask!.data as Uint8Array;
       const rw = out.rewards.data as Float64Array;
       for (let i = 0; i < N; i++) rewardSum += rw[i]!;
     }
