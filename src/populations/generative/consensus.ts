@@ -5,7 +5,7 @@ import type { C2stResult, DiscriminatorConfig, DiscriminatorLogit, EpochSamples 
 import { classifierTwoSampleTest } from './discriminator';
 import type { Examples } from './examples';
 import type { TrainableModel } from './model';
-import { trainModel } from './train';
+import { trainModel, type TrainOptions, type TrainResult } from './train';
 import type { NamedWeights } from './weights';
 import { honestyVerdict, type PairTest } from './two-sample';
 
@@ -82,6 +82,11 @@ export interface ConsensusOptions<D = unknown> {
    * agreement D ~ 0 and the weights are 1, so the fixed point is the plain MLE). Default 'blind'.
    */
   readonly refit?: 'blind' | 'weighted';
+  /**
+   * The generator's trainer (default trainModel: per-sample minibatches on the training loss);
+   * the autoregressive generator on large grids passes count-row training (row-training.ts).
+   */
+  readonly trainer?: (h: TfHandle, model: TrainableModel<unknown>, weights: NamedWeights, data: Examples, opts: TrainOptions) => Promise<TrainResult>;
   /** The kernel two-sample tests of a fitted density against a held-out set (they join the verdict). */
   readonly kernelTests?: (density: D, heldOut: EpochSamples, rng: Rng) => KernelTests;
 }
@@ -147,7 +152,7 @@ export async function consensusLoop<C, D>(
       if (r >= slices.length) break; // every held-out slice is spent
       test = slices[r]!;
     }
-    const fit = await trainModel(h, model, weights, data, {
+    const fit = await (opts.trainer ?? trainModel)(h, model as TrainableModel<unknown>, weights, data, {
       maxSteps: cap,
       batchSize: batch,
       learningRate: opts.learningRate,

@@ -18,6 +18,11 @@ import { cloneWeights, heldOutNll, transferDecision, type TransferReport } from 
 import { MdnDensity, MdnModel, mdnConfig, type MdnConfig } from './mdn-generator';
 import { checkCells, splitContinuous, splitFinite } from './split-samples';
 import { copyMatching, type NamedWeights } from './weights';
+import type { TfHandle } from './backend';
+import type { Examples } from './examples';
+import { finiteFitSettings } from './fit-settings';
+import { trainRows } from './row-training';
+import type { TrainOptions } from './train';
 
 export type GeneratorKind = 'softmax' | 'autoregressive' | 'mdn' | 'flow';
 export type GeneratorConfig = CategoricalConfig | MdnConfig | FlowConfig;
@@ -45,6 +50,13 @@ export interface GenerativeOptions {
   readonly targetLoss?: number;
   readonly embedding?: number;
   readonly hidden?: number;
+  /**
+   * Autoregressive generator: train on count rows and stop on the NLL of a `validation` share of
+   * the training agents (row-training.ts). Default from finiteFitSettings: on for grids of 128²
+   * states and more.
+   */
+  readonly rowTraining?: boolean;
+  readonly validation?: number;
   /** MDN mixture components (default 4) and coupling layers of the flow (default 4). */
   readonly components?: number;
   readonly layers?: number;
@@ -144,6 +156,7 @@ export async function fitGenerativePopulation(
   const loop = {
     alpha: opt(options.alpha, 0.05),
     maxRounds: opt(options.maxRounds, 3),
+    // Finite games take their defaults from finiteFitSettings (fit-settings.ts); these are the continuous ones.
     steps: opt(options.steps, 2000),
     stepsGrowth: 2,
     ...(options.refit ? { refit: options.refit } : {}),
@@ -192,11 +205,25 @@ export async function fitGenerativePopulation(
       if (kind !== 'softmax' && kind !== 'autoregressive') {
         throw new MfgError('MFG_ERR_GENERATIVE_BAD_OPTION', `generator ${kind} is for continuous games; finite games use softmax or autoregressive`);
       }
-      const cfg = categoricalConfig(pop, H, kind, opt(options.embedding, 16), opt(options.hidden, 64));
+      const [train, test] = splitFinite(cellsAll, holdout);
+      const st = finiteFitSettings(kind, pop.numStates, Math.min(...train.map((c) => c.length)));
+      const rows = opt(options.rowTraining, st.rowTraining) && kind === 'autoregressive';
+      const cfg = categoricalConfig(pop, H, kind, opt(options.embedding, st.embedding), opt(options.hidden, st.hidden));
       const model = new CategoricalModel(cfg);
       const weights = model.init(new Rng(seed + 7919 * p));
-      const [train, test] = splitFinite(cellsAll, holdout);
-      const trainEx = finiteExamples(train);
+      // Row training stops on a validation share of the training agents (the held-out set stays the tests').
+      const [fitCells, validCells] = rows ? splitFinite(train, opt(options.validation, st.validation || 0.1)) : [train, null];
+      const trainEx = finiteExamples(fitCells);
+      const validEx = validCells ? finiteExamples(validCells) : null;
+      const popLoop = {
+        ...loop,
+        steps: opt(options.steps, st.steps),
+        batchSize: opt(options.batchSize, st.batchSize),
+        learningRate: opt(options.learningRate, st.learningRate),
+        window: opt(options.window, st.window),
+        patience: opt(options.patience, st.patience),
+        ...(rows ? { trainer: (hh: TfHandle, _m: unknown, w: NamedWeights, d: Examples, o: TrainOptions) => trainRows(hh, model, w, d, { ...o, valid: validEx }) } : {}),
+      };
       const cold = options.warmStart ? cloneWeights(weights) : weights;
       if (options.warmStart && copyMatching(options.warmStart.weights[p] ?? new Map(), weights) === weights.size) {
         model.alignFirstAxis(weights, trainEx);
@@ -224,7 +251,7 @@ export async function fitGenerativePopulation(
         (d, t, n, rng) => d.sampleCells(t, n, rng),
         { kind: 'finite', horizon: H, axes: [...pop.stateShape, pop.numActions], hidden: loop.discriminator.hidden },
         {
-          ...loop,
+          ...popLoop,
           seed: seed + 104729 * (p + 1),
           population: p,
           ...(useKernel

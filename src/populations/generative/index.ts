@@ -94,7 +94,7 @@ export type { KernelTests } from './consensus';
 export type { BaselineReport } from './baseline';
 export type { TransferReport } from './transfer';
 
-const NUMBER_SETTINGS = ['steps', 'batchSize', 'learningRate', 'window', 'patience', 'targetLoss', 'embedding', 'hidden', 'components', 'layers', 'holdout', 'alpha', 'maxRounds', 'seed'] as const;
+const NUMBER_SETTINGS = ['steps', 'batchSize', 'learningRate', 'window', 'patience', 'targetLoss', 'embedding', 'hidden', 'components', 'layers', 'holdout', 'alpha', 'maxRounds', 'seed', 'validation'] as const;
 
 /** GenerativeOptions from makePopulation's untyped settings (checked at this edge). */
 export function optionsFromSettings(settings: Readonly<Record<string, unknown>>): GenerativeOptions {
@@ -111,7 +111,7 @@ export function optionsFromSettings(settings: Readonly<Record<string, unknown>>)
     } else if (k === 'refit') {
       if (v !== 'blind' && v !== 'weighted') throw new MfgError('MFG_ERR_GENERATIVE_BAD_OPTION', `generative setting refit must be blind or weighted, got ${JSON.stringify(v)}`);
       out[k] = v;
-    } else if (k === 'correct' || k === 'exactTv' || k === 'kernelTests') {
+    } else if (k === 'correct' || k === 'exactTv' || k === 'kernelTests' || k === 'rowTraining') {
       if (typeof v !== 'boolean' && !(k === 'correct' && v === 'auto')) throw new MfgError('MFG_ERR_GENERATIVE_BAD_OPTION', `generative setting ${k} must be a boolean, got ${JSON.stringify(v)}`);
       out[k] = v;
     } else if (['discriminator', 'signal', 'onProgress', 'warmStart', 'exact', 'closedForm', 'moreSamples'].includes(k)) {
