@@ -349,8 +349,10 @@ function populationTv(pop: { logStateMassBatch(p: number, t: number, states: Int
  * --informed: does the discriminator's signal beat a blind refit at the same budget? Per seed,
  * one fit of round 0 (the library defaults), then three arms from it:
  *  - plain: round 0 alone;
- *  - corrected: round 0's generator times its discriminator's density ratio exp D, normalised
- *    (population.corrected; D is the discriminator round 0's test trained anyway);
+ *  - corrected: round 0's generator times its discriminator's density ratio, tempered,
+ *    exp(beta·D) normalised, beta chosen on the C2ST's untrained held-out halves by likelihood
+ *    (tempered-correction.ts; D is the discriminator round 0's test trains anyway); on --small
+ *    also beta = 1 (the untempered ratio);
  *  - blind: maxRounds 2 with alpha 0.999, so round 1 always refits by maximum likelihood
  *    (twice the step cap, warm) and is tested again.
  * Reports each arm's mean exact TV and CPU seconds. --size/--H/--samples choose the game
@@ -389,19 +391,23 @@ async function informedComparison(): Promise<void> {
       return (u.user + u.system) / 1e6;
     };
     let c0 = cpu();
-    const one = await fitGenerativePopulation(game, samples, { ...base, seed, maxRounds: 1, exact: [L] });
+    const one = await fitGenerativePopulation(game, samples, { ...base, seed, maxRounds: 1, exact: [L], correct: true });
     const cpuOne = cpu() - c0;
+    one.population.corrected = false;
     const plainTv = populationTv(one.population, L, pop.numStates, pop.numActions, game.horizon);
     c0 = cpu();
     one.population.corrected = true;
     const correctedTv = populationTv(one.population, L, pop.numStates, pop.numActions, game.horizon);
     const cpuCorrect = cpu() - c0;
     const zErr = Math.max(...Array.from({ length: game.horizon }, (_x, t) => one.population.normaliserError(0, t)));
+    const choice = one.report.correction![0]!;
+    // The untempered correction (beta = 1) of the same generator and discriminator (same seed), on small games.
+    const fullTv = small ? populationTv((await fitGenerativePopulation(game, samples, { ...base, seed, maxRounds: 1, correct: true, correctionScale: 1 })).population, L, pop.numStates, pop.numActions, game.horizon) : null;
     c0 = cpu();
     const two = await fitGenerativePopulation(game, samples, { ...base, seed, maxRounds: 2, alpha: 0.999, exact: [L] });
     const cpuTwo = cpu() - c0;
     const blindTv = populationTv(two.population, L, pop.numStates, pop.numActions, game.horizon);
-    const run = { seed, plainTv, correctedTv, blindTv, cpuPlain: cpuOne, cpuCorrected: cpuOne + cpuCorrect, cpuBlind: cpuTwo, normaliserError: zErr, verdictP: one.report.verdictPValue, baselineTv: one.report.baseline[0]!.meanTv, loadAverage: os.loadavg()[0] };
+    const run = { seed, plainTv, correctedTv, fullCorrectionTv: fullTv, scale: choice.scale, heldOutNllChange: choice.heldOutNllChange, fullNllChange: choice.fullNllChange, blindTv, cpuPlain: cpuOne, cpuCorrected: cpuOne + cpuCorrect, cpuBlind: cpuTwo, normaliserError: zErr, verdictP: one.report.verdictPValue, baselineTv: one.report.baseline[0]!.meanTv, loadAverage: os.loadavg()[0] };
     runs.push(run);
     process.stdout.write(`${JSON.stringify(run)}\n`);
   }

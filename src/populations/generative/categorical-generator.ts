@@ -111,24 +111,6 @@ export class CategoricalModel implements TrainableModel<CategoricalConfig> {
     }
   }
 
-  loss(tf: Tf, v: Variables, batch: Examples): import('@tensorflow/tfjs').Scalar {
-    const c = this.config;
-    const coords = splitCells(c, batch.cells!);
-    return tf.tidy(() => {
-      const T = tf.oneHot(tf.tensor1d(batch.t, 'int32'), c.horizon).toFloat();
-      // One-hot × matrix instead of tf.gather: the wasm backend lacks UnsortedSegmentSum (gather's gradient).
-      const onehots = coords.map((x, k) => tf.oneHot(tf.tensor1d(x, 'int32'), c.axes[k]!).toFloat());
-      let ll: Tensor = tf.zeros([batch.count]);
-      c.axes.forEach((_n, k) => {
-        ll = tf.add(ll, tf.sum(tf.mul(onehots[k]!, tf.logSoftmax(this.axisLogits(tf, v, k, T, onehots))), 1));
-      });
-      if (!batch.weights) return tf.neg(tf.mean(ll)) as import('@tensorflow/tfjs').Scalar;
-      const w = Float32Array.from(batch.weights);
-      const total = w.reduce((a, b) => a + b, 0);
-      return tf.div(tf.neg(tf.sum(tf.mul(ll, tf.tensor1d(w)))), total) as import('@tensorflow/tfjs').Scalar;
-    });
-  }
-
   /**
    * Axis k's logits for a batch of contexts: T is the one-hot epoch [B, H], onehots[j] the one-hot
    * earlier coordinates [B, n_j] (j < k; later entries are ignored). Call inside tf.tidy.
@@ -140,6 +122,30 @@ export class CategoricalModel implements TrainableModel<CategoricalConfig> {
     const input = parts.length === 1 ? timeE : tf.concat(parts, 1);
     const hid = tf.relu(tf.add(tf.matMul(input, v.get(`w1_${k}`)!), v.get(`b1_${k}`)!));
     return tf.add(tf.add(tf.matMul(hid, v.get(`w2_${k}`)!), v.get(`b2_${k}`)!), tf.matMul(T, v.get(`bias${k}`)!));
+  }
+
+  loss(tf: Tf, v: Variables, batch: Examples): import('@tensorflow/tfjs').Scalar {
+    const c = this.config;
+    const coords = splitCells(c, batch.cells!);
+    return tf.tidy(() => {
+      const T = tf.oneHot(tf.tensor1d(batch.t, 'int32'), c.horizon).toFloat();
+      const timeE = tf.matMul(T, v.get('time')!);
+      // One-hot × matrix instead of tf.gather: the wasm backend lacks UnsortedSegmentSum (gather's gradient).
+      const onehots = coords.map((x, k) => tf.oneHot(tf.tensor1d(x, 'int32'), c.axes[k]!).toFloat());
+      let ll: import('@tensorflow/tfjs').Tensor = tf.zeros([batch.count]);
+      c.axes.forEach((_n, k) => {
+        const parts = [timeE];
+        for (let j = 0; j < k; j++) parts.push(tf.matMul(onehots[j]!, v.get(`emb${k}_${j}`)!));
+        const input = parts.length === 1 ? timeE : tf.concat(parts, 1);
+        const hid = tf.relu(tf.add(tf.matMul(input, v.get(`w1_${k}`)!), v.get(`b1_${k}`)!));
+        const logits = tf.add(tf.add(tf.matMul(hid, v.get(`w2_${k}`)!), v.get(`b2_${k}`)!), tf.matMul(T, v.get(`bias${k}`)!));
+        ll = tf.add(ll, tf.sum(tf.mul(onehots[k]!, tf.logSoftmax(logits)), 1));
+      });
+      if (!batch.weights) return tf.neg(tf.mean(ll)) as import('@tensorflow/tfjs').Scalar;
+      const w = Float32Array.from(batch.weights);
+      const total = w.reduce((a, b) => a + b, 0);
+      return tf.div(tf.neg(tf.sum(tf.mul(ll, tf.tensor1d(w)))), total) as import('@tensorflow/tfjs').Scalar;
+    });
   }
 }
 

@@ -98,6 +98,8 @@ export interface ConsensusResult<D> {
   readonly consensus: boolean;
   readonly c2st: C2stResult;
   readonly heldOut: EpochSamples;
+  /** The generator samples the last round's C2ST used (the second half of each epoch's was never trained on). */
+  readonly generated: EpochSamples;
   readonly kernel: KernelTests | null;
   readonly steps: number;
   readonly trainSeconds: number;
@@ -133,6 +135,7 @@ export async function consensusLoop<C, D>(
   let test = slices[0]!;
   let density: D | null = null;
   let c2st: C2stResult | null = null;
+  let generated: EpochSamples | null = null;
   let kernel: KernelTests | null = null;
   let verdict = { pValue: 1, agree: true };
   let steps = 0;
@@ -167,6 +170,7 @@ export async function consensusLoop<C, D>(
     seconds += fit.seconds;
     density = compile(weights);
     const gen = Array.from({ length: dConfig.horizon }, (_x, t) => sampleGen(density!, t, test[t]!.length / perSample, rng)) as EpochSamples;
+    generated = gen;
     c2st = await classifierTwoSampleTest(h, dConfig, test, gen, {
       hidden: opts.discriminator.hidden,
       maxSteps: opts.discriminator.steps,
@@ -205,6 +209,7 @@ export async function consensusLoop<C, D>(
     consensus: verdict.agree,
     c2st: c2st!,
     heldOut: test,
+    generated: generated!,
     kernel,
     steps,
     trainSeconds: seconds,

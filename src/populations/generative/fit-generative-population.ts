@@ -21,6 +21,7 @@ import { copyMatching, type NamedWeights } from './weights';
 import type { TfHandle } from './backend';
 import type { Examples } from './examples';
 import { finiteFitSettings } from './fit-settings';
+import { chooseCorrectionScale, temperedLogit, type CorrectionChoice } from './tempered-correction';
 import { trainRows } from './row-training';
 import type { TrainOptions } from './train';
 
@@ -80,6 +81,11 @@ export interface GenerativeOptions {
    * good fit's from 0.016 to 0.035 (the logit of an indistinguishable pair is noise): hence 'auto'.
    */
   readonly correct?: boolean | 'auto';
+  /**
+   * Finite games: the correction's strength beta in p_gen·exp(beta·D) (1: the untempered ratio).
+   * Default: chosen on held-out agents by likelihood (tempered-correction.ts).
+   */
+  readonly correctionScale?: number;
   /** Exact flow per population (layout t*S*A + s*A + a), for the report's exact TV. */
   readonly exact?: readonly Float64Array[];
   /** Gaussian closed form of a continuous flow, for the report's W2 and moment errors. */
@@ -101,6 +107,13 @@ export interface HonestyReport extends HonestySummary {
    * a closed form). Below 1: the model beats the data it was fitted to.
    */
   readonly baseline: readonly BaselineReport[];
+  /**
+   * Finite games with options.correct true or 'auto': per population, the correction's tempering
+   * beta chosen on held-out agents and the held-out NLL change it buys (tempered-correction.ts),
+   * and whether the returned population is corrected.
+   */
+  readonly correction?: readonly CorrectionChoice[];
+  readonly corrected?: boolean;
   /** Finite games with options.warmStart: per population, the source's transfer quality and whether it was used (transfer.ts). */
   readonly transfer?: readonly TransferReport[];
   readonly tvRatio?: number;
@@ -180,6 +193,7 @@ export async function fitGenerativePopulation(
   const kernels: (KernelTests | null)[] = [];
   const baselines: BaselineReport[] = [];
   const transfers: TransferReport[] = [];
+  const corrections: CorrectionChoice[] = [];
   const mean = (xs: (number | undefined)[]): number | undefined => (xs.every((x) => x !== undefined) && xs.length ? (xs as number[]).reduce((a, b) => a + b, 0) / xs.length : undefined);
   const useKernel = opt(options.kernelTests, true);
   let steps = 0;
@@ -271,7 +285,14 @@ export async function fitGenerativePopulation(
         },
       );
       densities.push(res.density);
-      logits.push(res.c2st.logit);
+      if (options.correct === true || options.correct === 'auto') {
+        // The correction is tempered by the held-out likelihood of the last round's untrained halves.
+        const choice = chooseCorrectionScale(p, res.c2st.logit, res.heldOut, res.generated);
+        corrections.push(choice);
+        logits.push(temperedLogit(res.c2st.logit, options.correctionScale ?? choice.scale));
+      } else {
+        logits.push(res.c2st.logit);
+      }
       configs.push(cfg);
       weightSets.push(res.weights);
       allRounds.push(res.rounds);
@@ -359,6 +380,7 @@ export async function fitGenerativePopulation(
       alpha: loop.alpha,
       baseline: baselines,
       ...(transfers.length ? { transfer: transfers } : {}),
+      ...(corrections.length ? { correction: corrections, corrected: (population as { corrected?: boolean }).corrected === true } : {}),
       ...(summary.meanTv !== undefined && baseTv ? { tvRatio: summary.meanTv / baseTv } : {}),
       ...(summary.meanW2 !== undefined && baseW2 ? { w2Ratio: summary.meanW2 / baseW2 } : {}),
       rounds: allRounds,

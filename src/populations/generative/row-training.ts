@@ -106,6 +106,17 @@ function rowLoss(tf: Tf, model: CategoricalModel, v: ReadonlyMap<string, Tensor>
   return total;
 }
 
+/** The mean NLL per example (nats) of `data` under `weights`, from all count rows of every axis (full batch). */
+export function countRowNll(h: TfHandle, model: CategoricalModel, weights: NamedWeights, data: Examples): number {
+  const { tf } = h;
+  const batches = model.config.axes.map((_n, k) => fullBatch(axisRows(model, data, k)));
+  return tf.tidy(() => {
+    const v = new Map<string, Tensor>();
+    for (const [name, w] of weights) v.set(name, tf.tensor(w.data, [...w.shape], 'float32'));
+    return rowLoss(tf, model, v, batches).dataSync()[0]!;
+  });
+}
+
 /** Validation rows per axis scored at each check (a fixed weighted draw beyond this; all of them below). */
 const VALID_ROWS = 8192;
 
