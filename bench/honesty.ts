@@ -278,20 +278,146 @@ async function refitComparison(): Promise<void> {
   fs.writeFileSync(path.join(OUT_DIR, 'honesty-refit.json'), JSON.stringify({ bench: 'honesty --refit', runs, meanTv: { blind: mean('blind'), weighted: mean('weighted') }, versions: runInfo().versions, date: new Date().toISOString() }, null, 1));
 }
 
+/** --set '{"hidden":128}': extra GenerativeOptions for --generator (recorded in the JSON). */
+const SET = argv.includes('--set') ? (JSON.parse(argv[argv.indexOf('--set') + 1]!) as Record<string, unknown>) : {};
+/** --tag NAME: suffix of the --generator JSON's file name (several settings side by side). */
+const TAG = argv.includes('--tag') ? `-${argv[argv.indexOf('--tag') + 1]!}` : '';
+
 async function generatorAgainstHistogram(n: number): Promise<void> {
+  const os = await import('node:os');
   const { simulateAgents } = await import('../src/populations/simulate-agents');
   const { fitGenerativePopulation } = await import('../src/populations/generative/index');
   registerBuiltinEnvs();
   const game = makeGame('CrowdModelling2D-v0', { size: SIZE, H }) as FiniteGame;
   const solved = await runSolver(game, fictitiousPlay.create({ alpha: 0, temperature: 0 }), { iterations: 3 });
-  const samples = simulateAgents(game, solved.policy, n, new Rng(1));
+  const seed = arg('seed', 1);
+  const samples = simulateAgents(game, solved.policy, n, new Rng(seed));
   const t0 = performance.now();
-  const fit = await fitGenerativePopulation(game, samples, { seed: 1, maxRounds: 1, exact: [solved.evaluation.flow[0]!] });
+  const cpu0 = process.cpuUsage();
+  const load0 = os.loadavg()[0]!;
+  const fit = await fitGenerativePopulation(game, samples, { seed, maxRounds: 1, exact: [solved.evaluation.flow[0]!], ...SET });
+  const cpu = process.cpuUsage(cpu0);
   const r = fit.report;
-  const out = { N: n, size: SIZE, H, seconds: (performance.now() - t0) / 1000, steps: fit.steps, meanTv: r.meanTv, baselineTv: r.baseline[0]!.meanTv, tvRatio: r.tvRatio, verdictPValue: r.verdictPValue, c2stPValue: r.combinedPValue, mmdPValue: r.mmdPValue, energyPValue: r.energyPValue, consensus: r.consensus, baseline: r.baseline[0], backend: fit.backend };
-  process.stdout.write(`${JSON.stringify(out)}\n`);
+  const round = r.rounds[0]![0]!;
+  const out = {
+    N: n,
+    size: SIZE,
+    H,
+    seed,
+    settings: SET,
+    seconds: (performance.now() - t0) / 1000,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    trainSeconds: fit.trainSeconds,
+    loadAverage: [load0, os.loadavg()[0]!],
+    steps: fit.steps,
+    stoppedEarly: round.steps < round.maxSteps,
+    meanTv: r.meanTv,
+    baselineTv: r.baseline[0]!.meanTv,
+    tvRatio: r.tvRatio,
+    verdictPValue: r.verdictPValue,
+    c2stPValue: r.combinedPValue,
+    mmdPValue: r.mmdPValue,
+    energyPValue: r.energyPValue,
+    consensus: r.consensus,
+    baseline: r.baseline[0],
+    backend: fit.backend,
+    curve: round.curve,
+  };
+  process.stdout.write(`${JSON.stringify({ ...out, curve: undefined, baseline: undefined })}\n`);
   fs.mkdirSync(OUT_DIR, { recursive: true });
-  fs.writeFileSync(path.join(OUT_DIR, `honesty-generator-${n}.json`), JSON.stringify({ bench: 'honesty --generator', ...out, versions: runInfo().versions, date: new Date().toISOString() }, null, 1));
+  fs.writeFileSync(path.join(OUT_DIR, `honesty-generator-${SIZE}-${n}${TAG}.json`), JSON.stringify({ bench: 'honesty --generator', ...out, versions: runInfo().versions, date: new Date().toISOString() }, null, 1));
+}
+
+/** Mean over epochs of the exact TV of a population's state marginals to the exact flow L (t*S*A + s*A + a). */
+function populationTv(pop: { logStateMassBatch(p: number, t: number, states: Int32Array): Float64Array }, L: Float64Array, S: number, A: number, H_: number): number {
+  const states = Int32Array.from({ length: S }, (_x, s) => s);
+  let total = 0;
+  for (let t = 0; t < H_; t++) {
+    const logs = pop.logStateMassBatch(0, t, states);
+    let tv = 0;
+    for (let s = 0; s < S; s++) {
+      let m = 0;
+      for (let a = 0; a < A; a++) m += L[t * S * A + s * A + a]!;
+      tv += Math.abs(Math.exp(logs[s]!) - m);
+    }
+    total += tv / 2;
+  }
+  return total / H_;
+}
+
+/**
+ * --informed: does the discriminator's signal beat a blind refit at the same budget? Per seed,
+ * one fit of round 0 (the library defaults), then three arms from it:
+ *  - plain: round 0 alone;
+ *  - corrected: round 0's generator times its discriminator's density ratio, tempered,
+ *    exp(beta·D) normalised, beta chosen on the C2ST's untrained held-out halves by likelihood
+ *    (tempered-correction.ts; D is the discriminator round 0's test trains anyway); on --small
+ *    also beta = 1 (the untempered ratio);
+ *  - blind: maxRounds 2 with alpha 0.999, so round 1 always refits by maximum likelihood
+ *    (twice the step cap, warm) and is tested again.
+ * Reports each arm's mean exact TV and CPU seconds. --size/--H/--samples choose the game
+ * (CrowdModelling2D); --small uses the 6x6 torus walk (H = 4) of the CI test instead.
+ */
+async function informedComparison(): Promise<void> {
+  const os = await import('node:os');
+  const { simulateAgents } = await import('../src/populations/simulate-agents');
+  const { fitGenerativePopulation } = await import('../src/populations/generative/index');
+  const small = argv.includes('--small');
+  let game: FiniteGame;
+  let policy: import('../src/core/tabular/index').TabularPolicy;
+  let L: Float64Array;
+  if (small) {
+    const { meanFieldFlow, uniformPolicy } = await import('../src/core/tabular/index');
+    const { torusWalk } = await import('../test/populations/generative/fixtures');
+    game = torusWalk(6, 4);
+    policy = uniformPolicy(game);
+    L = meanFieldFlow(game, policy)[0]!;
+  } else {
+    registerBuiltinEnvs();
+    game = makeGame('CrowdModelling2D-v0', { size: SIZE, H }) as FiniteGame;
+    const solved = await runSolver(game, fictitiousPlay.create({ alpha: 0, temperature: 0 }), { iterations: 3 });
+    policy = solved.policy;
+    L = solved.evaluation.flow[0]!;
+  }
+  const pop = game.populations[0]!;
+  const n = arg('samples', small ? 8000 : 10_000);
+  const seeds = arg('seeds', small ? 8 : 2);
+  const base = { ...(small ? { generator: 'autoregressive' as const, steps: 1, discriminator: { steps: 300 } } : {}), ...SET };
+  const runs: Record<string, unknown>[] = [];
+  for (let seed = 1; seed <= seeds; seed++) {
+    const samples = simulateAgents(game, policy, n, new Rng(seed));
+    const cpu = (): number => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1e6;
+    };
+    let c0 = cpu();
+    const one = await fitGenerativePopulation(game, samples, { ...base, seed, maxRounds: 1, exact: [L], correct: true });
+    const cpuOne = cpu() - c0;
+    one.population.corrected = false;
+    const plainTv = populationTv(one.population, L, pop.numStates, pop.numActions, game.horizon);
+    c0 = cpu();
+    one.population.corrected = true;
+    const correctedTv = populationTv(one.population, L, pop.numStates, pop.numActions, game.horizon);
+    const cpuCorrect = cpu() - c0;
+    const zErr = Math.max(...Array.from({ length: game.horizon }, (_x, t) => one.population.normaliserError(0, t)));
+    const choice = one.report.correction![0]!;
+    // The untempered correction (beta = 1) of the same generator and discriminator (same seed), on small games.
+    const fullTv = small ? populationTv((await fitGenerativePopulation(game, samples, { ...base, seed, maxRounds: 1, correct: true, correctionScale: 1 })).population, L, pop.numStates, pop.numActions, game.horizon) : null;
+    c0 = cpu();
+    const two = await fitGenerativePopulation(game, samples, { ...base, seed, maxRounds: 2, alpha: 0.999, exact: [L] });
+    const cpuTwo = cpu() - c0;
+    const blindTv = populationTv(two.population, L, pop.numStates, pop.numActions, game.horizon);
+    const run = { seed, plainTv, correctedTv, fullCorrectionTv: fullTv, scale: choice.scale, heldOutNllChange: choice.heldOutNllChange, fullNllChange: choice.fullNllChange, blindTv, cpuPlain: cpuOne, cpuCorrected: cpuOne + cpuCorrect, cpuBlind: cpuTwo, normaliserError: zErr, verdictP: one.report.verdictPValue, baselineTv: one.report.baseline[0]!.meanTv, loadAverage: os.loadavg()[0] };
+    runs.push(run);
+    process.stdout.write(`${JSON.stringify(run)}\n`);
+  }
+  const mean = (k: string): number => runs.reduce((a, r) => a + (r[k] as number), 0) / runs.length;
+  const wins = runs.filter((r) => (r.correctedTv as number) < (r.blindTv as number)).length;
+  const summary = { plainTv: mean('plainTv'), correctedTv: mean('correctedTv'), blindTv: mean('blindTv'), cpuCorrected: mean('cpuCorrected'), cpuBlind: mean('cpuBlind'), correctedBeatsBlind: `${wins}/${runs.length}` };
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
+  fs.mkdirSync(OUT_DIR, { recursive: true });
+  const name = small ? 'honesty-informed-small' : `honesty-informed-${SIZE}-${n}`;
+  fs.writeFileSync(path.join(OUT_DIR, `${name}${TAG}.json`), JSON.stringify({ bench: 'honesty --informed', game: small ? 'torusWalk 6x6, H = 4, uniform policy' : `CrowdModelling2D ${SIZE}x${SIZE}, H = ${H}, FP 3 iterations`, samples: n, settings: base, runs, summary, versions: runInfo().versions, date: new Date().toISOString() }, null, 1));
 }
 
 if (argv.includes('--plot-only')) {
@@ -299,5 +425,6 @@ if (argv.includes('--plot-only')) {
   const doc = JSON.parse(fs.readFileSync(`${OUT}.json`, 'utf8')) as { rows: Row[] };
   fs.writeFileSync(`${OUT}.svg`, powerSvg(doc.rows));
 } else if (argv.includes('--refit')) void refitComparison();
+else if (argv.includes('--informed')) void informedComparison();
 else if (argv.includes('--generator')) void generatorAgainstHistogram(arg('generator', 10_000));
 else main();

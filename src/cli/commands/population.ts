@@ -50,6 +50,11 @@ export interface EpochRow {
   zeroMassShare?: number;
   /** Exact total variation of the state marginal to the exact flow (finite games). */
   tv?: number;
+  /** Generative: this epoch's kernel two-sample tests against the held-out agents (permutation p-values). */
+  mmdStatistic?: number;
+  mmdPValue?: number;
+  energyStatistic?: number;
+  energyPValue?: number;
   /** W2 to the closed-form Gaussian flow (continuous games with one). */
   w2?: number | null;
 }
@@ -89,6 +94,21 @@ export interface PopulationReport {
   saved: string | null;
   /** Generative only: the consensus loop's rounds per population (steps, loss, C2ST accuracy, p-value). */
   rounds: Record<string, unknown>[][] | null;
+  /**
+   * Generative only (null otherwise): the honesty report's kernel two-sample tests pooled over
+   * epochs (multi-scale MMD, energy distance) and the one verdict min(1, 3·min p) over them and the
+   * C2ST; consensus is verdictPValue >= alpha.
+   */
+  mmdPValue: number | null;
+  energyPValue: number | null;
+  verdictPValue: number | null;
+  /** Generative only: the same figures for the histogram (finite) or KDE (R^d) of the generator's own training samples. */
+  baseline: Record<string, unknown>[] | null;
+  /** meanTv / baseline meanTv (finite, with the exact reference) and meanW2 / baseline meanW2 (R^d, with a closed form): below 1 the generator beats its data. */
+  tvRatio: number | null;
+  w2Ratio: number | null;
+  /** Generative with --warm-start on a finite game: per population, the source's transfer quality and whether it was used. */
+  transfer: Record<string, unknown>[] | null;
   epochs: EpochRow[];
   notes: string[];
 }
@@ -264,7 +284,7 @@ async function runFinite(o: PopulationRunOptions, game: FiniteGame, kind: Popula
   let consensus: boolean | null = null;
   let backend: string | null = null;
   let combinedPValue: number | null = null;
-  let gen: { steps: number; trainSeconds: number; rounds: Record<string, unknown>[][] } | null = null;
+  let gen: { steps: number; trainSeconds: number; rounds: Record<string, unknown>[][]; honesty: HonestyFields } | null = null;
   let warmStart: PopulationReport['warmStart'] = null;
   let saved: string | null = null;
 
@@ -298,8 +318,8 @@ async function runFinite(o: PopulationRunOptions, game: FiniteGame, kind: Popula
       consensus = fit.report.consensus;
       backend = fit.backend;
       combinedPValue = fit.report.combinedPValue;
-      gen = { steps: fit.steps, trainSeconds: fit.trainSeconds, rounds: roundsOf(fit.report.rounds) };
-      epochs = fit.report.epochs.map((e) => ({ population: e.population, t: e.t, c2stAccuracy: e.c2stAccuracy, pValue: e.pValue, nll: e.nll, ...(exact ? { tv: e.tv ?? tvAt(game, population, exact, e.population, e.t) } : {}) }));
+      gen = { steps: fit.steps, trainSeconds: fit.trainSeconds, rounds: roundsOf(fit.report.rounds), honesty: honestyOf(fit.report) };
+      epochs = fit.report.epochs.map((e) => ({ ...epochTests(e), population: e.population, t: e.t, c2stAccuracy: e.c2stAccuracy, pValue: e.pValue, nll: e.nll, ...(exact ? { tv: e.tv ?? tvAt(game, population, exact, e.population, e.t) } : {}) }));
       if (o.save) {
         await g.saveGenerator(o.save, fit.models, { envId: o.env, kwargs: o.kwargs, fitStats: { consensus: fit.report.consensus, c2stAccuracy: fit.report.c2stAccuracy, meanTv: fit.report.meanTv ?? NaN, steps: fit.steps, samples: o.samples } });
         saved = path.resolve(o.save);
@@ -396,6 +416,7 @@ async function runFinite(o: PopulationRunOptions, game: FiniteGame, kind: Popula
       warmStart,
       saved,
       rounds: gen?.rounds ?? null,
+      ...(gen?.honesty ?? NO_HONESTY),
       epochs,
       notes,
     };
@@ -511,7 +532,7 @@ async function runContinuous(o: PopulationRunOptions, game: ContinuousGame, kind
       await g.saveGenerator(o.save, fit.models, { envId: o.env, kwargs: o.kwargs, fitStats: { consensus: fit.report.consensus, c2stAccuracy: fit.report.c2stAccuracy, steps: fit.steps, samples: o.samples } });
       saved = path.resolve(o.save);
     }
-    const epochs: EpochRow[] = fit.report.epochs.map((e) => ({ population: 0, t: e.t, c2stAccuracy: e.c2stAccuracy, pValue: e.pValue, nll: e.nll, w2: e.w2 ?? null }));
+    const epochs: EpochRow[] = fit.report.epochs.map((e) => ({ ...epochTests(e), population: 0, t: e.t, c2stAccuracy: e.c2stAccuracy, pValue: e.pValue, nll: e.nll, w2: e.w2 ?? null }));
     const pop = fit.population;
     return {
       report: continuousReport(o, kind, policyName, fit.memoryBytes, simulateSeconds + fit.fitSeconds, simulateSeconds, fit.report.consensus, fit.backend, fit.report.combinedPValue, epochs, notes, {
@@ -520,6 +541,7 @@ async function runContinuous(o: PopulationRunOptions, game: ContinuousGame, kind
         warmStart: warm ? { dir: warm.dir, envId: warm.metadata.envId, kwargs: { ...warm.metadata.kwargs } } : null,
         saved,
         rounds: roundsOf(fit.report.rounds),
+        honesty: honestyOf(fit.report),
       }),
       finite: null,
       continuous: { logDensity: (t, x) => pop.logDensity(t, x), memoryBytes: () => pop.memoryBytes() },
@@ -589,8 +611,9 @@ function continuousReport(
   combinedPValue: number | null,
   epochs: EpochRow[],
   notes: string[],
-  gen: { steps: number | null; trainSeconds: number | null; warmStart: PopulationReport['warmStart']; saved: string | null; rounds: Record<string, unknown>[][] | null },
+  gen: { steps: number | null; trainSeconds: number | null; warmStart: PopulationReport['warmStart']; saved: string | null; rounds: Record<string, unknown>[][] | null; honesty?: HonestyFields },
 ): PopulationReport {
+  const { honesty, ...genFields } = gen;
   const w2s = epochs.map((e) => e.w2 ?? null);
   return {
     env: o.env,
@@ -613,7 +636,8 @@ function continuousReport(
     meanTv: null,
     maxTv: null,
     meanW2: meanOf(w2s),
-    ...gen,
+    ...genFields,
+    ...(honesty ?? NO_HONESTY),
     epochs,
     notes,
   };
@@ -649,6 +673,34 @@ async function loadWarmStart(g: typeof Generative, dir: string, envId: string, k
 }
 
 /** The consensus rounds without their per-window learning curves (kept short for the JSON line). */
+type HonestyFields = Pick<PopulationReport, 'mmdPValue' | 'energyPValue' | 'verdictPValue' | 'baseline' | 'tvRatio' | 'w2Ratio' | 'transfer'>;
+
+/** Exact and particle reports run no kernel tests and have no training samples of their own to compare with. */
+const NO_HONESTY: HonestyFields = { mmdPValue: null, energyPValue: null, verdictPValue: null, baseline: null, tvRatio: null, w2Ratio: null, transfer: null };
+
+/** The honesty report's kernel tests, verdict, baseline and transfer, as plain JSON. */
+function honestyOf(r: Generative.HonestyReport): HonestyFields {
+  return {
+    mmdPValue: r.mmdPValue ?? null,
+    energyPValue: r.energyPValue ?? null,
+    verdictPValue: r.verdictPValue,
+    baseline: r.baseline.map((b) => ({ ...b })),
+    tvRatio: r.tvRatio ?? null,
+    w2Ratio: r.w2Ratio ?? null,
+    transfer: r.transfer ? r.transfer.map((x) => ({ ...x })) : null,
+  };
+}
+
+/** An epoch's kernel-test figures (when the fit ran them). */
+function epochTests(e: Generative.EpochHonesty): Pick<EpochRow, 'mmdStatistic' | 'mmdPValue' | 'energyStatistic' | 'energyPValue'> {
+  return {
+    ...(e.mmdStatistic !== undefined ? { mmdStatistic: e.mmdStatistic } : {}),
+    ...(e.mmdPValue !== undefined ? { mmdPValue: e.mmdPValue } : {}),
+    ...(e.energyStatistic !== undefined ? { energyStatistic: e.energyStatistic } : {}),
+    ...(e.energyPValue !== undefined ? { energyPValue: e.energyPValue } : {}),
+  };
+}
+
 function roundsOf(rounds: readonly (readonly object[])[]): Record<string, unknown>[][] {
   return rounds.map((rs) =>
     rs.map((r) => {
@@ -694,6 +746,13 @@ function summary(r: PopulationReport): string {
     `memory ${r.memoryBytes} bytes${r.exactMemoryBytes ? ` (${((100 * r.memoryBytes) / r.exactMemoryBytes).toPrecision(3)}% of the exact table's ${r.exactMemoryBytes})` : ''} · fit ${r.fitSeconds.toFixed(3)} s` +
       (r.backend ? ` · tfjs ${r.backend}` : ''),
     ...(r.reference ? [`reference: ${r.reference} (${r.referenceReason})`] : []),
+    ...(r.verdictPValue !== null
+      ? [
+          `verdict p ${f(r.verdictPValue)} (C2ST ${f(r.combinedPValue)}, MMD ${f(r.mmdPValue)}, energy ${f(r.energyPValue)})` +
+            (r.tvRatio !== null ? ` · TV ${f(r.tvRatio, 3)}x its training histogram's` : '') +
+            (r.w2Ratio !== null ? ` · W2 ${f(r.w2Ratio, 3)}x its training KDE's` : ''),
+        ]
+      : []),
     `consensus ${r.consensus === null ? 'n/a' : r.consensus} · C2ST accuracy ${f(r.c2stAccuracy)} (combined p ${f(r.combinedPValue)}) · mean NLL ${f(r.meanNll)}` +
       (r.meanTv !== null ? ` · mean TV ${f(r.meanTv)} (max ${f(r.maxTv)})` : '') +
       (r.meanW2 !== null ? ` · mean W2 ${f(r.meanW2)}` : ''),

@@ -9,6 +9,8 @@ import { oneHotFloat } from './one-hot';
 import { softmaxObjective } from './softmax-objective';
 import { f64, get, glorot, normalWeight, weight, type NamedWeights } from './weights';
 
+type Tensor = import('@tensorflow/tfjs').Tensor;
+
 /**
  * A time-conditioned categorical generator over a finite population's joint cells (s, a).
  *
@@ -109,6 +111,19 @@ export class CategoricalModel implements TrainableModel<CategoricalConfig> {
         bias[t * n + x]! += logEmp[t * n + x]! - lp;
       }
     }
+  }
+
+  /**
+   * Axis k's logits for a batch of contexts: T is the one-hot epoch [B, H], onehots[j] the one-hot
+   * earlier coordinates [B, n_j] (j < k; later entries are ignored). Call inside tf.tidy.
+   */
+  axisLogits(tf: Tf, v: ReadonlyMap<string, Tensor>, k: number, T: Tensor, onehots: readonly Tensor[]): Tensor {
+    const timeE = tf.matMul(T, v.get('time')!);
+    const parts = [timeE];
+    for (let j = 0; j < k; j++) parts.push(tf.matMul(onehots[j]!, v.get(`emb${k}_${j}`)!));
+    const input = parts.length === 1 ? timeE : tf.concat(parts, 1);
+    const hid = tf.relu(tf.add(tf.matMul(input, v.get(`w1_${k}`)!), v.get(`b1_${k}`)!));
+    return tf.add(tf.add(tf.matMul(hid, v.get(`w2_${k}`)!), v.get(`b2_${k}`)!), tf.matMul(T, v.get(`bias${k}`)!));
   }
 
   loss(tf: Tf, v: Variables, batch: Examples): import('@tensorflow/tfjs').Scalar {

@@ -5,7 +5,7 @@ import type { C2stResult, DiscriminatorConfig, DiscriminatorLogit, EpochSamples 
 import { classifierTwoSampleTest } from './discriminator';
 import type { Examples } from './examples';
 import type { TrainableModel } from './model';
-import { trainModel } from './train';
+import { trainModel, type TrainOptions, type TrainResult } from './train';
 import type { NamedWeights } from './weights';
 import { honestyVerdict, type PairTest } from './two-sample';
 
@@ -84,6 +84,11 @@ export interface ConsensusOptions<D = unknown> {
    * agreement D ~ 0 and the weights are 1, so the fixed point is the plain MLE). Default 'blind'.
    */
   readonly refit?: 'blind' | 'weighted';
+  /**
+   * The generator's trainer (default trainModel: per-sample minibatches on the training loss);
+   * the autoregressive generator on large grids passes count-row training (row-training.ts).
+   */
+  readonly trainer?: (h: TfHandle, model: TrainableModel<unknown>, weights: NamedWeights, data: Examples, opts: TrainOptions) => Promise<TrainResult>;
   /** The kernel two-sample tests of a fitted density against a held-out set (they join the verdict). */
   readonly kernelTests?: (density: D, heldOut: EpochSamples, rng: Rng) => KernelTests;
 }
@@ -95,6 +100,8 @@ export interface ConsensusResult<D> {
   readonly consensus: boolean;
   readonly c2st: C2stResult;
   readonly heldOut: EpochSamples;
+  /** The generator samples the last round's C2ST used (the second half of each epoch's was never trained on). */
+  readonly generated: EpochSamples;
   readonly kernel: KernelTests | null;
   readonly steps: number;
   readonly trainSeconds: number;
@@ -130,6 +137,7 @@ export async function consensusLoop<C, D>(
   let test = slices[0]!;
   let density: D | null = null;
   let c2st: C2stResult | null = null;
+  let generated: EpochSamples | null = null;
   let kernel: KernelTests | null = null;
   let verdict = { pValue: 1, agree: true };
   let steps = 0;
@@ -149,7 +157,7 @@ export async function consensusLoop<C, D>(
       if (r >= slices.length) break; // every held-out slice is spent
       test = slices[r]!;
     }
-    const fit = await trainModel(h, model, weights, data, {
+    const fit = await (opts.trainer ?? trainModel)(h, model as TrainableModel<unknown>, weights, data, {
       maxSteps: cap,
       batchSize: batch,
       learningRate: opts.learningRate,
@@ -165,6 +173,7 @@ export async function consensusLoop<C, D>(
     seconds += fit.seconds;
     density = compile(weights);
     const gen = Array.from({ length: dConfig.horizon }, (_x, t) => sampleGen(density!, t, test[t]!.length / perSample, rng)) as EpochSamples;
+    generated = gen;
     c2st = await classifierTwoSampleTest(h, dConfig, test, gen, {
       hidden: opts.discriminator.hidden,
       maxSteps: opts.discriminator.steps,
@@ -203,6 +212,7 @@ export async function consensusLoop<C, D>(
     consensus: verdict.agree,
     c2st: c2st!,
     heldOut: test,
+    generated: generated!,
     kernel,
     steps,
     trainSeconds: seconds,

@@ -19,6 +19,11 @@ import { MdnDensity, MdnModel, mdnConfig, type MdnConfig } from './mdn-generator
 import { finiteFitSettings } from './fit-settings';
 import { checkCells, splitContinuous, splitFinite } from './split-samples';
 import { copyMatching, type NamedWeights } from './weights';
+import type { TfHandle } from './backend';
+import type { Examples } from './examples';
+import { chooseCorrectionScale, temperedLogit, type CorrectionChoice } from './tempered-correction';
+import { trainRows } from './row-training';
+import type { TrainOptions } from './train';
 
 export type GeneratorKind = 'softmax' | 'autoregressive' | 'mdn' | 'flow';
 export type GeneratorConfig = CategoricalConfig | MdnConfig | FlowConfig;
@@ -51,6 +56,12 @@ export interface GenerativeOptions {
    * held-out set stays the tests'); 0 stops on the training loss. Default from finiteFitSettings.
    */
   readonly validation?: number;
+  /**
+   * Autoregressive generator: train on count rows and stop on the NLL of a `validation` share of
+   * the training agents (row-training.ts). Default from finiteFitSettings: on for grids of 128²
+   * states and more.
+   */
+  readonly rowTraining?: boolean;
   /** MDN mixture components (default 4) and coupling layers of the flow (default 4). */
   readonly components?: number;
   readonly layers?: number;
@@ -74,6 +85,11 @@ export interface GenerativeOptions {
    * good fit's from 0.016 to 0.035 (the logit of an indistinguishable pair is noise): hence 'auto'.
    */
   readonly correct?: boolean | 'auto';
+  /**
+   * Finite games: the correction's strength beta in p_gen·exp(beta·D) (1: the untempered ratio).
+   * Default: chosen on held-out agents by likelihood (tempered-correction.ts).
+   */
+  readonly correctionScale?: number;
   /** Exact flow per population (layout t*S*A + s*A + a), for the report's exact TV. */
   readonly exact?: readonly Float64Array[];
   /** Gaussian closed form of a continuous flow, for the report's W2 and moment errors. */
@@ -95,6 +111,13 @@ export interface HonestyReport extends HonestySummary {
    * a closed form). Below 1: the model beats the data it was fitted to.
    */
   readonly baseline: readonly BaselineReport[];
+  /**
+   * Finite games with options.correct true or 'auto': per population, the correction's tempering
+   * beta chosen on held-out agents and the held-out NLL change it buys (tempered-correction.ts),
+   * and whether the returned population is corrected.
+   */
+  readonly correction?: readonly CorrectionChoice[];
+  readonly corrected?: boolean;
   /** Finite games with options.warmStart: per population, the source's transfer quality and whether it was used (transfer.ts). */
   readonly transfer?: readonly TransferReport[];
   readonly tvRatio?: number;
@@ -150,6 +173,7 @@ export async function fitGenerativePopulation(
   const loop = {
     alpha: opt(options.alpha, 0.05),
     maxRounds: opt(options.maxRounds, 3),
+    // Finite games take their defaults from finiteFitSettings (fit-settings.ts); these are the continuous ones.
     steps: opt(options.steps, 2000),
     stepsGrowth: 2,
     ...(options.refit ? { refit: options.refit } : {}),
@@ -173,6 +197,7 @@ export async function fitGenerativePopulation(
   const kernels: (KernelTests | null)[] = [];
   const baselines: BaselineReport[] = [];
   const transfers: TransferReport[] = [];
+  const corrections: CorrectionChoice[] = [];
   const mean = (xs: (number | undefined)[]): number | undefined => (xs.every((x) => x !== undefined) && xs.length ? (xs as number[]).reduce((a, b) => a + b, 0) / xs.length : undefined);
   const useKernel = opt(options.kernelTests, true);
   let steps = 0;
@@ -200,11 +225,12 @@ export async function fitGenerativePopulation(
       }
       const [train, test] = splitFinite(cellsAll, holdout);
       const st = finiteFitSettings(kind, pop.numStates, Math.min(...train.map((c) => c.length)));
+      const rows = opt(options.rowTraining, st.rowTraining) && kind === 'autoregressive';
       const cfg = categoricalConfig(pop, H, kind, opt(options.embedding, st.embedding), opt(options.hidden, st.hidden));
       const model = new CategoricalModel(cfg);
       const weights = model.init(new Rng(seed + 7919 * p));
       // Early stopping reads a validation share of the training agents (the held-out set stays the tests').
-      const validShare = opt(options.validation, st.validation);
+      const validShare = opt(options.validation, rows ? st.validation || 0.1 : st.validation);
       if (!(validShare >= 0 && validShare < 1)) throw new MfgError('MFG_ERR_GENERATIVE_BAD_OPTION', `validation must be in [0, 1), got ${String(validShare)}`);
       const [fitCells, validCells] = validShare > 0 ? splitFinite(train, validShare) : [train, null];
       const trainEx = finiteExamples(fitCells);
@@ -216,7 +242,7 @@ export async function fitGenerativePopulation(
         learningRate: opt(options.learningRate, st.learningRate),
         window: opt(options.window, st.window),
         patience: opt(options.patience, st.patience),
-        valid: validEx,
+        ...(rows ? { trainer: (hh: TfHandle, _m: unknown, w: NamedWeights, d: Examples, o: TrainOptions) => trainRows(hh, model, w, d, { ...o, valid: validEx }) } : { valid: validEx }),
       };
       const cold = options.warmStart ? cloneWeights(weights) : weights;
       if (options.warmStart && copyMatching(options.warmStart.weights[p] ?? new Map(), weights) === weights.size) {
@@ -265,7 +291,14 @@ export async function fitGenerativePopulation(
         },
       );
       densities.push(res.density);
-      logits.push(res.c2st.logit);
+      if (options.correct === true || options.correct === 'auto') {
+        // The correction is tempered by the held-out likelihood of the last round's untrained halves.
+        const choice = chooseCorrectionScale(p, res.c2st.logit, res.heldOut, res.generated);
+        corrections.push(choice);
+        logits.push(temperedLogit(res.c2st.logit, options.correctionScale ?? choice.scale));
+      } else {
+        logits.push(res.c2st.logit);
+      }
       configs.push(cfg);
       weightSets.push(res.weights);
       allRounds.push(res.rounds);
@@ -353,6 +386,7 @@ export async function fitGenerativePopulation(
       alpha: loop.alpha,
       baseline: baselines,
       ...(transfers.length ? { transfer: transfers } : {}),
+      ...(corrections.length ? { correction: corrections, corrected: (population as { corrected?: boolean }).corrected === true } : {}),
       ...(summary.meanTv !== undefined && baseTv ? { tvRatio: summary.meanTv / baseTv } : {}),
       ...(summary.meanW2 !== undefined && baseW2 ? { w2Ratio: summary.meanW2 / baseW2 } : {}),
       rounds: allRounds,

@@ -50,9 +50,11 @@
  * moreSamples(round) (fresh samples for refits); warmStart (GeneratorModels); onProgress(event)
  * with { stage: 'fit'|'test', population, round, step, totalSteps, loss }; signal (AbortSignal:
  * checked every Adam step; the call rejects with MFG_ERR_GENERATIVE_ABORTED).
- * Large grids (>= 128x128): { hidden: 128, batchSize: 1024, patience: 5 } fits ~1.6x closer to
- * the exact flow than the defaults at ~4x the training time (CrowdModelling2D 128x128, H = 50,
- * 10^5 agents, wasm: mean TV 0.028 vs 0.046).
+ * Finite defaults come from the data (finiteFitSettings, fit-settings.ts): on grids of 128² states
+ * and more the autoregressive generator trains on count rows and stops on the NLL of a
+ * validation share (`rowTraining`, `validation` 0.1), with hidden 128 from 30,000 training
+ * agents per epoch. correctionScale (finite: beta of the correction p·exp(beta·D); default
+ * chosen on held-out agents by likelihood, see tempered-correction.ts).
  *
  * Knowledge base: saveGenerator(dir, models, meta) / loadGenerator(dir) (TensorFlow.js
  * model.json + weights.bin, bit-identical round trip), populationFromModels(models), and
@@ -94,7 +96,7 @@ export type { KernelTests } from './consensus';
 export type { BaselineReport } from './baseline';
 export type { TransferReport } from './transfer';
 
-const NUMBER_SETTINGS = ['steps', 'batchSize', 'learningRate', 'window', 'patience', 'targetLoss', 'embedding', 'hidden', 'components', 'layers', 'holdout', 'validation', 'alpha', 'maxRounds', 'seed'] as const;
+const NUMBER_SETTINGS = ['steps', 'batchSize', 'learningRate', 'window', 'patience', 'targetLoss', 'embedding', 'hidden', 'components', 'layers', 'holdout', 'alpha', 'maxRounds', 'seed', 'validation', 'correctionScale'] as const;
 
 /** GenerativeOptions from makePopulation's untyped settings (checked at this edge). */
 export function optionsFromSettings(settings: Readonly<Record<string, unknown>>): GenerativeOptions {
@@ -111,7 +113,7 @@ export function optionsFromSettings(settings: Readonly<Record<string, unknown>>)
     } else if (k === 'refit') {
       if (v !== 'blind' && v !== 'weighted') throw new MfgError('MFG_ERR_GENERATIVE_BAD_OPTION', `generative setting refit must be blind or weighted, got ${JSON.stringify(v)}`);
       out[k] = v;
-    } else if (k === 'correct' || k === 'exactTv' || k === 'kernelTests') {
+    } else if (k === 'correct' || k === 'exactTv' || k === 'kernelTests' || k === 'rowTraining') {
       if (typeof v !== 'boolean' && !(k === 'correct' && v === 'auto')) throw new MfgError('MFG_ERR_GENERATIVE_BAD_OPTION', `generative setting ${k} must be a boolean, got ${JSON.stringify(v)}`);
       out[k] = v;
     } else if (['discriminator', 'signal', 'onProgress', 'warmStart', 'exact', 'closedForm', 'moreSamples'].includes(k)) {

@@ -25,7 +25,15 @@ interface Report {
   reference: 'exact' | 'none' | null;
   referenceReason: string | null;
   maxTv: number | null;
-  epochs: { population: number; t: number; c2stAccuracy: number | null; pValue: number | null; nll: number | null; tv?: number; w2?: number | null }[];
+  combinedPValue: number | null;
+  mmdPValue: number | null;
+  energyPValue: number | null;
+  verdictPValue: number | null;
+  baseline: { kind: string; meanTv?: number; trainingSamplesPerEpoch: number }[] | null;
+  tvRatio: number | null;
+  w2Ratio: number | null;
+  transfer: { population: number; used: boolean; reason: string; sourceNll: number; coldNll: number }[] | null;
+  epochs: { population: number; t: number; c2stAccuracy: number | null; pValue: number | null; nll: number | null; tv?: number; w2?: number | null; mmdPValue?: number; energyPValue?: number }[];
 }
 
 function json(args: readonly string[]): Report {
@@ -49,6 +57,7 @@ describe('mfgym population', function () {
     expect(r.epochs).to.have.length(3);
     for (const e of r.epochs) expect(e.tv).to.equal(0);
     expect(r.memoryBytes).to.equal(r.exactMemoryBytes);
+    expect([r.verdictPValue, r.mmdPValue, r.baseline, r.tvRatio, r.transfer]).to.deep.equal([null, null, null, null, null]); // no kernel tests, no training samples
     // BeachBar: mu0 uniform over 4 states, uniform policy over 3 actions, so L_0 is uniform on 12 cells
     // and every held-out cell costs exactly log 12 nats.
     expect(r.epochs[0]!.nll).to.be.closeTo(Math.log(12), 1e-12);
@@ -96,10 +105,23 @@ describe('mfgym population', function () {
     // One consensus round here (maxRounds 1); its C2ST is the report's.
     expect(r.rounds).to.have.length(1);
     expect(r.rounds![0]![0]!.steps).to.be.within(1, 300);
+    // The honesty report's kernel tests, verdict and baseline are printed: the verdict is
+    // Bonferroni over the three tests, consensus follows it, tvRatio is TV over the training histogram's.
+    expect(r.verdictPValue).to.equal(Math.min(1, 3 * Math.min(r.combinedPValue!, r.mmdPValue!, r.energyPValue!)));
+    expect(r.consensus).to.equal(r.verdictPValue! >= 0.05);
+    expect(r.baseline).to.have.length(1);
+    expect(r.baseline![0]!.kind).to.equal('histogram');
+    expect(r.baseline![0]!.trainingSamplesPerEpoch).to.equal(3500);
+    expect(r.tvRatio).to.be.closeTo(r.meanTv! / r.baseline![0]!.meanTv!, 1e-12);
+    expect(r.w2Ratio).to.equal(null);
+    expect(r.transfer).to.equal(null);
+    for (const e of r.epochs) expect(e.mmdPValue).to.be.within(0, 1);
     expect(r.saved).to.equal(path.resolve(saved));
     expect(fs.existsSync(path.join(saved, 'model.json'))).to.equal(true);
     const warm = json(['--env', 'BeachBar-v0', '--population', 'generative', '--samples', '5000', '--settings', FAST, '--warm-start', dir, '--seed', '1']);
     expect(warm.warmStart?.envId).to.equal('BeachBar-v0');
+    expect(warm.transfer).to.have.length(1);
+    expect(warm.transfer![0]!.used).to.equal(warm.transfer![0]!.sourceNll < warm.transfer![0]!.coldNll);
     expect(warm.meanTv).to.be.below(0.05);
   });
 
