@@ -34,7 +34,7 @@ export function plainObjectiveFor<C>(model: TrainableModel<C>, data: Examples, b
  * of tfjs ops. A BeachBar generator step costs microseconds here against ~2.5 ms in tfjs, where
  * the cost is all per-op dispatch. Deterministic under opts.seed.
  */
-export function trainPlain<C>(model: TrainableModel<C>, data: Examples, full: PlainObjective, weights: NamedWeights, opts: TrainOptions, valid: PlainObjective | null): TrainResult {
+export async function trainPlain<C>(model: TrainableModel<C>, data: Examples, full: PlainObjective, weights: NamedWeights, opts: TrainOptions, valid: PlainObjective | null): Promise<TrainResult> {
   const start = performance.now();
   const names = [...weights.keys()];
   // One flat buffer per role (the objective reads per-weight views of it): the Adam and
@@ -94,6 +94,8 @@ export function trainPlain<C>(model: TrainableModel<C>, data: Examples, full: Pl
       if (snapshot) best = copy(ema);
       if (decision === 'stop') break;
       if (decision === 'halve') lr /= 2;
+      // Let progress bars repaint and abort signals (SIGINT) arrive, as trainModel does.
+      await new Promise<void>((r) => setImmediate(r));
     }
   }
   rule.finish();

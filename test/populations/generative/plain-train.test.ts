@@ -106,7 +106,7 @@ describe('plain-JavaScript full-batch training (small finite spaces)', function 
     rc.curve.forEach((x, i) => expect(ra.curve[i]!).to.be.closeTo(x, 1e-4));
   });
 
-  it('validation early stopping returns the best validated weights and reports their validation loss', () => {
+  it('validation early stopping returns the best validated weights and reports their validation loss', async () => {
     const pop = { numStates: 6, numActions: 2, stateShape: [6] } as const;
     const cfg = categoricalConfig(pop as never, 2, 'softmax', 8, 16);
     const model = new CategoricalModel(cfg);
@@ -116,7 +116,7 @@ describe('plain-JavaScript full-batch training (small finite spaces)', function 
     const valid = finiteExamples(cells(2, 12, 3000, rng));
     const w = model.init(new Rng(9));
     model.initFromData(w, train);
-    const r = trainPlain(model, train, model.plainObjective(train), w, { maxSteps: 3000, batchSize: 512, learningRate: 0.05, seed: 0, window: 10, patience: 5 }, model.plainObjective(valid));
+    const r = await trainPlain(model, train, model.plainObjective(train), w, { maxSteps: 3000, batchSize: 512, learningRate: 0.05, seed: 0, window: 10, patience: 5 }, model.plainObjective(valid));
     const at = (weights: NamedWeights, data: Examples): number => plainLossAndGrads(model, weights, data).loss;
     // The returned weights are the ones whose validation loss was reported (float32 storage: 1e-6).
     expect(at(w, valid)).to.be.closeTo(r.validLoss!, 1e-6);
