@@ -133,7 +133,7 @@ export async function trainRows(h: TfHandle, model: CategoricalModel, weights: N
   const rng = new Rng(opts.seed);
   const K = model.config.axes.length;
   const rows = Array.from({ length: K }, (_x, k) => axisRows(model, data, k));
-  const validRng = new Rng(opts.seed ^ 0x5bd1e995);
+  const validRng = new Rng((opts.seed ^ 0x5bd1e995) >>> 0);
   const valid = opts.valid && opts.valid.count > 0 ? Array.from({ length: K }, (_x, k) => drawRows(axisRows(model, opts.valid!, k), VALID_ROWS, validRng)) : null;
   const vars = new Map<string, import('@tensorflow/tfjs').Variable>();
   for (const [name, w] of weights) vars.set(name, tf.tidy(() => tf.variable(tf.tensor(w.data, [...w.shape], 'float32'), true)));
