@@ -2,12 +2,14 @@ import type { ContinuousGame, ContinuousPolicy } from '../../core/continuous-gam
 import { MfgError } from '../../core/errors';
 import { makeContinuousPopulation } from '../../populations/make-continuous-population';
 import type { AutoresetMode, MeanFieldMode } from '../modes';
-import type { ContinuousDtype, OutOfBoundsMode } from './continuous-env-types';
+import type { ContinuousVectorEnvOptions } from './continuous-env-types';
 import { ContinuousVectorEnv } from './continuous-vector-env';
 import { checkPositiveInt } from './population-checks';
 
-/** What makeEnv passes on for a continuous game (the continuous subset of MakeEnvOptions). */
-export interface ContinuousMakeOptions {
+/** What makeEnv passes on for a continuous game (the continuous subset of MakeEnvOptions). The fields the env
+ * takes as they are come from its own options type, so the two cannot drift apart. */
+export interface ContinuousMakeOptions
+  extends Pick<ContinuousVectorEnvOptions, 'updateEvery' | 'fictitiousParticles' | 'entropySeed' | 'dtype' | 'outOfBounds'> {
   numAgents?: number;
   /** 'exact' (the Gaussian closed form; default where the game has one), 'particles' (default otherwise), 'generative'. */
   population?: string;
@@ -21,13 +23,8 @@ export interface ContinuousMakeOptions {
   populationSeed?: number;
   /** Kind-specific settings of the population (e.g. the generative fit's steps). */
   populationSettings?: Readonly<Record<string, unknown>>;
-  updateEvery?: number;
-  fictitiousParticles?: number;
   /** KDE centres per epoch (default 2048): of a particles flow, and of the live / fictitious particles. */
   kdePoints?: number;
-  entropySeed?: number;
-  dtype?: ContinuousDtype;
-  outOfBounds?: OutOfBoundsMode;
 }
 
 /**
