@@ -4,7 +4,7 @@ import { registerBuiltinEnvs } from '../../envs/index';
 import { MfgError, toMfgError } from '../core/errors';
 import type { AnyVectorEnv } from '../gym/make-env';
 import { loadEnvModule } from '../registry/load-module';
-import { encodeFrame } from './codec';
+import { encodeReplyFrame } from './reply-encoder';
 import { collectGarbageSoon } from './collect-garbage';
 import type { EnvAccess, HandlerContext } from './handler-context';
 import { HANDLERS } from './handlers/index';
@@ -93,8 +93,8 @@ async function main(): Promise<void> {
       } else {
         result = await HANDLERS[job.op](job.msg!, ctx);
       }
-      // one copy out of msgpackr's reused buffer, then transferred, not cloned again
-      const frame = new Uint8Array(encodeFrame({ v: PROTOCOL_VERSION, id: job.id, ok: true, result }));
+      // its own buffer (large bins copied once), then transferred, not cloned again
+      const frame = encodeReplyFrame({ v: PROTOCOL_VERSION, id: job.id, ok: true, result });
       parentPort!.postMessage({ job: job.job, frame } satisfies WorkerResult, [frame.buffer]);
       return;
     } catch (e) {
