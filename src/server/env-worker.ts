@@ -13,6 +13,7 @@ import type { ServerLimits } from './limits';
 import { PROTOCOL_VERSION } from './protocol-version';
 import type { Session } from './session-table';
 
+/** How much nicer than the receive loop a worker runs (relative: a server started under `nice` keeps the gap). */
 const WORKER_NICE = 10;
 
 /** What the pool sends a worker: an op on one of its envs (or a make that creates one there). */
@@ -51,7 +52,8 @@ async function main(): Promise<void> {
   // On Linux the nice value is per thread: this worker's heavy work yields the CPU to the
   // receive loop (and to other connections' pings), which otherwise compete with it for a core.
   try {
-    os.setPriority(WORKER_NICE);
+    // getPriority() is this thread's nice value, inherited from the main thread at creation.
+    os.setPriority(Math.min(19, os.getPriority() + WORKER_NICE));
   } catch {
     // not permitted or not supported: run at the normal priority
   }

@@ -63,10 +63,10 @@ describe('hostile clients (3 of the issue): one slow request does not stall the 
         expect(ms).to.be.at.least(1500); // the overlap is real
         expect(times.length).to.be.at.least(50);
         // Before the worker pool no ping completed during the make (the max was its duration).
-        // 20 ms is the p99 aim on an idle machine; on a loaded one (this box runs 4+ jobs per
-        // core) a CPU-bound worker thread alone delays the receive loop by tens of ms, so the
-        // bound allows a margin over the idle server's own p99 measured just before.
-        expect(p99, `p99 ${p99.toFixed(1)} ms, idle p99 ${idleP99.toFixed(1)} ms`).to.be.below(Math.max(20, 4 * idleP99 + 20));
+        // The acceptance bound, strict (figures printed above): the make or fit runs in a worker
+        // 10 nice levels below the receive loop (relative, so a server started under `nice` keeps
+        // the gap), so on 2 cores the loop gets the CPU when a ping arrives.
+        expect(p99, `p99 ${p99.toFixed(1)} ms, idle p99 ${idleP99.toFixed(1)} ms, load average ${os.loadavg()[0]!.toFixed(1)}`).to.be.below(20);
         expect(Math.max(...times)).to.be.below(ms / 10);
         expect(env2.handle).to.match(/^h[0-9a-f]{8}-/);
         await env2.close();
