@@ -416,7 +416,9 @@ async function informedComparison(): Promise<void> {
   const seeds = arg('seeds', small ? 8 : 2);
   const base = { ...(small ? { generator: 'autoregressive' as const, steps: 1, discriminator: { steps: 300 } } : {}), ...SET };
   const runs: Record<string, unknown>[] = [];
-  for (let seed = 1; seed <= seeds; seed++) {
+  // --first-seed k: seeds k .. k + seeds - 1 (several runs side by side, with --tag).
+  const first = arg('first-seed', 1);
+  for (let seed = first; seed < first + seeds; seed++) {
     const samples = simulateAgents(game, policy, n, new Rng(seed));
     const cpu = (): number => {
       const u = process.cpuUsage();
