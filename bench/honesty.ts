@@ -11,12 +11,15 @@
  * and epoch, n "held-out" cells are drawn from the exact state marginal p_t and n cells from a
  * candidate q_t, and the multi-scale MMD and discrete energy tests of src/populations/generative/
  * two-sample.ts run with P label permutations shared by the epochs; the epochs are pooled (the
- * report's test) and the verdict is the library's Bonferroni rule min(1, 3·min p) (the C2ST's
- * place taken by p = 1: no training here). The Cauchy combination of per-epoch p-values is
- * reported beside it.
+ * report's test). The C2ST (discriminator.ts: a classifier trained on half of each epoch's two
+ * samples, its held-out accuracy's binomial p-value, Bonferroni over pooled + per epoch) runs on
+ * the same samples, and the verdict is the library's Bonferroni rule min(1, 3·min(p_c2st, p_mmd,
+ * p_energy)) < alpha; each test's rejection rate is printed beside the verdict's. --no-c2st skips
+ * the classifier (p_c2st = 1; no training, the fast run). The Cauchy combination of per-epoch
+ * p-values is reported beside it.
  * Candidates: the exact flow itself (the null: false alarms), and controlled errors of several
  * sizes: 10% of the mass shifted by k cells, blur, sharpening, a wrong epoch, multiplicative
- * histogram noise, and the histogram of N particles (10^4, 10^5). No generator is trained.
+ * histogram noise, and the histogram of N particles (10^4, 10^5). No generator is trained (only the C2ST's classifier).
  * Writes bench/results/honesty.json and bench/results/honesty.svg (power against mean TV).
  *
  *   node dist/bench/honesty.js --refit     # blind vs discriminator-weighted refit, same budget
@@ -44,6 +47,8 @@ import { sampleFromCdf } from '../src/populations/state-mass';
 import { totalVariation } from '../src/populations/generative/stats';
 import { kernelTests } from '../src/populations/generative/honesty';
 import { gridPermutationStats, gridTests, honestyVerdict, permSeeds } from '../src/populations/generative/two-sample';
+import { loadTf } from '../src/populations/generative/backend';
+import { classifierTwoSampleTest } from '../src/populations/generative/discriminator';
 import { runInfo } from '../src/cli/run-info';
 
 const ALPHA_ = 0.05;
@@ -60,6 +65,14 @@ const N = arg('n', 3000);
 const PERMS = arg('perms', 99);
 if (PERMS < 3 / ALPHA_) throw new Error(`--perms ${PERMS}: the verdict min(1, 3 min p) cannot fall below alpha with fewer than ${3 / ALPHA_} permutations`);
 const ALPHA = ALPHA_;
+/**
+ * The C2ST (a classifier trained on half of each epoch's two samples, scored on the other half:
+ * discriminator.ts) runs beside the kernel tests on the same samples, so the verdict is the
+ * library's min(1, 3·min(p_c2st, p_mmd, p_energy)). --no-c2st puts p_c2st = 1 (kernel tests only,
+ * no training: the fast run).
+ */
+const C2ST = !argv.includes('--no-c2st');
+const VERDICT_RULE = C2ST ? 'min(1, 3 min(p_c2st, p_mmd, p_energy)) < alpha (Bonferroni over the three tests)' : 'min(1, 3 min(p_c2st = 1, p_mmd, p_energy)) < alpha (C2ST not run: --no-c2st)';
 const OUT_DIR = path.resolve(__dirname, '../../bench/results');
 const OUT = path.join(OUT_DIR, quick ? 'honesty-quick' : 'honesty');
 
@@ -138,6 +151,10 @@ interface Row {
   rejectMmd: number;
   rejectEnergy: number;
   rejectVerdict: number;
+  /** Rejection rate of the C2ST's combined p-value (pooled + per epoch, Bonferroni); null with --no-c2st. */
+  rejectC2st: number | null;
+  medianC2stP: number | null;
+  meanC2stAccuracy: number | null;
   /** Rejection rates of the Cauchy combinations of per-epoch p-values (reported, not in the verdict). */
   rejectMmdCauchy: number;
   rejectEnergyCauchy: number;
@@ -154,7 +171,7 @@ function main(): void {
   return void solved.then((res) => run(game, res.evaluation.flow[0]!, (performance.now() - t0) / 1000));
 }
 
-function run(game: FiniteGame, L: Float64Array, solveSeconds: number): void {
+async function run(game: FiniteGame, L: Float64Array, solveSeconds: number): Promise<void> {
   const A = game.populations[0]!.numActions;
   const S = SIZE * SIZE;
   const p: Epochs = Array.from({ length: H }, (_x, t) => {
@@ -165,7 +182,9 @@ function run(game: FiniteGame, L: Float64Array, solveSeconds: number): void {
   const pc = p.map(cdf);
   const grid = { shape: [SIZE, SIZE], numActions: 1 };
   const rows: Row[] = [];
-  process.stderr.write(`bench/honesty: CrowdModelling2D ${SIZE}x${SIZE}, H = ${H}, FP flow solved in ${solveSeconds.toFixed(1)} s; ${SEEDS} seeds, n = ${N} a side, ${PERMS} permutations\n`);
+  const tf = C2ST ? await loadTf() : null;
+  const c2stConfig = { kind: 'finite' as const, horizon: H, axes: [SIZE, SIZE], hidden: 32 };
+  process.stderr.write(`bench/honesty: CrowdModelling2D ${SIZE}x${SIZE}, H = ${H}, FP flow solved in ${solveSeconds.toFixed(1)} s; ${SEEDS} seeds, n = ${N} a side, ${PERMS} permutations; verdict ${VERDICT_RULE}\n`);
   for (const c of CONDITIONS) {
     const t1 = performance.now();
     let tv = 0;
@@ -176,25 +195,38 @@ function run(game: FiniteGame, L: Float64Array, solveSeconds: number): void {
     let rec = 0;
     const mp: number[] = [];
     const ep: number[] = [];
+    let rc = 0;
+    let acc = 0;
+    const cp: number[] = [];
     for (let seed = 0; seed < SEEDS; seed++) {
       const rng = new Rng(1_000_003 * (seed + 1));
       const q = c.make(p, new Rng(7 + seed));
       const qc = q.map(cdf);
       tv += p.reduce((s, pt, t) => s + totalVariation(pt, q[t]!), 0) / H / SEEDS;
       const seeds = permSeeds(PERMS, rng);
-      const comb = kernelTests(p.map((_pt, t) => gridPermutationStats(sampleFromCdf(pc[t]!, N, rng), sampleFromCdf(qc[t]!, N, rng), grid, seeds)), gridTests);
+      const a = p.map((_pt, t) => sampleFromCdf(pc[t]!, N, rng));
+      const b = q.map((_qt, t) => sampleFromCdf(qc[t]!, N, rng));
+      const comb = kernelTests(p.map((_pt, t) => gridPermutationStats(a[t]!, b[t]!, grid, seeds)), gridTests);
+      // The same samples for the C2ST (Bonferroni is valid under any dependence between the tests).
+      const c2st = tf ? await classifierTwoSampleTest(tf, c2stConfig, a, b, { seed: 31 * (seed + 1) }) : null;
+      const pC2st = c2st ? c2st.combinedPValue : 1;
+      if (c2st) {
+        if (pC2st < ALPHA) rc++;
+        acc += c2st.accuracy / SEEDS;
+        cp.push(pC2st);
+      }
       if (comb.mmdPValue < ALPHA) rm++;
       if (comb.energyPValue < ALPHA) re++;
       if (comb.mmdCauchyPValue < ALPHA) rmc++;
       if (comb.energyCauchyPValue < ALPHA) rec++;
-      if (!honestyVerdict([1, comb.mmdPValue, comb.energyPValue], ALPHA).agree) rv++;
+      if (!honestyVerdict([pC2st, comb.mmdPValue, comb.energyPValue], ALPHA).agree) rv++;
       mp.push(comb.mmdPValue);
       ep.push(comb.energyPValue);
     }
     const median = (xs: number[]): number => xs.sort((a, b) => a - b)[xs.length >> 1]!;
-    const row: Row = { type: c.type, size: c.size, label: c.label, meanTv: tv, seeds: SEEDS, rejectMmd: rm / SEEDS, rejectEnergy: re / SEEDS, rejectVerdict: rv / SEEDS, rejectMmdCauchy: rmc / SEEDS, rejectEnergyCauchy: rec / SEEDS, medianMmdP: median(mp), medianEnergyP: median(ep), seconds: (performance.now() - t1) / 1000 };
+    const row: Row = { type: c.type, size: c.size, label: c.label, meanTv: tv, seeds: SEEDS, rejectMmd: rm / SEEDS, rejectEnergy: re / SEEDS, rejectVerdict: rv / SEEDS, rejectC2st: tf ? rc / SEEDS : null, medianC2stP: tf ? median(cp) : null, meanC2stAccuracy: tf ? acc : null, rejectMmdCauchy: rmc / SEEDS, rejectEnergyCauchy: rec / SEEDS, medianMmdP: median(mp), medianEnergyP: median(ep), seconds: (performance.now() - t1) / 1000 };
     rows.push(row);
-    process.stdout.write(`${c.label.padEnd(32)} TV ${row.meanTv.toFixed(4)}  reject: mmd ${row.rejectMmd.toFixed(2)}  energy ${row.rejectEnergy.toFixed(2)}  verdict ${row.rejectVerdict.toFixed(2)} | per-epoch Cauchy: mmd ${row.rejectMmdCauchy.toFixed(2)} energy ${row.rejectEnergyCauchy.toFixed(2)}  (${row.seconds.toFixed(0)} s)\n`);
+    process.stdout.write(`${c.label.padEnd(32)} TV ${row.meanTv.toFixed(4)}  reject: mmd ${row.rejectMmd.toFixed(2)}  energy ${row.rejectEnergy.toFixed(2)}  c2st ${row.rejectC2st === null ? '-' : `${row.rejectC2st.toFixed(2)} (acc ${row.meanC2stAccuracy!.toFixed(3)})`}  verdict ${row.rejectVerdict.toFixed(2)} | per-epoch Cauchy: mmd ${row.rejectMmdCauchy.toFixed(2)} energy ${row.rejectEnergyCauchy.toFixed(2)}  (${row.seconds.toFixed(0)} s)\n`);
     save(rows, solveSeconds);
   }
 }
@@ -205,7 +237,7 @@ function save(rows: Row[], solveSeconds: number): void {
   const doc = {
     bench: 'honesty',
     quick,
-    setup: { env: 'CrowdModelling2D-v0', size: SIZE, H, policy: 'fictitious play, 3 iterations from uniform (alpha = 1/(i+2), greedy)', samplesPerSide: N, permutations: PERMS, seeds: SEEDS, alpha: ALPHA, verdict: 'min(1, 3 min(p_c2st = 1, p_mmd, p_energy))', solveSeconds },
+    setup: { env: 'CrowdModelling2D-v0', size: SIZE, H, policy: 'fictitious play, 3 iterations from uniform (alpha = 1/(i+2), greedy)', samplesPerSide: N, permutations: PERMS, seeds: SEEDS, alpha: ALPHA, verdict: VERDICT_RULE, solveSeconds },
     rows,
     versions: info.versions,
     machine: info.backend,
@@ -384,7 +416,9 @@ async function informedComparison(): Promise<void> {
   const seeds = arg('seeds', small ? 8 : 2);
   const base = { ...(small ? { generator: 'autoregressive' as const, steps: 1, discriminator: { steps: 300 } } : {}), ...SET };
   const runs: Record<string, unknown>[] = [];
-  for (let seed = 1; seed <= seeds; seed++) {
+  // --first-seed k: seeds k .. k + seeds - 1 (several runs side by side, with --tag).
+  const first = arg('first-seed', 1);
+  for (let seed = first; seed < first + seeds; seed++) {
     const samples = simulateAgents(game, policy, n, new Rng(seed));
     const cpu = (): number => {
       const u = process.cpuUsage();
