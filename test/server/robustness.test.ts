@@ -322,8 +322,11 @@ describe('server: robustness under 10,000+ hostile messages', function () {
     expect(noisy).to.deep.equal(quiet);
     expect(seen.length).to.equal(40);
     // Env ops run in worker threads and the good session no longer queues behind the attackers'
-    // decode errors, so fewer hostile replies land between its steps than when one loop did all.
-    expect(seen[39]! - seen[0]!, 'hostile replies during the good session').to.be.greaterThan(20);
+    // decode errors, so few hostile replies land between its steps: how many depends on the
+    // machine's load (3 in one full-suite run, where >20 was assumed), so the test asks only that
+    // the runs interleave at all; the figure is printed.
+    console.log(`      hostile replies between the good session's first and last step: ${seen[39]! - seen[0]!}`);
+    expect(seen[39]! - seen[0]!, 'hostile replies during the good session').to.be.greaterThan(0);
     expect(await good.ping()).to.equal(true);
     // the bystander's env was never touched by the attackers' attempts on its handle
     const b = await bystander.call('reset', { handle: foreign, seed: 1 });
