@@ -7,19 +7,9 @@
 import { registerBuiltinEnvs } from '../../envs';
 import { makeEnv } from '../../src/gym';
 import { Rng } from '../../src/core/rng';
+import { arg, median } from './bench-args';
 
 const ENV_ID = 'CrowdModelling2D-v0';
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1]! : fallback;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 /** Calls fn until `seconds` have passed; returns [calls, elapsed seconds]. */
 function timed(fn: () => void, seconds: number): [number, number] {

@@ -16,18 +16,9 @@ import { DEFAULT_LIMITS } from '../../src/server/limits';
 import { encodeReplyFrame } from '../../src/server/reply-encoder';
 import type { Session } from '../../src/server/session-table';
 import { int32ToWire } from '../../src/server/wire-array';
+import { arg, median } from './bench-args';
 
 const ENV_ID = 'CrowdModelling2D-v0';
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1]! : fallback;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
-}
 
 /** ms per call of fn, the median of `repeats` windows of `seconds`. */
 function msPerCall(fn: () => void, seconds: number, repeats: number): number {
