@@ -17,7 +17,7 @@ import { crowdModelling2D } from '../envs/crowd-modelling-2d';
 import { Rng } from '../src/core/rng';
 import { parseMemoryBudget, streamingBytes } from '../src/solvers/memory-budget';
 import { exactStreamingSource, FittedStreamingSource } from '../src/solvers/streaming-flow-source';
-import { runStreamingFp, type StreamingFpResult } from '../src/solvers/streaming-fictitious-play';
+import { runStreamingFp, type StreamingFpProgress, type StreamingFpResult } from '../src/solvers/streaming-fictitious-play';
 
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -25,14 +25,24 @@ function flag(name: string, fallback: string): string {
 }
 
 /** Samples RSS every 50 ms (the peak of a phase, not just its end). */
-function rssSampler(): { stop(): number } {
+function rssSampler(): { stop(): number; peak(): number } {
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
   return {
+    peak: () => Math.max(peak, process.memoryUsage().rss),
     stop() {
       clearInterval(timer);
       return Math.max(peak, process.memoryUsage().rss);
     },
+  };
+}
+
+/** One iterate as it lands, so a run of hours shows where it is (and a cut run keeps its figures). */
+function progress(label: string, sampler: { peak(): number }): (p: StreamingFpProgress) => void {
+  return (p) => {
+    const e = p.exploitability;
+    const ex = e.standardError === null ? e.value.toPrecision(4) : `${e.value.toPrecision(4)}±${e.standardError.toPrecision(2)} (estimated)`;
+    process.stdout.write(`  ${label} iteration ${String(p.iteration).padStart(2)}  ${p.seconds.toFixed(1).padStart(8)} s  RSS so far ${(sampler.peak() / 2 ** 20).toFixed(0)} MB  exploitability ${ex}\n`);
   };
 }
 
@@ -56,15 +66,16 @@ async function main(): Promise<void> {
     const game = crowdModelling2D({ size, H });
     const gd = rssSampler();
     const source = new FittedStreamingSource(game, 'generative', { numAgents: agents, seeds: new Rng(1), settings, warmStart: process.argv.includes('--warm-fits') });
-    const r = await runStreamingFp(game, { iterations, flows: source, memoryBudget, seed: 1 });
-    process.stdout.write(`${size}²\n${line('gd-fp', r, gd.stop())}  fits ${source.fits} (${source.seconds.toFixed(1)} s)\n`);
+    process.stdout.write(`${size}²\n`);
+    const r = await runStreamingFp(game, { iterations, flows: source, memoryBudget, seed: 1, onIteration: progress('gd-fp', gd) });
+    process.stdout.write(`${line('gd-fp', r, gd.stop())}  fits ${source.fits} (${source.seconds.toFixed(1)} s)\n`);
     // Exact fp holds every iterate's marginals (H·S float64 each): only where they all fit.
     if ((iterations + 2) * streamingBytes(game) > memoryBudget) {
       process.stdout.write(`exact fp   does not fit: ${iterations + 2} flows of ${streamingBytes(game)} bytes over the budget\n`);
       continue;
     }
     const exact = rssSampler();
-    const e = await runStreamingFp(game, { iterations, flows: exactStreamingSource(game), memoryBudget });
+    const e = await runStreamingFp(game, { iterations, flows: exactStreamingSource(game), memoryBudget, onIteration: progress('exact fp', exact) });
     process.stdout.write(`${line('exact fp', e, exact.stop())}\n`);
   }
 }
