@@ -82,7 +82,9 @@ def test_box_spaces_and_dtypes(address):
         obs, info = env.reset(seed=0)
         assert obs.dtype == np.float32 and obs.shape == (4, 2) and "action_mask" not in info
         obs, r, term, trunc, info = env.step(env.action_space.sample())
-        assert obs.dtype == np.float32 and r.dtype == np.float32 and r.shape == (4,)
+        # rewards float64 as Gymnasium's vector envs batch them, the float32 wire values widened exactly
+        assert obs.dtype == np.float32 and r.dtype == np.float64 and r.shape == (4,)
+        assert np.array_equal(r, r.astype(np.float32).astype(np.float64))
         assert info["t"].tolist() == [1, 1, 1, 1] and info["_t"].all()
         assert all(s.contains(row) for row in obs)
     finally:
@@ -154,8 +156,9 @@ def test_autoreset_next_step_and_same_step(address):
             prev = obs if k else None
             obs, r, term, trunc, info = env.step(np.zeros((2, 1)))
         assert term.all() and obs[:, 1].tolist() == [0, 0]
-        assert info["_final_obs"].all() and info["final_obs"].dtype == np.float32
-        assert info["final_obs"][:, 1].tolist() == [3, 3] and np.array_equal(info["final_obs"][:, 0], prev[:, 0])
+        final = np.stack(info["final_obs"])  # an object array of the terminal observations, as Gymnasium's
+        assert info["_final_obs"].all() and info["final_obs"].dtype == object and final.dtype == np.float32
+        assert final[:, 1].tolist() == [3, 3] and np.array_equal(final[:, 0], prev[:, 0])
         assert info["final_info"]["t"].tolist() == [3, 3]
     finally:
         env.close()
@@ -253,6 +256,17 @@ def test_gymnasiums_env_checker_passes_on_continuous_games(env_id, kwargs, addre
         assert obs.shape == (3,) + env.observation_space.shape
     finally:
         venv.close()
+
+
+@pytest.mark.skipif(not HAS_GYMNASIUM, reason="gymnasium is not importable")
+@pytest.mark.parametrize("env_id,kwargs", [(LQ, {"H": 5}), ("CrowdAversionND-v0", {"d": 3, "H": 4}),
+                                           ("Flocking-v0", {"H": 4, "neighbor_samples": 8,
+                                                            "make_options": {"population_agents": 200}})])
+def test_the_continuous_vector_envs_pass_the_vector_checks_against_sync_vector_env(env_id, kwargs, address):
+    from mfgym.vector_env_checker import check_vector_env
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        check_vector_env(env_id, address=address, num_envs=3, seed=2, **kwargs)
 
 
 def test_the_registered_continuous_ids_are_the_servers_continuous_games(client):

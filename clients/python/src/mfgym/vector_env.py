@@ -4,11 +4,14 @@ The N agents are one server session (``num_agents=N``); autoreset is done by the
 asked for (``next_step``, ``same_step`` or ``disabled``, gymnasium's AutoresetMode values). Seeds
 follow gymnasium's vector envs: ``reset(seed=s)`` seeds agent i with ``s + i`` (so agent i replays
 a single env reset with ``s + i``), a list gives each agent its own seed, and ``reset()`` derives the
-seeds from ``np_random`` so that ``reset(seed=s); reset()`` is reproducible.
+seeds from ``np_random`` so that ``reset(seed=s); reset()`` is reproducible. ``np_random_seed`` is
+SyncVectorEnv's: the tuple of the agents' seeds, kept by an unseeded reset.
 
 Infos are in Gymnasium's vector form (see infos.py): ``action_mask`` int8 ``[N, A]``, ``t``,
 ``illegal_action`` (step only: bool ``[N]``, the agents whose action was illegal and acted as the
-no-op), each with its ``_key`` mask, so Gymnasium's vector wrappers read them.
+no-op), each with its ``_key`` mask, so Gymnasium's vector wrappers read them. Where an agent's
+info on a call is a reset's (the autoreset step of next_step, a partial reset), it carries only a
+reset's keys, as SyncVectorEnv gives it (infos.py).
 """
 
 from __future__ import annotations
@@ -21,11 +24,12 @@ from .base import VectorEnvBase
 from .client import DEFAULT_TIMEOUT
 from .codec import encode_tree
 from .env import MAX_SEED, action_array, server_address, session_options
-from .infos import vector_infos
+from .infos import only_for, vector_infos
 from .session import ServerSession
 from .spaces import batch_space, space_from_json
 
 AUTORESET_MODES = ("next_step", "same_step", "disabled")
+STEP_ONLY_KEYS = ("illegal_action",)  # info keys a step has and a reset has not
 
 
 def _autoreset_value(mode: str) -> Any:
@@ -74,6 +78,14 @@ class MfgVectorEnv(ServerSession, VectorEnvBase):
         self.single_action_space = space_from_json(made["action_space"])
         self.observation_space = batch_space(self.single_observation_space, self.num_envs)
         self.action_space = batch_space(self.single_action_space, self.num_envs)
+        # next_step: the agents whose previous step ended, whose next step is their reset (SyncVectorEnv's _autoreset_envs)
+        self._autoreset_envs = np.zeros(self.num_envs, dtype=np.bool_)
+        self._agent_seeds: Tuple[int, ...] = (-1,) * self.num_envs  # -1: not seeded yet (Env.np_random_seed's "unknown")
+
+    @property
+    def np_random_seed(self) -> Tuple[int, ...]:  # type: ignore[override]
+        """The agents' seeds, as SyncVectorEnv's tuple of its sub-envs' ``np_random_seed``."""
+        return self._agent_seeds
 
     def _obs(self, obs: np.ndarray) -> np.ndarray:
         return np.asarray(obs, dtype=self.single_observation_space.dtype)
@@ -93,20 +105,33 @@ class MfgVectorEnv(ServerSession, VectorEnvBase):
             if len(wire_seed) != n:
                 raise ValueError(f"expected {n} seeds, got {len(wire_seed)}")
         fields: Dict[str, Any] = {"handle": self._handle, "seed": wire_seed}
+        reset_mask = np.ones(n, dtype=np.bool_)
         if options:
             opts = dict(options)
             if "reset_mask" in opts:  # gymnasium's partial reset (autoreset disabled)
-                opts["reset_mask"] = _encode_mask(opts["reset_mask"], n)
+                reset_mask = _check_mask(opts["reset_mask"], n)
+                opts["reset_mask"] = _encode_mask(reset_mask)
             fields["options"] = encode_tree(opts)
         r = self._client.call("reset", **fields)
-        return self._obs(r["obs"]), vector_infos(r.get("infos", {}), n)
+        seeds = [(wire_seed + i) % (MAX_SEED + 1) for i in range(n)] if isinstance(wire_seed, int) else wire_seed
+        if seed is not None or -1 in self._agent_seeds:
+            self._agent_seeds = tuple(int(s) if m else old for s, m, old in zip(seeds, reset_mask, self._agent_seeds))
+        self._autoreset_envs &= ~reset_mask
+        infos = vector_infos(r.get("infos", {}), n)
+        return self._obs(r["obs"]), (infos if reset_mask.all() else only_for(infos, reset_mask))
 
     def step(self, actions: Any) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, Dict[str, Any]]:
         r = self._client.call("step", handle=self._handle,
                               actions=action_array(actions, self.single_action_space, self.num_envs))
-        # Rewards keep their wire dtype: float64 for finite games, the make dtype for continuous ones.
-        return (self._obs(r["obs"]), np.asarray(r["rewards"]), np.asarray(r["terminated"], dtype=bool),
-                np.asarray(r["truncated"], dtype=bool), vector_infos(r.get("infos", {}), self.num_envs))
+        terminated, truncated = np.asarray(r["terminated"], dtype=bool), np.asarray(r["truncated"], dtype=bool)
+        infos = vector_infos(r.get("infos", {}), self.num_envs)
+        if self._autoreset_envs.any():  # their info is their reset's: no step-only keys
+            infos = only_for(infos, ~self._autoreset_envs, keys=STEP_ONLY_KEYS)
+        if self.autoreset_mode == "next_step":
+            self._autoreset_envs = terminated | truncated
+        # float64 as every Gymnasium vector env batches rewards (SyncVectorEnv's np.float64 buffer); a
+        # continuous game's float32 rewards widen exactly.
+        return self._obs(r["obs"]), np.asarray(r["rewards"], dtype=np.float64), terminated, truncated, infos
 
     def close_extras(self, **kwargs: Any) -> None:
         self._close_session()
@@ -120,12 +145,22 @@ class MfgVectorEnv(ServerSession, VectorEnvBase):
         return f"<MfgVectorEnv {self.env_id} num_envs={self.num_envs} handle={self._handle}>"
 
 
-def _encode_mask(mask: Any, n: int) -> Any:
+def _check_mask(mask: Any, n: int) -> np.ndarray:
+    """SyncVectorEnv's checks of ``options["reset_mask"]``, with its exception types."""
+    if not isinstance(mask, np.ndarray):
+        raise TypeError(f"`options['reset_mask']` must be a numpy array, got {type(mask)}")
+    if mask.shape != (n,):
+        raise ValueError(f"`options['reset_mask']` must have shape `({n},)`, got {mask.shape}")
+    if mask.dtype != np.bool_:
+        raise TypeError(f"`options['reset_mask']` must have `dtype=np.bool_`, got {mask.dtype}")
+    if not mask.any():
+        raise ValueError(f"`options['reset_mask']` must contain a boolean array with at least one True value, got reset_mask={mask}")
+    return mask
+
+
+def _encode_mask(mask: np.ndarray) -> Any:
     from .codec import encode_array
-    m = np.asarray(mask, dtype=bool)
-    if m.shape != (n,):
-        raise ValueError(f"reset_mask must have shape ({n},), got {m.shape}")
-    return encode_array(m, "|b1")
+    return encode_array(mask, "|b1")
 
 
 def make_vec(env_id: str, num_envs: int = 1, address: Optional[str] = None,
