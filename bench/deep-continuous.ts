@@ -33,7 +33,7 @@ export async function continuousRow(id: string, game: ContinuousGame, kwargs: Re
     iterations,
     seed,
     params,
-    onIteration: (i, e, se) => log(`${id.padEnd(28)} ac-fp  iteration ${i}: exploitability (estimated) ${e.toPrecision(4)} ± ${se.toPrecision(2)}`),
+    onIteration: (i, e, se) => log(`${id.padEnd(28)} ac-fp  iteration ${i}: exploitability (estimated by simulation, ± 1 standard error) ${e.toPrecision(4)} ± ${se.toPrecision(2)}`),
   });
   const cpu = process.cpuUsage(cpu0);
   const n = Math.max(1, r.iterations);
@@ -76,6 +76,6 @@ export async function continuousRow(id: string, game: ContinuousGame, kwargs: Re
     backend: r.backend,
     params: r.params,
   };
-  log(`${id.padEnd(28)} ac-fp  ${row.secondsPerIteration.toFixed(2)} s/it (cpu ${row.cpuSecondsPerIteration.toFixed(2)})  exploitability (estimated) ${r.exploitability.map((x, i) => `${x.toPrecision(3)}±${r.exploitabilityStandardError[i]!.toPrecision(2)}`).join(' ')}`);
+  log(`${id.padEnd(28)} ac-fp  ${row.secondsPerIteration.toFixed(2)} s/it (cpu ${row.cpuSecondsPerIteration.toFixed(2)})  exploitability per iteration (estimated, mean±standard error) ${r.exploitability.map((x, i) => `${x.toPrecision(3)}±${r.exploitabilityStandardError[i]!.toPrecision(2)}`).join(' ')}`);
   return row;
 }

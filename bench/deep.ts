@@ -9,6 +9,12 @@
  *   npm run bench:deep -- --json
  *   npm run bench:deep -- --games LinearQuadraticContinuous-v0,CrowdAversionND-v0 --iters 6 \
  *     --ac-params '{"brIterations":20,"agents":256,"minibatch":6400}'   # ac-fp rows (bench/deep-continuous.ts)
+ *   npm run bench:deep -- --games CrowdAversionND-v0 --d 4 --iters 4  # CrowdAversionND's d (default 10)
+ *
+ * The ac-fp budget is --iters and --ac-params: PPO work per best response (brIterations x agents x H agent-steps),
+ * evalBatches (the exploitability estimate), poolSize and kdePoints (each CrowdAversionND step queries a KDE with
+ * kdePoints centres, O(kdePoints·d) per agent-step; at d = 10 the env steps about 10^4 agent-steps per CPU-second
+ * with 2048 centres).
  *
  * Same iteration count for every solver, so a row compares exploitability at equal iterations
  * (the aim: D-MOMD on FourRooms within 20% of exact MOMD). With "tau" in --params, exact MOMD
@@ -37,8 +43,11 @@ const GAMES = (arg('--games') ?? 'FourRooms-v0,Maze-v0,CrowdModelling2D-v0').spl
 const ALGOS = (arg('--algos') ?? ['fp', 'momd', ...learningSolverNames()].join(',')).split(',');
 const PARAMS = JSON.parse(arg('--params') ?? '{}') as Record<string, unknown>;
 const asJson = argv.includes('--json');
+/** CrowdAversionND's dimension d (1..10; the issue's curve is at d = 10). */
+const CROWD_D = Number(arg('--d') ?? 10);
+if (!Number.isInteger(CROWD_D) || CROWD_D < 1 || CROWD_D > 10) throw new Error(`--d must be an integer in 1..10, got ${arg('--d')}`);
 /** CrowdModelling2D at 64x64 (its default H = 10); the presets keep their own sizes. */
-const KWARGS: Record<string, Record<string, unknown>> = { 'CrowdModelling2D-v0': { size: 64 }, 'CrowdAversionND-v0': { d: 10 } };
+const KWARGS: Record<string, Record<string, unknown>> = { 'CrowdModelling2D-v0': { size: 64 }, 'CrowdAversionND-v0': { d: CROWD_D } };
 /** ac-fp's parameters for the continuous games. */
 const AC_PARAMS = JSON.parse(arg('--ac-params') ?? '{}') as Record<string, unknown>;
 
