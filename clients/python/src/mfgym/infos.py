@@ -26,6 +26,8 @@ from typing import Any, Dict
 
 import numpy as np
 
+STEP_ONLY_KEYS = ("illegal_action",)  # info keys a step has and a reset has not
+
 _DTYPES = {"action_mask": np.int8, "t": np.int64, "illegal_action": np.bool_}
 
 
@@ -75,7 +77,7 @@ def only_for(infos: Dict[str, Any], holders: np.ndarray, keys: Any = None) -> Di
     return out
 
 
-def vector_infos(infos: Dict[str, Any], n: int, step_only: Any = ("illegal_action",)) -> Dict[str, Any]:
+def vector_infos(infos: Dict[str, Any], n: int, step_only: Any = STEP_ONLY_KEYS) -> Dict[str, Any]:
     """Wire infos of N agents in Gymnasium's vector form: typed arrays plus their ``_key`` masks.
     ``step_only``: the keys a step's info has and a reset's has not (same_step moves them into
     ``final_info`` for the agents that ended)."""

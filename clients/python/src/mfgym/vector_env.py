@@ -24,12 +24,11 @@ from .base import VectorEnvBase
 from .client import DEFAULT_TIMEOUT
 from .codec import encode_tree
 from .env import MAX_SEED, action_array, server_address, session_options
-from .infos import only_for, vector_infos
+from .infos import STEP_ONLY_KEYS, only_for, vector_infos
 from .session import ServerSession
 from .spaces import batch_space, space_from_json
 
 AUTORESET_MODES = ("next_step", "same_step", "disabled")
-STEP_ONLY_KEYS = ("illegal_action",)  # info keys a step has and a reset has not
 
 
 def _autoreset_value(mode: str) -> Any:
