@@ -72,7 +72,7 @@ async function inProcessRates(): Promise<void> {
     ['Flocking-v0', { d: 2, H: 50 }, 1024, 'particles', 10],
   ];
   for (const [id, kwargs, N, population, steps, kdePoints] of cases) {
-    const env = await makeEnv(id as 'Flocking-v0', { kwargs, numAgents: N, population, populationAgents: 10_000, ...(kdePoints ? { kdePoints } : {}) });
+    const env = await makeEnv(id as 'Flocking-v0', { kwargs, numAgents: N, population, populationSamples: 10_000, ...(kdePoints ? { kdePoints } : {}) });
     env.reset(0);
     const a = new Float64Array(N * env.actionDim);
     env.step(a);

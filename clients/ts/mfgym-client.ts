@@ -65,9 +65,7 @@ export interface MakeOptions {
   dtype?: 'float32' | 'float64';
   /** Continuous games (2.1): an action outside the Box is refused ('error', default) or clipped. */
   outOfBounds?: 'error' | 'clip';
-  /** Continuous games (2.1): agents simulated for a particles or generative flow (default 10^4). */
-  populationAgents?: number;
-  /** Agents simulated to build a particles/generative population (default 10^4). */
+  /** Agents simulated to build a particles/generative population, finite or continuous (default 10^4). */
   populationSamples?: number;
   /** The population's settings: the generative fit budget ({steps, maxRounds, discriminator: {steps}, ...}). */
   populationSettings?: Record<string, unknown>;
@@ -295,7 +293,6 @@ export class MfgClient {
     if (o.histogramBins !== undefined) options.histogram_bins = o.histogramBins;
     if (o.dtype) options.dtype = o.dtype;
     if (o.outOfBounds) options.out_of_bounds = o.outOfBounds;
-    if (o.populationAgents !== undefined) options.population_agents = o.populationAgents;
     if (o.populationSamples !== undefined) options.population_samples = o.populationSamples;
     if (o.populationSettings) options.population_settings = o.populationSettings;
     if (Object.keys(options).length > 0) fields.options = options;

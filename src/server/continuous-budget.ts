@@ -16,7 +16,7 @@ export interface ContinuousMakeShape {
   numAgents: number;
   /** 'exact' | 'particles' | 'generative' | undefined (the game's default: counted as particles, the larger). */
   population?: string;
-  populationAgents?: number;
+  populationSamples?: number;
   meanField?: string;
   fictitiousParticles?: number;
   kdePoints?: number;
@@ -32,7 +32,7 @@ export interface ContinuousMakeShape {
 export function estimateContinuousBytes(cost: ContinuousEnvCost, shape: ContinuousMakeShape): number {
   const { stateDim: d, actionDim: dA, horizon: H } = cost;
   const N = shape.numAgents;
-  const P = shape.populationAgents ?? DEFAULT_NUM_AGENTS;
+  const P = shape.populationSamples ?? DEFAULT_NUM_AGENTS;
   const centres = shape.kdePoints ?? DEFAULT_KDE_POINTS;
   const kde = Math.min(P, centres);
   const flow = shape.population === 'exact' ? 16 * d * H : shape.population === 'generative' ? 24 * d * H * P + GENERATIVE_FIXED_BYTES : 8 * d * H * (P + kde);
@@ -43,9 +43,9 @@ export function estimateContinuousBytes(cost: ContinuousEnvCost, shape: Continuo
 
 /** MFG_ERR_SESSION_LIMIT naming the figure when a continuous env of `bytes` would not fit (checked before the game is built). */
 export function checkContinuousBytes(envId: string, cost: ContinuousEnvCost, shape: ContinuousMakeShape, bytes: number, inUse: number, budget: MemoryBudget): void {
-  const P = shape.populationAgents ?? DEFAULT_NUM_AGENTS;
+  const P = shape.populationSamples ?? DEFAULT_NUM_AGENTS;
   const figure = `${shape.numAgents} agents, ${shape.population ?? 'default'} flow of ${P} particles x ${cost.stateDim} x ${cost.horizon} (N, P x d x H) ~ ${mib(bytes)} MiB`;
-  const sizes = { state_dim: cost.stateDim, horizon: cost.horizon, num_agents: shape.numAgents, population_agents: P };
+  const sizes = { state_dim: cost.stateDim, horizon: cost.horizon, num_agents: shape.numAgents, population_samples: P };
   if (bytes > budget.maxEnvBytes) {
     throw new MfgError('MFG_ERR_SESSION_LIMIT', `${envId} with these kwargs needs ${figure}, over this server's max_env_bytes ${mib(budget.maxEnvBytes)} MiB`, {
       details: { limit: 'max_env_bytes', value: bytes, max: budget.maxEnvBytes, ...sizes },

@@ -93,7 +93,7 @@ describe('server: continuous games over protocol 2.1', function () {
 
   it('bad actions are typed errors naming the reason: shape, dtype, NaN, out of the Box; the env carries on', async () => {
     const N = 3;
-    const m = await a.call('make', { env_id: 'CrowdAversionND-v0', kwargs: { d: 2, H: 3 }, num_agents: N, population: 'particles', options: { dtype: 'float64', kde_points: 16, population_agents: 500 } });
+    const m = await a.call('make', { env_id: 'CrowdAversionND-v0', kwargs: { d: 2, H: 3 }, num_agents: N, population: 'particles', options: { dtype: 'float64', kde_points: 16, population_samples: 500 } });
     expect(m.observation_space).to.deep.include({ shape: [3], dtype: 'float64' });
     const handle = m.handle as string;
     await a.call('reset', { handle, seed: 0 });
@@ -127,7 +127,7 @@ describe('server: continuous games over protocol 2.1', function () {
     expect(u.result).to.deep.equal({ iteration: 1, weight: 0.5, samples: N * H, episodes: N });
     const rep = await a.call('population_report', { handle: f.handle });
     expect(rep).to.deep.include({ flow_kind: 'particles', iteration: 1, dim: 1 });
-    const live = await a.call('make', { env_id: 'Flocking-v0', kwargs: { H: 3, neighbor_samples: 8 }, num_agents: 5, mean_field: 'live', population: 'particles', options: { population_agents: 50 } });
+    const live = await a.call('make', { env_id: 'Flocking-v0', kwargs: { H: 3, neighbor_samples: 8 }, num_agents: 5, mean_field: 'live', population: 'particles', options: { population_samples: 50 } });
     expect(live.action_space).to.deep.include({ shape: [2], low: [-5, -5], high: [5, 5] });
     expect(live.observation_space).to.deep.include({ shape: [5] });
     await a.call('reset', { handle: live.handle, seed: 3 });
@@ -135,16 +135,29 @@ describe('server: continuous games over protocol 2.1', function () {
     expect(s.obs.shape).to.deep.equal([5, 5]);
   });
 
-  it('the memory budget covers continuous envs: the estimate grows with N·d·H and population_agents, refused before anything is built', async () => {
-    const small = estimateContinuousBytes({ stateDim: 10, actionDim: 10, horizon: 20 }, { numAgents: 1000, population: 'particles', populationAgents: 10_000 });
-    const big = estimateContinuousBytes({ stateDim: 10, actionDim: 10, horizon: 20 }, { numAgents: 1000, population: 'particles', populationAgents: 100_000 });
+  it('the memory budget covers continuous envs: the estimate grows with N·d·H and population_samples, refused before anything is built', async () => {
+    const small = estimateContinuousBytes({ stateDim: 10, actionDim: 10, horizon: 20 }, { numAgents: 1000, population: 'particles', populationSamples: 10_000 });
+    const big = estimateContinuousBytes({ stateDim: 10, actionDim: 10, horizon: 20 }, { numAgents: 1000, population: 'particles', populationSamples: 100_000 });
     expect(big - small).to.equal(8 * 10 * 20 * 90_000); // the particles: 8 bytes x d x H per simulated agent
     const t0 = Date.now();
-    const r = await a.request('make', { env_id: 'CrowdAversionND-v0', kwargs: { d: 10, H: 1000 }, num_agents: 10, population: 'particles', options: { population_agents: 100_000_000 } });
+    const r = await a.request('make', { env_id: 'CrowdAversionND-v0', kwargs: { d: 10, H: 1000 }, num_agents: 10, population: 'particles', options: { population_samples: 10_000_000 } });
     expect(r.ok).to.equal(false);
     expect(r.error!.code).to.equal('MFG_ERR_SESSION_LIMIT');
-    expect(r.error!.details).to.deep.include({ limit: 'max_env_bytes', state_dim: 10, horizon: 1000, population_agents: 100_000_000 });
+    expect(r.error!.details).to.deep.include({ limit: 'max_env_bytes', state_dim: 10, horizon: 1000, population_samples: 10_000_000 });
     expect(Date.now() - t0).to.be.below(2000); // refused, not simulated
+  });
+
+  it('population_agents, 2.1\'s first name for population_samples, still means the same; the two disagreeing is a typed error', async () => {
+    const fields = { env_id: 'CrowdAversionND-v0', kwargs: { d: 10, H: 1000 }, num_agents: 10, population: 'particles' };
+    const alias = await a.request('make', { ...fields, options: { population_agents: 10_000_000 } });
+    expect(alias.error!.code).to.equal('MFG_ERR_SESSION_LIMIT');
+    expect(alias.error!.details).to.deep.include({ limit: 'max_env_bytes', population_samples: 10_000_000 });
+    const both = await a.request('make', { ...fields, options: { population_samples: 500, population_agents: 600 } });
+    expect(both.ok).to.equal(false);
+    expect(both.error!.code).to.equal('MFG_ERR_ENV_BAD_OPTION');
+    expect(both.error!.message).to.contain('population_agents (600)');
+    const same = await a.call('make', { env_id: 'CrowdAversionND-v0', kwargs: { d: 2, H: 3 }, num_agents: 2, population: 'particles', options: { kde_points: 16, population_samples: 50, population_agents: 50 } });
+    expect(same.handle).to.be.a('string');
   });
 
   it('the TypeScript client steps a continuous env: Box actions travel as <f8 [N, dA], infos without a mask, moments in the report', async () => {

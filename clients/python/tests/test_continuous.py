@@ -92,7 +92,7 @@ def test_box_spaces_and_dtypes(address):
     for env_id, kwargs, obs_dim, act_dim, bound in (("CrowdAversionND-v0", {"d": 10, "H": 3}, 11, 10, 1.0),
                                                     ("Flocking-v0", {"d": 3, "H": 3, "neighbor_samples": 8}, 7, 3, 5.0)):
         env = mfgym.make_vec(env_id, num_envs=3, address=address, dtype="float64",
-                             make_options={"population_agents": 200}, **kwargs)
+                             make_options={"population_samples": 200}, **kwargs)
         try:
             assert env.single_observation_space.shape == (obs_dim,) and env.single_observation_space.dtype == np.float64
             assert env.single_action_space.shape == (act_dim,) and np.all(env.single_action_space.high == bound)
@@ -224,7 +224,7 @@ KNOWN_ADVISORIES = ("minimum value is -infinity", "maximum value is infinity",
 
 @pytest.mark.skipif(not HAS_GYMNASIUM, reason="gymnasium is not importable")
 @pytest.mark.parametrize("env_id,kwargs", [(LQ, {"H": 5}), ("CrowdAversionND-v0", {"d": 3, "H": 4}),
-                                           ("Flocking-v0", {"H": 4, "neighbor_samples": 8, "population_agents": None})])
+                                           ("Flocking-v0", {"H": 4, "neighbor_samples": 8, "population_samples": None})])
 def test_gymnasiums_env_checker_passes_on_continuous_games(env_id, kwargs, address):
     """check_env with every warning an error, except Gymnasium's advisories about infinite Box bounds
     (the state space is R^d: infinite bounds are the truth) and about unnormalised action boxes (the
@@ -232,7 +232,7 @@ def test_gymnasiums_env_checker_passes_on_continuous_games(env_id, kwargs, addre
     import gymnasium
     from gymnasium.utils.env_checker import check_env
     kwargs = {k: v for k, v in kwargs.items() if v is not None}
-    opts = {"make_options": {"population_agents": 200}} if env_id == "Flocking-v0" else {}
+    opts = {"make_options": {"population_samples": 200}} if env_id == "Flocking-v0" else {}
     env = gymnasium.make(f"mfgym/{env_id}", address=address, **opts, **kwargs)
     try:
         assert isinstance(env.unwrapped, mfgym.MfgEnv)
@@ -261,7 +261,7 @@ def test_gymnasiums_env_checker_passes_on_continuous_games(env_id, kwargs, addre
 @pytest.mark.skipif(not HAS_GYMNASIUM, reason="gymnasium is not importable")
 @pytest.mark.parametrize("env_id,kwargs", [(LQ, {"H": 5}), ("CrowdAversionND-v0", {"d": 3, "H": 4}),
                                            ("Flocking-v0", {"H": 4, "neighbor_samples": 8,
-                                                            "make_options": {"population_agents": 200}})])
+                                                            "make_options": {"population_samples": 200}})])
 def test_the_continuous_vector_envs_pass_the_vector_checks_against_sync_vector_env(env_id, kwargs, address):
     from mfgym.vector_env_checker import check_vector_env
     with warnings.catch_warnings():
@@ -284,7 +284,7 @@ def test_population_kinds_over_the_socket(address):
     _, var = lq_closed_form(5)
     for population, tol in (("exact", 1e-12), ("particles", 0.15), ("generative", 0.25)):
         env = mfgym.make_vec(LQ, num_envs=2, address=address, H=5, population=population, timeout=300,
-                             make_options={"population_agents": 1000})
+                             make_options={"population_samples": 1000})
         try:
             env.reset(seed=0)
             obs, r, *_ = env.step(np.zeros((2, 1)))

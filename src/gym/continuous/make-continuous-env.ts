@@ -18,7 +18,7 @@ export interface ContinuousMakeOptions
   /** The policy whose flow is represented (default: the game's reference policy, e.g. LQ's closed-form control). */
   continuousPolicy?: ContinuousPolicy;
   /** Agents simulated for the 'particles' and 'generative' kinds (default 10^4). */
-  populationAgents?: number;
+  populationSamples?: number;
   /** Seed of that simulation (default 0). */
   populationSeed?: number;
   /** Kind-specific settings of the population (e.g. the generative fit's steps). */
@@ -55,7 +55,7 @@ export async function makeContinuousEnv(game: ContinuousGame, options: Continuou
   const population = await makeContinuousPopulation(game, {
     kind,
     ...(options.continuousPolicy ? { policy: options.continuousPolicy } : {}),
-    ...(options.populationAgents !== undefined ? { numAgents: options.populationAgents } : {}),
+    ...(options.populationSamples !== undefined ? { numAgents: options.populationSamples } : {}),
     ...(options.populationSeed !== undefined ? { seed: options.populationSeed } : {}),
     ...(options.populationSettings ? { settings: options.populationSettings } : {}),
     ...(options.kdePoints !== undefined ? { kde: { maxKernelPoints: options.kdePoints } } : {}),

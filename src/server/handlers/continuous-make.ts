@@ -15,6 +15,9 @@ interface ContinuousWireOptions {
   update_every?: number;
   dtype?: 'float32' | 'float64';
   out_of_bounds?: 'error' | 'clip';
+  /** Agents simulated for a particles or generative flow: the same option as a finite make's. */
+  population_samples?: number;
+  /** 2.1's first name for population_samples, still accepted (deprecated). */
   population_agents?: number;
   fictitious_particles?: number;
   kde_points?: number;
@@ -22,6 +25,20 @@ interface ContinuousWireOptions {
   histogram_bins?: number;
   agent_population?: number;
   illegal_actions?: string;
+}
+
+/**
+ * The agents simulated for a sample-based flow, finite or continuous game: `population_samples`, or
+ * its deprecated 2.1 alias `population_agents`; both given with different values is a bad option, not a silent pick.
+ */
+export function populationSamplesOf(options: { population_samples?: number; population_agents?: number }): number | undefined {
+  const { population_samples: samples, population_agents: alias } = options;
+  if (samples !== undefined && alias !== undefined && samples !== alias) {
+    throw new MfgError('MFG_ERR_ENV_BAD_OPTION', `options.population_samples (${samples}) and its deprecated alias population_agents (${alias}) disagree; give one`, {
+      details: { option: 'population_samples', population_samples: samples, population_agents: alias },
+    });
+  }
+  return samples ?? alias;
 }
 
 /** Whether envId names a continuous game (an unknown id is the registry's error, as for any make). */
@@ -49,7 +66,7 @@ export function planContinuousBytes(req: Request, envId: string, numAgents: numb
   const shape: ContinuousMakeShape = {
     numAgents,
     population: req.population as string | undefined,
-    populationAgents: options.population_agents,
+    populationSamples: populationSamplesOf(options),
     meanField: req.mean_field as string | undefined,
     fictitiousParticles: options.fictitious_particles,
     kdePoints: options.kde_points,
@@ -75,7 +92,7 @@ export async function buildContinuousMake(req: Request, ctx: HandlerContext, pla
     updateEvery: options.update_every ?? 0,
     dtype: options.dtype ?? 'float32',
     outOfBounds: options.out_of_bounds ?? 'error',
-    ...(options.population_agents !== undefined ? { populationAgents: options.population_agents } : {}),
+    ...(populationSamplesOf(options) !== undefined ? { populationSamples: populationSamplesOf(options) } : {}),
     ...(options.fictitious_particles !== undefined ? { fictitiousParticles: options.fictitious_particles } : {}),
     ...(options.kde_points !== undefined ? { kdePoints: options.kde_points } : {}),
     populationFeatures: (options.population_features ?? 'none') as 'none',

@@ -1,7 +1,7 @@
 import { MfgError } from '../../core/errors';
 import { makeEnvWithKwargs } from '../../gym/make-env';
 import { MfgVectorEnv } from '../../gym/vector-env';
-import { buildContinuousMake, isContinuousId, planContinuousBytes } from './continuous-make';
+import { buildContinuousMake, isContinuousId, planContinuousBytes, populationSamplesOf } from './continuous-make';
 import { checkEnvBytes, declaredCost, estimateMake } from '../env-budget';
 import type { Handler, HandlerContext, MainContext, Request } from '../handler-context';
 import type { ServerLimits } from '../limits';
@@ -18,6 +18,8 @@ interface MakeWireOptions {
   illegal_actions?: 'noop' | 'error';
   /** Agents simulated for a sample-based population (default 10^4). */
   population_samples?: number;
+  /** Deprecated alias of population_samples (protocol 2.1's name for it in continuous makes). */
+  population_agents?: number;
   /** The population kind's settings (the generative fit budget), fields as the schema lists them. */
   population_settings?: Record<string, unknown> & { hidden?: number; embedding?: number; batchSize?: number };
 }
@@ -64,7 +66,7 @@ export function planMake(req: Request, ctx: { session: Session; sessions: Sessio
     population: (req.population as string | undefined) ?? 'exact',
     meanField: (req.mean_field as string | undefined) ?? 'fixed',
     policyGiven: options.policy !== undefined,
-    samples: options.population_samples,
+    samples: populationSamplesOf(options),
     hidden: options.population_settings?.hidden,
     embedding: options.population_settings?.embedding,
     batchSize: options.population_settings?.batchSize,
@@ -110,7 +112,7 @@ export async function buildMake(req: Request, ctx: HandlerContext, plan: MakePla
     histogramBins: options.histogram_bins ?? 4,
     agentPopulation: options.agent_population ?? 0,
     illegalActions: options.illegal_actions ?? 'noop',
-    populationSamples: options.population_samples,
+    populationSamples: populationSamplesOf(options),
     populationSettings: options.population_settings,
   });
   if (!(env instanceof MfgVectorEnv)) throw new MfgError('MFG_ERR_INTERNAL', `${envId} is registered as finite but built a continuous game`);

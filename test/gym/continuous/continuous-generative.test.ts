@@ -14,7 +14,7 @@ describe('ContinuousVectorEnv with a generative population', function () {
       kwargs: { H },
       numAgents: 4,
       population: 'generative',
-      populationAgents: 1000,
+      populationSamples: 1000,
       populationSettings: { steps: 300, maxRounds: 1, kernelTests: false, seed: 1 },
       dtype: 'float64',
     });

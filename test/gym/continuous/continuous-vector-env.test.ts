@@ -73,13 +73,13 @@ describe('ContinuousVectorEnv: spaces, dtypes, the closed form', () => {
   });
 
   it('makeEnv builds it for a continuous id, with the population kinds of the game', async () => {
-    const env = await makeEnv('LinearQuadraticContinuous-v0', { kwargs: { H: 4 }, numAgents: 2, population: 'particles', populationAgents: 500 });
+    const env = await makeEnv('LinearQuadraticContinuous-v0', { kwargs: { H: 4 }, numAgents: 2, population: 'particles', populationSamples: 500 });
     expect(env).to.be.instanceOf(ContinuousVectorEnv);
     expect(env.populationKind).to.equal('particles');
     expect(env.currentPopulation.kind).to.equal('particles');
     const exact = await makeEnv('CrowdAversionND-v0', { kwargs: { d: 3, H: 4 }, numAgents: 2 });
     expect(exact.populationKind).to.equal('exact');
-    const fl = await makeEnv('Flocking-v0', { kwargs: { H: 4 }, numAgents: 2, populationAgents: 100 });
+    const fl = await makeEnv('Flocking-v0', { kwargs: { H: 4 }, numAgents: 2, populationSamples: 100 });
     expect(fl.populationKind).to.equal('particles');
     const err = (await makeEnv('Flocking-v0', { kwargs: { H: 4 }, population: 'exact' }).catch((e: unknown) => e)) as { code: string };
     expect(err.code).to.equal('MFG_ERR_POPULATION_UNKNOWN_KIND');
