@@ -83,6 +83,8 @@ export interface PopulationUpdateResult {
   samples: number;
   /** Agent-episodes completed since the previous update. */
   episodes: number;
+  /** When the average was refitted (a continuous generative population in `fictitious` mode): to what, and the fit's seconds. */
+  refit?: { kind: string; seconds: number };
 }
 
 export interface PopulationReport {

@@ -135,6 +135,24 @@ describe('server: continuous games over protocol 2.1', function () {
     expect(s.obs.shape).to.deep.equal([5, 5]);
   });
 
+  it('fictitious over a generative population: population_update replies once the generator is refitted to the average, and says so', async () => {
+    const N = 8;
+    const H = 3;
+    const settings = { steps: 50, maxRounds: 1, kernelTests: false, seed: 2, discriminator: { steps: 50 } };
+    const f = await a.call('make', { env_id: 'LinearQuadraticContinuous-v0', kwargs: { H }, num_agents: N, mean_field: 'fictitious', population: 'generative', options: { fictitious_particles: 64, population_samples: 200, population_settings: settings } });
+    await a.call('reset', { handle: f.handle, seed: 1 });
+    for (let k = 0; k < H; k++) await a.call('step', { handle: f.handle, actions: float64Array(new Float64Array(N).fill(5), [N, 1]) });
+    const u = await a.request('population_update', { handle: f.handle });
+    expect(replyErrors('population_update', u)).to.equal(null);
+    expect(u.result).to.deep.include({ iteration: 1, weight: 0.5, samples: N * H, episodes: N, refit_kind: 'generative' });
+    expect(u.result!.refit_seconds).to.be.above(0);
+    const rep = await a.call('population_report', { handle: f.handle });
+    expect(rep).to.deep.include({ flow_kind: 'generative', iteration: 1 });
+    const auto = await a.request('make', { env_id: 'LinearQuadraticContinuous-v0', kwargs: { H }, num_agents: N, mean_field: 'fictitious', population: 'generative', options: { update_every: 1, population_samples: 200, population_settings: settings } });
+    expect(auto.error!.code).to.equal('MFG_ERR_ENV_BAD_OPTION');
+    expect(auto.error!.details).to.deep.include({ option: 'update_every' });
+  });
+
   it('the memory budget covers continuous envs: the estimate grows with N·d·H and population_samples, refused before anything is built', async () => {
     const small = estimateContinuousBytes({ stateDim: 10, actionDim: 10, horizon: 20 }, { numAgents: 1000, population: 'particles', populationSamples: 10_000 });
     const big = estimateContinuousBytes({ stateDim: 10, actionDim: 10, horizon: 20 }, { numAgents: 1000, population: 'particles', populationSamples: 100_000 });

@@ -2,11 +2,13 @@ import type { ContinuousMeanField } from '../../core/continuous-game';
 import { MfgError } from '../../core/errors';
 import { Rng } from '../../core/rng';
 import { ContinuousParticles, type KdeOptions } from '../../populations/continuous-particles';
-import type { ContinuousPopulationFlow } from '../../populations/population';
+import type { ContinuousFlowSamples, ContinuousPopulationFlow } from '../../populations/population';
 import { offsetSeed } from '../agent-seeds';
 
 /** Seed of the draws that turn a non-particle flow into particles at the first fictitious update (fixed: updates are deterministic). */
 export const AVERAGE_SEED = 0x5eed;
+/** Seed of the row order a refit's samples come in (fixed: refits are deterministic). */
+const SHUFFLE_SEED = 0x5f1e;
 
 /**
  * The fictitious-play average of a continuous flow, carried per epoch either by the original
@@ -49,6 +51,16 @@ export class AveragedContinuousFlow implements ContinuousPopulationFlow {
     this.epochs[t] = new ContinuousParticles(out, d, this.kde);
   }
 
+  /**
+   * Every epoch's M points, the average a refit fits (epochs never averaged: M seeded samples of
+   * the original), each epoch's rows in a seeded random order: the points are laid out old part
+   * first, visits last, and a fit holds out its last share as i.i.d. agents, which these would not be.
+   */
+  samples(): ContinuousFlowSamples {
+    const points = Array.from({ length: this.horizon }, (_, t) => shuffledRows(this.pointsOf(t), this.dim, new Rng(offsetSeed(SHUFFLE_SEED, t))));
+    return { horizon: this.horizon, dim: this.dim, points };
+  }
+
   memoryBytes(): number {
     let bytes = 0;
     for (const e of this.epochs) if (e instanceof ContinuousParticles) bytes += e.memoryBytes();
@@ -66,6 +78,21 @@ export class AveragedContinuousFlow implements ContinuousPopulationFlow {
     }
     return e.samples(this.particles, new Rng(offsetSeed(AVERAGE_SEED, t)));
   }
+}
+
+/** The rows (of d numbers) of x in a Fisher-Yates order drawn from rng, as a new array. */
+function shuffledRows(x: Float64Array, d: number, rng: Rng): Float64Array {
+  const n = x.length / d;
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const tmp = order[i]!;
+    order[i] = order[j]!;
+    order[j] = tmp;
+  }
+  const out = new Float64Array(x.length);
+  for (let i = 0; i < n; i++) out.set(x.subarray(order[i]! * d, (order[i]! + 1) * d), i * d);
+  return out;
 }
 
 /** n rows of src (m rows of d) at an even stride, floor(j·m/n), into out from row `at`. */

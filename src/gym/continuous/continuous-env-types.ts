@@ -1,4 +1,4 @@
-import type { ContinuousPopulationFlow } from '../../populations/population';
+import type { ContinuousFlowSamples, ContinuousPopulationFlow } from '../../populations/population';
 import type { AutoresetMode, MeanFieldMode } from '../modes';
 
 /** The float type of observations and rewards (Gymnasium's Box dtype); the dynamics always run in float64. */
@@ -34,6 +34,14 @@ export interface ContinuousVectorEnvOptions {
    * game needs a density (default 2048; each density query costs O(kdePoints·d)).
    */
   kdePoints?: number;
+  /**
+   * `fictitious` only: the representation the FP average is refitted to after each update, e.g. a
+   * generative population's fit to the averaged particles (makeContinuousEnv sets it for every
+   * kind but particles and exact). Without it the average is carried by its particles. A refit is
+   * a fit (seconds), so it runs in updatePopulationAsync() only, and excludes updateEvery > 0
+   * (whose updates happen inside a synchronous step).
+   */
+  refit?: ContinuousRefit;
   /** Seeds agents that reset before ever being seeded (default: 52 bits from the OS). */
   entropySeed?: number;
   /** dtype of observations and rewards (default 'float32'). */
@@ -41,6 +49,9 @@ export interface ContinuousVectorEnvOptions {
   /** An action outside the action Box: 'error' (default, MFG_ERR_ENV_BAD_ACTION reason 'range') or 'clip'. */
   outOfBounds?: OutOfBoundsMode;
 }
+
+/** Fits the flow's representation to the FP average's particles; k is the update (1, 2, ...), for seeding. */
+export type ContinuousRefit = (samples: ContinuousFlowSamples, k: number) => Promise<ContinuousPopulationFlow>;
 
 /** Per-agent infos, vectorised (Gymnasium vector-env form). Arrays are fresh on every call. */
 export interface ContinuousInfos {

@@ -94,6 +94,12 @@ export class ContinuousVectorEnv {
       throw new MfgError('MFG_ERR_ENV_BAD_OPTION', `fictitiousParticles must be a positive integer, got ${particles}`, { details: { option: 'fictitious_particles', value: particles } });
     }
     const kde = options.kdePoints === undefined ? {} : { maxKernelPoints: checkPositiveInt(options.kdePoints, 'kdePoints', 'kde_points') };
+    const refit = options.meanField === 'fictitious' ? options.refit : undefined;
+    if (refit && updateEvery > 0) {
+      throw new MfgError('MFG_ERR_ENV_BAD_OPTION', `update_every > 0 updates inside a step, and a ${options.populationKind ?? 'refitted'} population is refitted on every update (a fit): update with population_update`, {
+        details: { option: 'update_every', value: updateEvery, population: options.populationKind ?? null },
+      });
+    }
     this.numAgents = N;
     this.horizon = game.horizon;
     this.meanField = checkMeanFieldMode(options.meanField ?? 'fixed');
@@ -114,7 +120,7 @@ export class ContinuousVectorEnv {
       this.meanField === 'fixed'
         ? new FixedContinuousSource(population)
         : this.meanField === 'fictitious'
-          ? new FictitiousContinuousSource(population, updateEvery, N, particles, kde)
+          ? new FictitiousContinuousSource(population, updateEvery, N, particles, kde, refit)
           : new LiveContinuousSource(population, kde);
 
     this.state = new Float64Array(N * d);
@@ -172,6 +178,15 @@ export class ContinuousVectorEnv {
   updatePopulation(): PopulationUpdateResult {
     this.checkOpen();
     return this.source.updatePopulation();
+  }
+
+  /**
+   * updatePopulation, then, where the env refits (a generative population in `fictitious` mode),
+   * the fit of that representation to the new average; the one call for every env.
+   */
+  async updatePopulationAsync(): Promise<PopulationUpdateResult> {
+    this.checkOpen();
+    return this.source instanceof FictitiousContinuousSource ? this.source.updatePopulationAsync() : this.source.updatePopulation();
   }
 
   /** Replaces the flow (`fixed` and `fictitious`), e.g. a solver's next iterate. */

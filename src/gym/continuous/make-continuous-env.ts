@@ -2,7 +2,8 @@ import type { ContinuousGame, ContinuousPolicy } from '../../core/continuous-gam
 import { MfgError } from '../../core/errors';
 import { makeContinuousPopulation } from '../../populations/make-continuous-population';
 import type { AutoresetMode, MeanFieldMode } from '../modes';
-import type { ContinuousVectorEnvOptions } from './continuous-env-types';
+import { offsetSeed } from '../agent-seeds';
+import type { ContinuousRefit, ContinuousVectorEnvOptions } from './continuous-env-types';
 import { ContinuousVectorEnv } from './continuous-vector-env';
 import { checkPositiveInt } from './population-checks';
 
@@ -52,14 +53,21 @@ export async function makeContinuousEnv(game: ContinuousGame, options: Continuou
   }
   if (options.kdePoints !== undefined) checkPositiveInt(options.kdePoints, 'kdePoints', 'kde_points');
   const kind = options.population ?? (game.exactFlow ? 'exact' : 'particles');
-  const population = await makeContinuousPopulation(game, {
+  const populationOptions = {
     kind,
     ...(options.continuousPolicy ? { policy: options.continuousPolicy } : {}),
     ...(options.populationSamples !== undefined ? { numAgents: options.populationSamples } : {}),
     ...(options.populationSeed !== undefined ? { seed: options.populationSeed } : {}),
     ...(options.populationSettings ? { settings: options.populationSettings } : {}),
     ...(options.kdePoints !== undefined ? { kde: { maxKernelPoints: options.kdePoints } } : {}),
-  });
+  };
+  const population = await makeContinuousPopulation(game, populationOptions);
+  // Fictitious play over a fitted representation refits it to each new average (particles and the
+  // closed form need none: the average's particles are the particles kind's own form).
+  const refit: ContinuousRefit | undefined =
+    options.meanField === 'fictitious' && kind !== 'particles' && kind !== 'exact'
+      ? (samples, k) => makeContinuousPopulation(game, { ...populationOptions, samples, seed: offsetSeed(options.populationSeed ?? 0, k) })
+      : undefined;
   return new ContinuousVectorEnv(game, {
     numAgents: options.numAgents,
     meanField: options.meanField,
@@ -72,5 +80,6 @@ export async function makeContinuousEnv(game: ContinuousGame, options: Continuou
     entropySeed: options.entropySeed,
     dtype: options.dtype,
     outOfBounds: options.outOfBounds,
+    ...(refit ? { refit } : {}),
   });
 }
