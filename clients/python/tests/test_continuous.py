@@ -218,6 +218,34 @@ def test_fictitious_update_and_report_over_the_socket(address):
         env.close()
 
 
+def test_fictitious_over_a_generative_population_refits_the_generator(address):
+    """population_update averages the visits, then refits the generator to the average: the reply comes
+    once the fit is in place and says so; the flow then sits between the old flow and the visits."""
+    settings = {"steps": 50, "maxRounds": 1, "kernelTests": False, "seed": 2, "discriminator": {"steps": 50}}
+    env = mfgym.make_vec(LQ, num_envs=8, address=address, H=3, mean_field="fictitious", population="generative",
+                         dtype="float64", timeout=300,
+                         make_options={"fictitious_particles": 64, "population_samples": 200,
+                                       "population_settings": settings})
+    try:
+        before = env.population_report()["mean"][:, 0]
+        obs, _ = env.reset(seed=1)
+        visits = [obs[:, 0].mean()]
+        for _ in range(3):
+            obs, *_ = env.step(np.full((8, 1), 5.0))
+            visits.append(obs[:, 0].mean())
+        u = env.update_population()
+        assert {k: u[k] for k in ("iteration", "weight", "samples", "episodes")} == \
+            {"iteration": 1, "weight": 0.5, "samples": 24, "episodes": 8}
+        assert u["refit_kind"] == "generative" and u["refit_seconds"] > 0
+        rep = env.population_report()
+        assert rep["flow_kind"] == "generative"
+        after = rep["mean"][:, 0]
+        # The visits drift by 0.5 a step; the refitted flow's mean moves from the old one towards them.
+        assert after[2] > before[2] + 0.2 and after[2] < visits[2]
+    finally:
+        env.close()
+
+
 KNOWN_ADVISORIES = ("minimum value is -infinity", "maximum value is infinity",
                     "we recommend using a symmetric and normalized space")
 
