@@ -10,6 +10,7 @@
  * With --mean-field live the agents are their own mean field (sorted cells per epoch, no H·S·A counts).
  *
  *   npm run bench:scale-env [-- --size 1024 --H 200 --agents 65536 --steps 100 --population particles --particles 65536 --mean-field fixed --stepping auto]
+ *   npm run bench:scale-env -- --population generative --fit-steps 20 --fit-settings '{"kernelTests":false,"discriminator":{"steps":10}}'
  */
 import { crowdModelling2D } from '../envs/crowd-modelling-2d';
 import type { FiniteGame } from '../src/core/finite-game';
@@ -88,7 +89,9 @@ async function main(): Promise<void> {
   if (kind === 'generative') {
     t0 = performance.now();
     const { fitGenerativePopulation } = await import('../src/populations/generative/index');
-    const fit = await fitGenerativePopulation(game, samples, { generator: 'autoregressive', seed: 1, steps: fitSteps, maxRounds: 1 });
+    // --fit-settings: more generative options, e.g. '{"kernelTests":false}' to time the stepping alone (the report's tests are most of a 1024² fit).
+    const extra = JSON.parse(flag('fit-settings', '{}')) as Record<string, unknown>;
+    const fit = await fitGenerativePopulation(game, samples, { generator: 'autoregressive', seed: 1, steps: fitSteps, maxRounds: 1, ...extra });
     population = fit.population;
     console.log(`generative: fitted in ${((performance.now() - t0) / 1000).toFixed(1)} s, of which ${fit.trainSeconds.toFixed(1)} s training (${fit.steps} Adam steps, ${fit.backend}), ${mib(population.memoryBytes())}`);
   }
@@ -107,6 +110,9 @@ async function main(): Promise<void> {
   let stepCpuSeconds = 0;
   let agentSteps = 0;
   let rewardSum = 0;
+  // Per block of H steps (an episode of the agents not reset at mid-run): later episodes read the
+  // generator's rows as summaries (row-summary-cache.ts) instead of recomputing them.
+  const block = { cpu: 0, wall: 0, n: 0 };
   for (let k = 0; k < steps; k++) {
     if (k === steps >> 1) mask = env.reset(null, { resetMask: Uint8Array.from({ length: N }, (_, i) => i & 1) }).infos.actionMask;
     for (let i = 0; i < N; i++) {
@@ -121,6 +127,13 @@ async function main(): Promise<void> {
     const c1 = process.cpuUsage(c0);
     stepCpuSeconds += (c1.user + c1.system) / 1e6;
     agentSteps += N;
+    block.cpu += (c1.user + c1.system) / 1e6;
+    block.wall += (performance.now() - s0) / 1000;
+    block.n += N;
+    if ((k + 1) % H === 0 || k + 1 === steps) {
+      console.log(`  steps ${k + 1 - ((k % H) + 1) + 1}-${k + 1}: ${(block.n / block.wall / 1e6).toFixed(2)} M agent-steps/s, ${(block.n / block.cpu / 1e6).toFixed(2)} M per CPU-second`);
+      block.cpu = block.wall = block.n = 0;
+    }
     mask = out.infos.actionMask;
     for (let i = 0; i < N; i++) rewardSum += out.rewards[i]!;
   }

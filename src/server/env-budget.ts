@@ -1,6 +1,7 @@
 import { MfgError } from '../core/errors';
 import { DEFAULT_TABLE_BUDGET_BYTES } from '../gym/stepping/stepping-path';
 import { DEFAULT_NUM_AGENTS } from '../populations/make-population';
+import { ROW_SUMMARY_BYTES } from '../populations/generative/row-summary-cache';
 import type { EnvCost } from '../registry/env-spec';
 import { resolveKwargs, spec as lookup } from '../registry/registry';
 
@@ -37,6 +38,8 @@ const BYTES_PER_SAMPLE = { particles: 12, generative: 64 } as const;
 const BYTES_PER_STEPPING_AGENT = 256;
 const TFJS_BYTES = 192 << 20;
 const ROW_CACHE_BYTES = 16 << 20;
+/** The generator's row summaries (row-summary-cache.ts) at their cap, per axis after the first. */
+const ROW_SUMMARY_CAP = ROW_SUMMARY_BYTES;
 
 /** What a make asks for beyond the kwargs: the choices that decide the path and its size. */
 export interface MakeShape {
@@ -91,7 +94,7 @@ export function estimateMake(cost: EnvCost, shape: MakeShape): MakeEstimate {
     const sumAxes = axes.reduce((x, y) => x + y, 0);
     // float32 tensors of one training step: one-hots, logits, their softmax and gradients per axis, hidden layers
     const training = 4 * batch * (8 * sumAxes + 4 * hidden * axes.length);
-    model = P * (12 * params + 8 * H * axes[0]! + ROW_CACHE_BYTES * (axes.length - 1)) + training + TFJS_BYTES;
+    model = P * (12 * params + 8 * H * axes[0]! + (ROW_CACHE_BYTES + ROW_SUMMARY_CAP) * (axes.length - 1)) + training + TFJS_BYTES;
   }
   const samples = P * BYTES_PER_SAMPLE[kind] * M * H;
   const bytes = P * BYTES_PER_SA_GAME * S * A + samples + model + BYTES_PER_STEPPING_AGENT * shape.numAgents + FIXED_BYTES;

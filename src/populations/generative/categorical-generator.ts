@@ -5,6 +5,7 @@ import type { Tf } from './backend';
 import { addRow, affine, logSoftmaxInPlace, logSumExp, reluInPlace, sampleLogProbs } from './dense';
 import type { Examples } from './examples';
 import type { PlainObjective, TrainableModel, Variables } from './model';
+import { RowSummaryCache, summarise, summaryEntry } from './row-summary-cache';
 import { oneHotFloat } from './one-hot';
 import { softmaxObjective } from './softmax-objective';
 import { f64, get, glorot, normalWeight, weight, type NamedWeights } from './weights';
@@ -213,6 +214,8 @@ export class CategoricalDensity {
   private readonly b2: Float64Array[];
   private readonly bias: Float64Array[];
   private readonly caches: RowCache[];
+  /** Axis k > 0: what each computed row is made of, for single-entry queries after its eviction. */
+  private readonly summaries: RowSummaryCache[];
   private readonly input: Float64Array;
   private readonly hid: Float64Array;
   private readonly coord: Int32Array;
@@ -233,6 +236,7 @@ export class CategoricalDensity {
     this.b2 = c.axes.map((_n, k) => f64(weights, `b2_${k}`));
     this.bias = c.axes.map((_n, k) => f64(weights, `bias${k}`));
     this.caches = c.axes.map((n, k) => new RowCache(k === 0 ? c.horizon : rowCacheSize(c.axes, k, n)));
+    this.summaries = c.axes.map(() => new RowSummaryCache());
     this.input = new Float64Array(inputWidth(c, c.axes.length - 1));
     this.hid = new Float64Array(c.hidden);
     this.coord = new Int32Array(c.axes.length);
@@ -242,11 +246,27 @@ export class CategoricalDensity {
     this.parameterCount = n;
   }
 
+  /** The context (t, x_<k = coord[0..k)) of axis k as one number. */
+  private contextKey(t: number, k: number): number {
+    let key = t;
+    for (let j = 0; j < k; j++) key = key * this.config.axes[j]! + this.coord[j]!;
+    return key;
+  }
+
+  /** log p(x_k = x | x_<k = coord[0..k), t): from the cached row, else its summary, else a new row. */
+  private entry(t: number, k: number, x: number): number {
+    const key = this.contextKey(t, k);
+    const row = this.caches[k]!.get(key);
+    if (row) return row[x]!;
+    const s = this.summaries[k]!.get(key);
+    if (s) return summaryEntry(s, this.w2[k]!, this.b2[k]!, this.bias[k]!, t, this.config.axes[k]!, x);
+    return this.row(t, k)[x]!;
+  }
+
   /** log p(x_k = . | x_<k = coord[0..k), t) as a cached row. */
   private row(t: number, k: number): Float64Array {
     const c = this.config;
-    let key = t;
-    for (let j = 0; j < k; j++) key = key * c.axes[j]! + this.coord[j]!;
+    const key = this.contextKey(t, k);
     const cache = this.caches[k]!;
     const hit = cache.get(key);
     if (hit) return hit;
@@ -260,8 +280,9 @@ export class CategoricalDensity {
     const out = new Float64Array(n);
     affine(this.hid, 0, c.hidden, this.w2[k]!, this.b2[k]!, n, out);
     addRow(this.bias[k]!, t, n, out);
-    logSoftmaxInPlace(out);
+    const lz = logSoftmaxInPlace(out);
     cache.set(key, out);
+    if (k > 0) this.summaries[k]!.set(key, summarise(this.hid, c.hidden, lz));
     return out;
   }
 
@@ -282,7 +303,7 @@ export class CategoricalDensity {
   logCellMass(t: number, cell: number): number {
     this.setCoords(cell);
     let lp = 0;
-    for (let k = 0; k < this.config.axes.length; k++) lp += this.row(t, k)[this.coord[k]!]!;
+    for (let k = 0; k < this.config.axes.length; k++) lp += this.entry(t, k, this.coord[k]!);
     return lp;
   }
 
@@ -302,7 +323,7 @@ export class CategoricalDensity {
     // The action is the last axis: the state's mass is the product of the state-axis conditionals.
     this.setCoords(s * c.numActions);
     let lp = 0;
-    for (let k = 0; k + 1 < c.axes.length; k++) lp += this.row(t, k)[this.coord[k]!]!;
+    for (let k = 0; k + 1 < c.axes.length; k++) lp += this.entry(t, k, this.coord[k]!);
     return lp;
   }
 
@@ -333,6 +354,7 @@ export class CategoricalDensity {
   memoryBytes(): number {
     let cached = 0;
     for (const c of this.caches) cached += c.bytes;
+    for (const s of this.summaries) cached += s.bytes;
     for (const s of this.stateLog) cached += s ? s.byteLength : 0;
     return this.parameterCount * (4 + 8) + cached;
   }
