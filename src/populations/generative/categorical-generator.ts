@@ -5,7 +5,7 @@ import type { Tf } from './backend';
 import { addRow, affine, logSoftmaxInPlace, logSumExp, reluInPlace, sampleLogProbs } from './dense';
 import type { Examples } from './examples';
 import type { PlainObjective, TrainableModel, Variables } from './model';
-import { RowSummaryCache, summarise, summaryEntry } from './row-summary-cache';
+import { RowSummaryCache } from './row-summary-cache';
 import { oneHotFloat } from './one-hot';
 import { softmaxObjective } from './softmax-objective';
 import { f64, get, glorot, normalWeight, weight, type NamedWeights } from './weights';
@@ -258,9 +258,8 @@ export class CategoricalDensity {
     const key = this.contextKey(t, k);
     const row = this.caches[k]!.get(key);
     if (row) return row[x]!;
-    const s = this.summaries[k]!.get(key);
-    if (s) return summaryEntry(s, this.w2[k]!, this.b2[k]!, this.bias[k]!, t, this.config.axes[k]!, x);
-    return this.row(t, k)[x]!;
+    const kept = this.summaries[k]!.entry(key, this.w2[k]!, this.b2[k]!, this.bias[k]!, t, this.config.axes[k]!, x);
+    return kept ?? this.row(t, k)[x]!;
   }
 
   /** log p(x_k = . | x_<k = coord[0..k), t) as a cached row. */
@@ -282,7 +281,8 @@ export class CategoricalDensity {
     addRow(this.bias[k]!, t, n, out);
     const lz = logSoftmaxInPlace(out);
     cache.set(key, out);
-    if (k > 0) this.summaries[k]!.set(key, summarise(this.hid, c.hidden, lz));
+    // Summaries pay where the row is wider than its hidden layer (not the action axis's 5 entries).
+    if (k > 0 && n > 2 * c.hidden) this.summaries[k]!.add(key, this.hid, c.hidden, lz);
     return out;
   }
 

@@ -1,72 +1,101 @@
 /**
- * What one conditional row of the autoregressive generator is made of, kept after the row itself
- * is evicted: the row is log p(x_k = j | context) = b2[j] + sum_i h_i·W2[i, j] + bias_t[j] - lz
- * over every j (8·n bytes: 8 KiB on a 1024² grid), and a density query reads one j of it. The
- * ReLU hidden layer's nonzero units h_i (at most `hidden` of them) and the log-normaliser lz give
- * that one entry in O(hidden), with the very operations the row was computed with, in the same
- * order, so a query answered from a summary is bit for bit the row's entry.
+ * What the conditional rows of the autoregressive generator are made of, kept after the rows
+ * themselves are evicted. A row is log p(x_k = j | context) = b2[j] + sum_i h_i·W2[i, j] +
+ * bias_t[j] - lz over every j (8·n bytes: 8 KiB on a 1024² grid), and a density query reads one
+ * j of it. The ReLU hidden layer's nonzero units h_i and the log-normaliser lz give that one
+ * entry in O(hidden), with the very operations the row was computed with, in the same order, so
+ * a query answered from a summary is bit for bit the row's entry.
  *
  * Why: the agents of a step sit at about a thousand contexts of one epoch on a 1024² grid, and a
  * 1024-entry row costs ~64·1024 multiply-adds and 1024 exponentials; the row cache holds about
- * two epochs, so every later episode recomputed every row. Summaries of a whole horizon of rows
- * fit in a few tens of MiB (1024 contexts x 200 epochs x ~0.5 KiB).
+ * two epochs, so every later episode recomputed every row. The summaries of a whole horizon
+ * (1024 contexts x 200 epochs, ~32 nonzero units each) take ~70 MiB, held in flat arrays.
  */
-export interface RowSummary {
-  /** Indices of the nonzero hidden units, ascending (the order affine adds them in). */
-  readonly idx: Int32Array;
-  readonly val: Float64Array;
-  /** The row's log-normaliser (logSoftmaxInPlace's return). */
-  readonly lz: number;
-}
 
-/** Bytes the summaries of one generator may hold (per axis); the env budget counts them. */
-export const ROW_SUMMARY_BYTES = 64 << 20;
+/** Bytes the summaries of one axis may hold; the env budget counts them. */
+export const ROW_SUMMARY_BYTES = 96 << 20;
 
-/** A summary of the row whose hidden layer (after ReLU) is `hid` and whose log-normaliser is lz. */
-export function summarise(hid: Float64Array, n: number, lz: number): RowSummary {
-  let k = 0;
-  for (let i = 0; i < n; i++) if (hid[i] !== 0) k++;
-  const idx = new Int32Array(k);
-  const val = new Float64Array(k);
-  k = 0;
-  for (let i = 0; i < n; i++) {
-    if (hid[i] === 0) continue;
-    idx[k] = i;
-    val[k++] = hid[i]!;
-  }
-  return { idx, val, lz };
-}
+/** Map entry and per-summary fields (start, count, lz), and per kept unit (Uint16 index + float64 value). */
+const BYTES_PER_SUMMARY = 56;
+const BYTES_PER_UNIT = 10;
 
 /**
- * Entry j of the summarised row: b2[j], plus h_i·W2[i*n + j] over the nonzero units in ascending
- * i, one addition at a time (affine's order), plus the epoch's bias, minus lz (logSoftmaxInPlace).
+ * Summaries by context key, in flat arrays. A full cache keeps what it has and takes no more:
+ * when a horizon's rows do not all fit, clearing would evict each epoch's rows before the next
+ * episode reaches them again, while keeping the first ones serves those epochs every episode.
  */
-export function summaryEntry(s: RowSummary, W2: Float64Array, b2: Float64Array, bias: Float64Array, t: number, n: number, j: number): number {
-  let acc = b2[j]!;
-  const { idx, val } = s;
-  for (let m = 0; m < idx.length; m++) acc += val[m]! * W2[idx[m]! * n + j]!;
-  acc += bias[t * n + j]!;
-  return acc - s.lz;
-}
-
-/** Summaries by context key, within a byte cap (cleared when full, as the row cache is). */
 export class RowSummaryCache {
-  private readonly map = new Map<number, RowSummary>();
+  private readonly slot = new Map<number, number>();
+  private start = new Int32Array(1024);
+  private count = new Int32Array(1024);
+  private lz = new Float64Array(1024);
+  private idx = new Uint16Array(1 << 15);
+  private val = new Float64Array(1 << 15);
+  private used = 0;
   bytes = 0;
 
   constructor(private readonly maxBytes: number = ROW_SUMMARY_BYTES) {}
 
-  get(key: number): RowSummary | undefined {
-    return this.map.get(key);
+  get size(): number {
+    return this.slot.size;
   }
 
-  set(key: number, s: RowSummary): void {
-    const size = 64 + 12 * s.idx.length;
-    if (this.bytes + size > this.maxBytes) {
-      this.map.clear();
-      this.bytes = 0;
+  has(key: number): boolean {
+    return this.slot.has(key);
+  }
+
+  /** Keeps the row of context `key` as its nonzero hidden units (hid[0..width)) and lz; no-op when full. */
+  add(key: number, hid: Float64Array, width: number, lz: number): void {
+    if (this.slot.has(key)) return;
+    let nz = 0;
+    for (let i = 0; i < width; i++) if (hid[i] !== 0) nz++;
+    const size = BYTES_PER_SUMMARY + BYTES_PER_UNIT * nz;
+    if (this.bytes + size > this.maxBytes || width > 0xffff) return;
+    const s = this.slot.size;
+    if (s === this.start.length) this.growSlots();
+    while (this.used + nz > this.idx.length) this.growUnits();
+    this.start[s] = this.used;
+    this.count[s] = nz;
+    this.lz[s] = lz;
+    for (let i = 0; i < width; i++) {
+      if (hid[i] === 0) continue; // affine skips the zero units too (x !== 0): the same terms
+      this.idx[this.used] = i;
+      this.val[this.used++] = hid[i]!;
     }
-    this.map.set(key, s);
+    this.slot.set(key, s);
     this.bytes += size;
   }
+
+  /**
+   * Entry j of the row of context `key` (epoch t, n entries), or undefined when not kept: b2[j],
+   * plus h_i·W2[i*n + j] over the nonzero units in ascending i, one addition at a time (affine's
+   * order), plus the epoch's bias (addRow), minus lz (logSoftmaxInPlace).
+   */
+  entry(key: number, W2: Float64Array, b2: Float64Array, bias: Float64Array, t: number, n: number, j: number): number | undefined {
+    const s = this.slot.get(key);
+    if (s === undefined) return undefined;
+    let acc = b2[j]!;
+    const end = this.start[s]! + this.count[s]!;
+    for (let m = this.start[s]!; m < end; m++) acc += this.val[m]! * W2[this.idx[m]! * n + j]!;
+    acc += bias[t * n + j]!;
+    return acc - this.lz[s]!;
+  }
+
+  private growSlots(): void {
+    const k = this.start.length * 2;
+    this.start = grow(this.start, new Int32Array(k));
+    this.count = grow(this.count, new Int32Array(k));
+    this.lz = grow(this.lz, new Float64Array(k));
+  }
+
+  private growUnits(): void {
+    const k = this.idx.length * 2;
+    this.idx = grow(this.idx, new Uint16Array(k));
+    this.val = grow(this.val, new Float64Array(k));
+  }
+}
+
+function grow<T extends Int32Array | Uint16Array | Float64Array>(from: T, to: T): T {
+  to.set(from as never);
+  return to;
 }
