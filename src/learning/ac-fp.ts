@@ -50,6 +50,8 @@ export interface AcFpState {
   standardError: number[];
   /** w2[j]: max over epochs of W2(mu_bar_j, reference); empty without a reference. */
   w2: number[];
+  /** w2Mean[j]: the same W2 averaged over the epochs (a steadier figure than the max; see the bench's floor). */
+  w2Mean: number[];
   seconds: number[];
   curves: LearningCurves;
   poolUpdates: number;
@@ -98,7 +100,7 @@ export async function runAcFp(env: ContinuousFlowEnv, ppo: PpoBestResponse, opti
   const policy = new MixturePolicy(layout.actionDim);
   const t0 = process.hrtime.bigint();
   let offset = 0;
-  const st: Omit<AcFpState, 'arrays' | 'learnerMeta' | 'poolUpdates' | 'flowSeed'> = { iteration: 0, exploitability: [], standardError: [], w2: [], seconds: [], curves: { episodeReturn: [], loss: [] } };
+  const st: Omit<AcFpState, 'arrays' | 'learnerMeta' | 'poolUpdates' | 'flowSeed'> = { iteration: 0, exploitability: [], standardError: [], w2: [], w2Mean: [], seconds: [], curves: { episodeReturn: [], loss: [] } };
   const play = (act: ContinuousActor, seed: number): Float64Array[] => {
     const fresh = Array.from({ length: H }, () => new Float64Array(pool.size * layout.obsDim));
     const seeds = new Rng(seed);
@@ -111,8 +113,14 @@ export async function runAcFp(env: ContinuousFlowEnv, ppo: PpoBestResponse, opti
     const ref = options.reference;
     if (!ref) return;
     let worst = 0;
-    for (let t = 0; t < H; t++) worst = Math.max(worst, w2ToGaussian(pool.points[t]!, pool.dim, ref.mean[t]!, ref.variance[t]!));
+    let sum = 0;
+    for (let t = 0; t < H; t++) {
+      const w = w2ToGaussian(pool.points[t]!, pool.dim, ref.mean[t]!, ref.variance[t]!);
+      worst = Math.max(worst, w);
+      sum += w;
+    }
     st.w2.push(worst);
+    st.w2Mean.push(sum / H);
   };
   let flowSeed = 0;
   const setFlow = async (seed: number): Promise<void> => {
@@ -122,7 +130,7 @@ export async function runAcFp(env: ContinuousFlowEnv, ppo: PpoBestResponse, opti
   };
   if (options.resume) {
     const r = options.resume;
-    Object.assign(st, { iteration: r.iteration, exploitability: [...r.exploitability], standardError: [...r.standardError], w2: [...r.w2], seconds: [...r.seconds], curves: { episodeReturn: [...r.curves.episodeReturn], loss: [...r.curves.loss] } });
+    Object.assign(st, { iteration: r.iteration, exploitability: [...r.exploitability], standardError: [...r.standardError], w2: [...r.w2], w2Mean: [...(r.w2Mean ?? [])], seconds: [...r.seconds], curves: { episodeReturn: [...r.curves.episodeReturn], loss: [...r.curves.loss] } });
     pool.loadArrays('pool', r.poolUpdates, r.arrays);
     policy.loadArrays('mixture', r.iteration, ppo.policy.net, r.arrays);
     ppo.loadState(r.learnerMeta, r.arrays);
@@ -173,5 +181,5 @@ export async function runAcFp(env: ContinuousFlowEnv, ppo: PpoBestResponse, opti
     copy.loadState(saved.meta, saved.arrays);
     await estimateAgainstFlow(copy, iterationRng(options.seed, st.iteration + 1), { episodeReturn: [], loss: [] });
   }
-  return { exploitability: st.exploitability, standardError: st.standardError, w2: st.w2, seconds: st.seconds, curves: st.curves, iterations: st.iteration, stopped, policy, pool };
+  return { exploitability: st.exploitability, standardError: st.standardError, w2: st.w2, w2Mean: st.w2Mean, seconds: st.seconds, curves: st.curves, iterations: st.iteration, stopped, policy, pool };
 }

@@ -42,6 +42,8 @@ export interface ContinuousLearningResult {
   exploitabilityKind: 'estimated';
   /** Max over epochs of W2(averaged flow, closed-form equilibrium flow) per iteration; null without a closed form. */
   w2ToEquilibrium: number[] | null;
+  /** The same W2 averaged over epochs per iteration; null without a closed form. */
+  w2MeanToEquilibrium: number[] | null;
   seconds: number[];
   iterations: number;
   stopped: StopReason;
@@ -105,6 +107,7 @@ export async function runContinuousLearningSolver(game: ContinuousGame, name: st
     exploitabilityStandardError: run.standardError,
     exploitabilityKind: 'estimated',
     w2ToEquilibrium: reference ? run.w2 : null,
+    w2MeanToEquilibrium: reference ? run.w2Mean : null,
     seconds: run.seconds,
     iterations: run.iterations,
     stopped: run.stopped,
