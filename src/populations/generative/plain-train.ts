@@ -70,7 +70,7 @@ export async function trainPlain<C>(model: TrainableModel<C>, data: Examples, fu
   while (steps < opts.maxSteps) {
     if (opts.signal?.aborted) throw new MfgError('MFG_ERR_GENERATIVE_ABORTED', 'generative fit aborted');
     // trainModel's batches: the whole (deduplicated, weighted) data when it fits one, else a draw.
-    const objective = data.count <= opts.batchSize ? full : model.plainObjective!({ ...subset(data, drawBatch(data, opts.batchSize, rng)), weights: null });
+    const objective = data.count <= opts.batchSize ? full : minibatch(model, data, full, drawBatch(data, opts.batchSize, rng));
     flat.g.fill(0);
     const loss = objective.evaluate(params, grads);
     if (!Number.isFinite(loss)) throw new MfgError('MFG_ERR_INTERNAL', `training loss became ${loss} at step ${steps}`);
@@ -110,6 +110,11 @@ export async function trainPlain<C>(model: TrainableModel<C>, data: Examples, fu
     curve: rule.curve,
     ...(valid ? { validLoss: rule.bestValid } : {}),
   };
+}
+
+/** The objective of the examples `idx`: counted onto the full objective's rows when it can (same bits), else rebuilt from them. */
+function minibatch<C>(model: TrainableModel<C>, data: Examples, full: PlainObjective, idx: Int32Array): PlainObjective {
+  return full.batch ? full.batch(idx) : model.plainObjective!({ ...subset(data, idx), weights: null });
 }
 
 function copy(m: ReadonlyMap<string, Float64Array>): Map<string, Float64Array> {
