@@ -3,6 +3,7 @@ import type { GaussianFlow } from './honesty';
 import { continuousKernelTests, finiteKernelTests } from './honesty';
 import { gaussianW2, meanCovariance } from './stats';
 import { honestyVerdict } from './two-sample';
+import { uniformInt } from './uniform-int';
 
 /**
  * The baseline every honesty report carries: the same figures for the data the generator was
@@ -50,7 +51,9 @@ export function histogramBaseline(train: readonly Int32Array[], heldOut: readonl
   }
   const resample = (t: number, n: number, r: Rng): Int32Array => {
     const cells = train[t]!;
-    return Int32Array.from({ length: n }, () => cells[r.int(cells.length)]!);
+    const out = new Int32Array(n);
+    for (let i = 0; i < n; i++) out[i] = cells[uniformInt(r, cells.length)]!;
+    return out;
   };
   const k = finiteKernelTests(resample, heldOut, { shape, numActions }, rng);
   return {

@@ -1,4 +1,5 @@
 import { Rng } from '../../core/rng';
+import { uniformInt } from './uniform-int';
 
 /**
  * Kernel two-sample tests with permutation p-values (the powerful half of the honesty report;
@@ -137,7 +138,7 @@ function permutation(N: number, n: number, seed: number, out: Int32Array): Int32
   const rng = new Rng(seed);
   for (let i = 0; i < N; i++) out[i] = i;
   for (let i = 0; i < n; i++) {
-    const j = i + rng.int(N - i);
+    const j = i + uniformInt(rng, N - i);
     const t = out[i]!;
     out[i] = out[j]!;
     out[j] = t;
