@@ -66,11 +66,14 @@ export function finiteDiscriminatorObjective(axes: readonly number[], horizon: n
   const active2 = new Int32Array(D);
   const softplus = (x: number): number => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
   const flopsPerRow = 6 * D * D + (K + 8) * D;
+  const inNames = axes.map((_a, k) => `in${k}`);
+  const inputs: Float64Array[] = new Array<Float64Array>(K);
+  const gInputs: Float64Array[] = new Array<Float64Array>(K);
 
   /** The loss (and gradient) over `count` rows ids[0..count) with label counts n1, n0 and N examples. */
   function evaluateRows(ids: Int32Array, count: number, n1: Float64Array, n0: Float64Array, N: number, params: ReadonlyMap<string, Float64Array>, grads: ReadonlyMap<string, Float64Array> | null): number {
     const time = params.get('time')!;
-    const inputs = axes.map((_a, k) => params.get(`in${k}`)!);
+    for (let k = 0; k < K; k++) inputs[k] = params.get(inNames[k]!)!;
     const b1 = params.get('b1')!;
     const w2 = params.get('w2')!;
     const b2 = params.get('b2')!;
@@ -82,7 +85,7 @@ export function finiteDiscriminatorObjective(axes: readonly number[], horizon: n
     const gW2 = grads?.get('w2');
     const gB1 = grads?.get('b1');
     const gTime = grads?.get('time');
-    const gInputs = grads ? axes.map((_a, k) => grads.get(`in${k}`)!) : [];
+    if (grads) for (let k = 0; k < K; k++) gInputs[k] = grads.get(inNames[k]!)!;
     let loss = 0;
     for (let q = 0; q < count; q++) {
       const r = ids[q]!;

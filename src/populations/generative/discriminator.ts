@@ -248,9 +248,19 @@ export async function classifierTwoSampleTest(h: TfHandle, config: Discriminator
   const logit = new DiscriminatorLogit(config, weights);
   const correct = new Float64Array(H);
   const total = new Float64Array(H);
+  // A finite logit depends on (t, cell) alone: each distinct pair is scored once (small spaces
+  // repeat a few cells thousands of times).
+  const cellLogits = new Map<number, number>();
+  const cellsPerEpoch = finite ? config.axes.reduce((a, b) => a * b, 1) : 0;
   for (const e of test) {
     const arr = e.src === 1 ? mc[e.t]! : gen[e.t]!;
-    const z = finite ? logit.cellLogit(e.t, arr[e.idx]!) : logit.pointLogit(e.t, arr as Float64Array, e.idx * d);
+    let z: number;
+    if (finite) {
+      const key = e.t * cellsPerEpoch + arr[e.idx]!;
+      const known = cellLogits.get(key);
+      z = known ?? logit.cellLogit(e.t, arr[e.idx]!);
+      if (known === undefined) cellLogits.set(key, z);
+    } else z = logit.pointLogit(e.t, arr as Float64Array, e.idx * d);
     const guess = z > 0 ? 1 : 0;
     total[e.t]!++;
     if (guess === e.lab) correct[e.t]!++;
