@@ -22,7 +22,6 @@ import type { PlainObjective } from './model';
  */
 export function finiteDiscriminatorObjective(axes: readonly number[], horizon: number, hidden: number, data: Examples): PlainObjective {
   const K = axes.length;
-  const D = hidden;
   const index = new Map<number, number>();
   const rowT: number[] = [];
   const rowCell: number[] = [];
@@ -56,24 +55,87 @@ export function finiteDiscriminatorObjective(axes: readonly number[], horizon: n
       c = Math.floor(c / axes[k]!);
     }
   }
-  const times = Int32Array.from(rowT);
-  const pre = new Float64Array(D);
-  const pre2 = new Float64Array(D);
-  const h2 = new Float64Array(D);
-  const g2 = new Float64Array(D);
-  const g1 = new Float64Array(D);
-  const active1 = new Int32Array(D);
-  const active2 = new Int32Array(D);
-  const softplus = (x: number): number => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
-  const flopsPerRow = 6 * D * D + (K + 8) * D;
-  const inNames = axes.map((_a, k) => `in${k}`);
-  const inputs: Float64Array[] = new Array<Float64Array>(K);
-  const gInputs: Float64Array[] = new Array<Float64Array>(K);
+  const net = new DiscriminatorRows(axes.length, hidden, Int32Array.from(rowT), coords);
+  const flopsPerRow = 6 * hidden * hidden + (K + 8) * hidden;
+  const allIds = Int32Array.from({ length: R }, (_x, r) => r);
+  const n1Full = Float64Array.from(n1All);
+  const n0Full = Float64Array.from(n0All);
+  // A minibatch's rows, in the order of their first example in it (what rebuilding would give).
+  const seen = new Int32Array(R).fill(-1);
+  const batchIds = new Int32Array(R);
+  const batchN1 = new Float64Array(R);
+  const batchN0 = new Float64Array(R);
+  const labels = data.labels!;
+  return {
+    flops: R * flopsPerRow,
+    rows: R,
+    evaluate: (params, grads) => net.evaluate(allIds, R, n1Full, n0Full, data.count, params, grads),
+    batch(idx) {
+      let count = 0;
+      for (let i = 0; i < idx.length; i++) {
+        const j = idx[i]!;
+        const r = exampleRow[j]!;
+        let q = seen[r]!;
+        if (q === -1) {
+          q = seen[r] = count++;
+          batchIds[q] = r;
+          batchN1[q] = 0;
+          batchN0[q] = 0;
+        }
+        if (labels[j] === 1) batchN1[q]!++;
+        else batchN0[q]!++;
+      }
+      for (let q = 0; q < count; q++) seen[batchIds[q]!] = -1;
+      const N = idx.length;
+      return { flops: count * flopsPerRow, rows: count, evaluate: (params, grads) => net.evaluate(batchIds, count, batchN1, batchN0, N, params, grads) };
+    },
+  };
+}
+
+function softplus(x: number): number {
+  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+}
+
+/**
+ * The network over rows (t, coordinates): a class, so that every objective (one per C2ST, a
+ * minibatch view per step) runs one optimised evaluate; closures made per objective each
+ * brought their own call targets, and the optimised code was thrown away at every new one.
+ */
+class DiscriminatorRows {
+  private readonly pre: Float64Array;
+  private readonly pre2: Float64Array;
+  private readonly h2: Float64Array;
+  private readonly g2: Float64Array;
+  private readonly g1: Float64Array;
+  private readonly active1: Int32Array;
+  private readonly active2: Int32Array;
+  private readonly inNames: string[];
+  private readonly inputs: Float64Array[];
+  private readonly gInputs: Float64Array[];
+
+  constructor(
+    private readonly K: number,
+    private readonly D: number,
+    private readonly times: Int32Array,
+    private readonly coords: Int32Array,
+  ) {
+    this.pre = new Float64Array(D);
+    this.pre2 = new Float64Array(D);
+    this.h2 = new Float64Array(D);
+    this.g2 = new Float64Array(D);
+    this.g1 = new Float64Array(D);
+    this.active1 = new Int32Array(D);
+    this.active2 = new Int32Array(D);
+    this.inNames = Array.from({ length: K }, (_x, k) => `in${k}`);
+    this.inputs = new Array<Float64Array>(K);
+    this.gInputs = new Array<Float64Array>(K);
+  }
 
   /** The loss (and gradient) over `count` rows ids[0..count) with label counts n1, n0 and N examples. */
-  function evaluateRows(ids: Int32Array, count: number, n1: Float64Array, n0: Float64Array, N: number, params: ReadonlyMap<string, Float64Array>, grads: ReadonlyMap<string, Float64Array> | null): number {
+  evaluate(ids: Int32Array, count: number, n1: Float64Array, n0: Float64Array, N: number, params: ReadonlyMap<string, Float64Array>, grads: ReadonlyMap<string, Float64Array> | null): number {
+    const { K, D, times, coords, pre, pre2, h2, g2, g1, active1, active2, inputs, gInputs } = this;
     const time = params.get('time')!;
-    for (let k = 0; k < K; k++) inputs[k] = params.get(inNames[k]!)!;
+    for (let k = 0; k < K; k++) inputs[k] = params.get(this.inNames[k]!)!;
     const b1 = params.get('b1')!;
     const w2 = params.get('w2')!;
     const b2 = params.get('b2')!;
@@ -85,7 +147,7 @@ export function finiteDiscriminatorObjective(axes: readonly number[], horizon: n
     const gW2 = grads?.get('w2');
     const gB1 = grads?.get('b1');
     const gTime = grads?.get('time');
-    if (grads) for (let k = 0; k < K; k++) gInputs[k] = grads.get(inNames[k]!)!;
+    if (grads) for (let k = 0; k < K; k++) gInputs[k] = grads.get(this.inNames[k]!)!;
     let loss = 0;
     for (let q = 0; q < count; q++) {
       const r = ids[q]!;
@@ -151,37 +213,4 @@ export function finiteDiscriminatorObjective(axes: readonly number[], horizon: n
     }
     return loss;
   }
-
-  const allIds = Int32Array.from({ length: R }, (_x, r) => r);
-  const n1Full = Float64Array.from(n1All);
-  const n0Full = Float64Array.from(n0All);
-  // A minibatch's rows, in the order of their first example in it (what rebuilding would give).
-  const seen = new Int32Array(R).fill(-1);
-  const batchIds = new Int32Array(R);
-  const batchN1 = new Float64Array(R);
-  const batchN0 = new Float64Array(R);
-  return {
-    flops: R * flopsPerRow,
-    rows: R,
-    evaluate: (params, grads) => evaluateRows(allIds, R, n1Full, n0Full, data.count, params, grads),
-    batch(idx) {
-      let count = 0;
-      for (let i = 0; i < idx.length; i++) {
-        const j = idx[i]!;
-        const r = exampleRow[j]!;
-        let q = seen[r]!;
-        if (q === -1) {
-          q = seen[r] = count++;
-          batchIds[q] = r;
-          batchN1[q] = 0;
-          batchN0[q] = 0;
-        }
-        if (data.labels![j] === 1) batchN1[q]!++;
-        else batchN0[q]!++;
-      }
-      for (let q = 0; q < count; q++) seen[batchIds[q]!] = -1;
-      const N = idx.length;
-      return { flops: count * flopsPerRow, rows: count, evaluate: (params, grads) => evaluateRows(batchIds, count, batchN1, batchN0, N, params, grads) };
-    },
-  };
 }
