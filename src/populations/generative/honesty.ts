@@ -6,7 +6,7 @@ import type { KernelTests } from './consensus';
 import { discreteEnergyDistance, energyDistance, gaussianW2, meanCovariance, totalVariation } from './stats';
 import {
   combineEpochTests,
-  gridPermutationStats,
+  gridPermutationStatsEpochs,
   gridTests,
   honestyVerdict,
   permSeeds,
@@ -211,10 +211,7 @@ export function drawFiniteKernelTests(sample: (t: number, n: number, rng: Rng) =
 }
 
 export function runFiniteKernelTests(d: FiniteKernelDraws): KernelTests {
-  return kernelTests(
-    d.pairs.map(([mc, gen]) => gridPermutationStats(mc, gen, d.grid, d.seeds)),
-    gridTests,
-  );
+  return kernelTests(gridPermutationStatsEpochs(d.pairs, d.grid, d.seeds), gridTests);
 }
 
 /** Per-epoch, pooled and Cauchy-combined results from the epochs' permutation statistics. */
