@@ -1,5 +1,5 @@
 import { Rng } from '../../core/rng';
-import { uniformInt } from './uniform-int';
+import { partialShuffle } from './partial-shuffle';
 
 /**
  * Kernel two-sample tests with permutation p-values (the powerful half of the honesty report;
@@ -133,22 +133,9 @@ export interface PermutationStats {
   readonly permutations: number;
 }
 
-/** Partial Fisher-Yates of 0..N-1 seeded by `seed`: positions [0, n) are side a. */
-function permutation(N: number, n: number, seed: number, out: Int32Array): Int32Array {
-  const rng = new Rng(seed);
-  for (let i = 0; i < N; i++) out[i] = i;
-  for (let i = 0; i < n; i++) {
-    const j = i + uniformInt(rng, N - i);
-    const t = out[i]!;
-    out[i] = out[j]!;
-    out[j] = t;
-  }
-  return out;
-}
-
 /**
  * Side a of every permutation of a seed list, P × n pooled indices: permutation r is the first n
- * entries of `permutation(N, n, seeds[r])`. Cached per seed list and (N, n), because every epoch
+ * entries of `partialShuffle(N, n, seeds[r])`. Cached per seed list and (N, n), because every epoch
  * of a report (equal sample sizes) is permuted identically: built once instead of once an epoch.
  */
 const sideCache = new WeakMap<readonly number[], Map<string, Int32Array>>();
@@ -161,7 +148,7 @@ function sidesA(seeds: readonly number[], N: number, n: number): Int32Array {
   if (!sides) {
     sides = new Int32Array(seeds.length * n);
     const perm = new Int32Array(N);
-    seeds.forEach((seed, r) => sides!.set(permutation(N, n, seed, perm).subarray(0, n), r * n));
+    seeds.forEach((seed, r) => sides!.set(partialShuffle(N, n, seed, perm).subarray(0, n), r * n));
     bySize.set(key, sides);
   }
   return sides;
@@ -399,7 +386,7 @@ export function pointPermutationStats(x: Float64Array, y: Float64Array, d: numbe
   const perm = Int32Array.from({ length: N }, (_x, i) => i);
   const stats = new Float64Array((P + 1) * 2);
   for (let r = 0; r <= P; r++) {
-    if (r > 0) permutation(N, n, permSeedList[r - 1]!, perm);
+    if (r > 0) partialShuffle(N, n, permSeedList[r - 1]!, perm);
     side.fill(1);
     for (let i = 0; i < n; i++) side[perm[i]!] = 0;
     // Pair sums within side a (0) and side b (1); the cross sum is the rest of the total.
