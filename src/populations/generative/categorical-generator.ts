@@ -7,6 +7,7 @@ import type { Examples } from './examples';
 import type { PlainObjective, TrainableModel, Variables } from './model';
 import { oneHotFloat } from './one-hot';
 import { softmaxObjective } from './softmax-objective';
+import { WasmAffine } from './wasm-affine';
 import { f64, get, glorot, normalWeight, weight, type NamedWeights } from './weights';
 
 type Tensor = import('@tensorflow/tfjs').Tensor;
@@ -201,6 +202,12 @@ function rowCacheSize(axes: readonly number[], k: number, n: number): number {
 }
 
 /**
+ * Output widths from which an axis's output layer runs in WebAssembly SIMD (wasm-affine.ts, the
+ * same numbers): the per-call overhead pays from a few hundred outputs (a 1024² grid's axes).
+ */
+const WASM_MIN_WIDTH = 256;
+
+/**
  * The fitted generator as plain JavaScript over float64 copies of its weights: log-masses of
  * cells and states, batched state queries, and sampling with the project RNG.
  */
@@ -209,7 +216,9 @@ export class CategoricalDensity {
   private readonly emb: Float64Array[][];
   private readonly w1: Float64Array[];
   private readonly b1: Float64Array[];
-  private readonly w2: Float64Array[];
+  private readonly w2: (Float64Array | null)[];
+  /** Axes whose output layer runs in WebAssembly SIMD (wide, even axes: see WASM_MIN_WIDTH), else null. */
+  private readonly w2Wasm: (WasmAffine | null)[];
   private readonly b2: Float64Array[];
   private readonly bias: Float64Array[];
   private readonly caches: RowCache[];
@@ -229,7 +238,9 @@ export class CategoricalDensity {
     this.emb = c.axes.map((_n, k) => Array.from({ length: k }, (_x, j) => f64(weights, `emb${k}_${j}`)));
     this.w1 = c.axes.map((_n, k) => f64(weights, `w1_${k}`));
     this.b1 = c.axes.map((_n, k) => f64(weights, `b1_${k}`));
-    this.w2 = c.axes.map((_n, k) => f64(weights, `w2_${k}`));
+    this.w2Wasm = c.axes.map((n, k) => (n >= WASM_MIN_WIDTH ? WasmAffine.create(get(weights, `w2_${k}`).data, c.hidden, n) : null));
+    // The float64 copy of an output layer lives in the WebAssembly memory when it runs there.
+    this.w2 = c.axes.map((_n, k) => (this.w2Wasm[k] ? null : f64(weights, `w2_${k}`)));
     this.b2 = c.axes.map((_n, k) => f64(weights, `b2_${k}`));
     this.bias = c.axes.map((_n, k) => f64(weights, `bias${k}`));
     this.caches = c.axes.map((n, k) => new RowCache(k === 0 ? c.horizon : rowCacheSize(c.axes, k, n)));
@@ -258,7 +269,9 @@ export class CategoricalDensity {
     reluInPlace(this.hid);
     const n = c.axes[k]!;
     const out = new Float64Array(n);
-    affine(this.hid, 0, c.hidden, this.w2[k]!, this.b2[k]!, n, out);
+    const wasm = this.w2Wasm[k];
+    if (wasm) wasm.affine(this.hid, 0, this.b2[k]!, out);
+    else affine(this.hid, 0, c.hidden, this.w2[k]!, this.b2[k]!, n, out);
     addRow(this.bias[k]!, t, n, out);
     logSoftmaxInPlace(out);
     cache.set(key, out);
@@ -329,11 +342,13 @@ export class CategoricalDensity {
     return out;
   }
 
-  /** Float32 weights + their float64 copies + cached rows. */
+  /** Float32 weights + their float64 copies (in WebAssembly memory for wide output layers, pages rounded up) + cached rows. */
   memoryBytes(): number {
     let cached = 0;
     for (const c of this.caches) cached += c.bytes;
     for (const s of this.stateLog) cached += s ? s.byteLength : 0;
-    return this.parameterCount * (4 + 8) + cached;
+    let wasmExtra = 0;
+    this.w2Wasm.forEach((w, k) => (wasmExtra += w ? w.bytes - 8 * this.config.hidden * this.config.axes[k]! : 0));
+    return this.parameterCount * (4 + 8) + wasmExtra + cached;
   }
 }
