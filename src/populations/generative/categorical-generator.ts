@@ -2,7 +2,7 @@ import { MfgError } from '../../core/errors';
 import type { FinitePopulation } from '../../core/finite-game';
 import type { Rng } from '../../core/rng';
 import type { Tf } from './backend';
-import { addRow, affine, logSoftmaxInPlace, logSumExp, reluInPlace, sampleLogProbs } from './dense';
+import { addRow, affine, logSoftmaxGivenMax, logSoftmaxInPlace, logSumExp, reluInPlace, sampleLogProbs } from './dense';
 import type { Examples } from './examples';
 import type { PlainObjective, TrainableModel, Variables } from './model';
 import { oneHotFloat } from './one-hot';
@@ -280,17 +280,37 @@ export class CategoricalDensity {
     if (hit) return hit;
     const e = c.embedding;
     const input = this.input;
-    input.set(this.time.subarray(t * e, (t + 1) * e), 0);
-    for (let j = 0; j < k; j++) input.set(this.emb[k]![j]!.subarray(this.coord[j]! * e, (this.coord[j]! + 1) * e), (j + 1) * e);
+    // The input: the epoch's embedding, then each earlier coordinate's (copied, no views).
+    const time = this.time;
+    for (let i = 0; i < e; i++) input[i] = time[t * e + i]!;
+    for (let j = 0; j < k; j++) {
+      const emb = this.emb[k]![j]!;
+      const from = this.coord[j]! * e;
+      for (let i = 0; i < e; i++) input[(j + 1) * e + i] = emb[from + i]!;
+    }
     affine(input, 0, inputWidth(c, k), this.w1[k]!, this.b1[k]!, c.hidden, this.hid);
     reluInPlace(this.hid);
     const n = c.axes[k]!;
     const out = cache.buffer(n);
     const wasm = this.w2Wasm[k];
-    if (wasm) wasm.affine(this.hid, 0, this.b2[k]!, out);
-    else affine(this.hid, 0, c.hidden, this.w2[k]!, this.b2[k]!, n, out);
-    addRow(this.bias[k]!, t, n, out);
-    logSoftmaxInPlace(out);
+    if (wasm) {
+      // logits + the epoch's bias row, written into the row with their maximum in one pass (what
+      // affine, addRow and logSoftmaxInPlace's first pass compute, in the same order).
+      const logits = wasm.affineInPlace(this.hid, 0, this.b2[k]!);
+      const bias = this.bias[k]!;
+      const base = t * n;
+      let m = -Infinity;
+      for (let j = 0; j < n; j++) {
+        const v = logits[j]! + bias[base + j]!;
+        out[j] = v;
+        if (v > m) m = v;
+      }
+      logSoftmaxGivenMax(out, n, m);
+    } else {
+      affine(this.hid, 0, c.hidden, this.w2[k]!, this.b2[k]!, n, out);
+      addRow(this.bias[k]!, t, n, out);
+      logSoftmaxInPlace(out);
+    }
     cache.set(key, out);
     return out;
   }

@@ -129,7 +129,8 @@ export class WasmAffine {
   private readonly acc1: (out: number, w: number, x: number, bytes: number) => void;
   private readonly view: Float64Array;
   private readonly outAt: number;
-  private nonzero: Int32Array;
+  private readonly row: Float64Array;
+  private readonly nonzero: Int32Array;
   /** Bytes of WebAssembly memory held (the float64 weights, one output row, page rounding). */
   readonly bytes: number;
 
@@ -153,14 +154,21 @@ export class WasmAffine {
     this.view = new Float64Array(memory.buffer);
     this.view.set(W, 0);
     this.outAt = inDim * outDim;
+    this.row = this.view.subarray(this.outAt, this.outAt + outDim);
     this.nonzero = new Int32Array(inDim);
     this.bytes = pages * PAGE;
   }
 
   /** out[j] = b[j] + sum_i x[xOff + i] W[i, j], as dense.affine computes it. */
   affine(x: ArrayLike<number>, xOff: number, b: Float64Array | null, out: Float64Array): Float64Array {
+    out.set(this.affineInPlace(x, xOff, b));
+    return out;
+  }
+
+  /** The same outputs, left in the instance's memory: a view valid until the next call. */
+  affineInPlace(x: ArrayLike<number>, xOff: number, b: Float64Array | null): Float64Array {
     const { inDim, outDim, view, outAt, nonzero: nz } = this;
-    const row = view.subarray(outAt, outAt + outDim);
+    const row = this.row;
     if (b) row.set(b.subarray(0, outDim));
     else row.fill(0);
     let k = 0;
@@ -173,7 +181,6 @@ export class WasmAffine {
       this.acc4(outByte, i0 * rowBytes, i1 * rowBytes, i2 * rowBytes, i3 * rowBytes, x[xOff + i0]!, x[xOff + i1]!, x[xOff + i2]!, x[xOff + i3]!, rowBytes);
     }
     for (; m < k; m++) this.acc1(outByte, nz[m]! * rowBytes, x[xOff + nz[m]!]!, rowBytes);
-    out.set(row);
-    return out;
+    return row;
   }
 }
