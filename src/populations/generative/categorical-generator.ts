@@ -2,12 +2,13 @@ import { MfgError } from '../../core/errors';
 import type { FinitePopulation } from '../../core/finite-game';
 import type { Rng } from '../../core/rng';
 import type { Tf } from './backend';
-import { addRow, affine, logSoftmaxInPlace, logSumExp, reluInPlace, sampleLogProbs } from './dense';
+import { addRow, affine, logSoftmaxGivenMax, logSoftmaxInPlace, logSumExp, reluInPlace, sampleLogProbs } from './dense';
 import type { Examples } from './examples';
 import type { PlainObjective, TrainableModel, Variables } from './model';
 import { RowSummaryCache } from './row-summary-cache';
 import { oneHotFloat } from './one-hot';
 import { softmaxObjective } from './softmax-objective';
+import { WasmAffine } from './wasm-affine';
 import { f64, get, glorot, normalWeight, weight, type NamedWeights } from './weights';
 
 type Tensor = import('@tensorflow/tfjs').Tensor;
@@ -172,21 +173,38 @@ export function splitCells(c: CategoricalConfig, cells: Int32Array): Int32Array[
   return out;
 }
 
-/** Bounded cache of conditional log-probability rows (queries walk states in order, so rows repeat). */
+/**
+ * Bounded cache of conditional log-probability rows (queries walk states in order, so rows
+ * repeat). When full it starts over, and the rows it drops become the buffers of the next ones:
+ * a 1024² step computes ~1,024 rows of 8 KiB, which as fresh arrays were a tenth of the step in
+ * allocation and GC. A row is read at once by every caller (never kept across row calls), and
+ * every new row overwrites its whole buffer.
+ */
 class RowCache {
   private readonly map = new Map<number, Float64Array>();
-  bytes = 0;
+  private readonly spare: Float64Array[] = [];
   constructor(private readonly maxRows: number) {}
   get(key: number): Float64Array | undefined {
     return this.map.get(key);
   }
+  /** A buffer of n numbers for a new row: a dropped row's, or a new one. */
+  buffer(n: number): Float64Array {
+    const b = this.spare.pop();
+    return b && b.length === n ? b : new Float64Array(n);
+  }
   set(key: number, row: Float64Array): void {
     if (this.map.size >= this.maxRows) {
+      for (const r of this.map.values()) this.spare.push(r);
       this.map.clear();
-      this.bytes = 0;
     }
     this.map.set(key, row);
-    this.bytes += row.byteLength;
+  }
+  /** Bytes of the rows held: cached and spare (together at most maxRows rows). */
+  get bytes(): number {
+    let n = 0;
+    for (const r of this.map.values()) n += r.byteLength;
+    for (const r of this.spare) n += r.byteLength;
+    return n;
   }
 }
 
@@ -202,6 +220,12 @@ function rowCacheSize(axes: readonly number[], k: number, n: number): number {
 }
 
 /**
+ * Output widths from which an axis's output layer runs in WebAssembly SIMD (wasm-affine.ts, the
+ * same numbers): the per-call overhead pays from a few hundred outputs (a 1024² grid's axes).
+ */
+const WASM_MIN_WIDTH = 256;
+
+/**
  * The fitted generator as plain JavaScript over float64 copies of its weights: log-masses of
  * cells and states, batched state queries, and sampling with the project RNG.
  */
@@ -210,7 +234,9 @@ export class CategoricalDensity {
   private readonly emb: Float64Array[][];
   private readonly w1: Float64Array[];
   private readonly b1: Float64Array[];
-  private readonly w2: Float64Array[];
+  private readonly w2: (Float64Array | null)[];
+  /** Axes whose output layer runs in WebAssembly SIMD (wide, even axes: see WASM_MIN_WIDTH), else null. */
+  private readonly w2Wasm: (WasmAffine | null)[];
   private readonly b2: Float64Array[];
   private readonly bias: Float64Array[];
   private readonly caches: RowCache[];
@@ -232,7 +258,9 @@ export class CategoricalDensity {
     this.emb = c.axes.map((_n, k) => Array.from({ length: k }, (_x, j) => f64(weights, `emb${k}_${j}`)));
     this.w1 = c.axes.map((_n, k) => f64(weights, `w1_${k}`));
     this.b1 = c.axes.map((_n, k) => f64(weights, `b1_${k}`));
-    this.w2 = c.axes.map((_n, k) => f64(weights, `w2_${k}`));
+    this.w2Wasm = c.axes.map((n, k) => (n >= WASM_MIN_WIDTH ? WasmAffine.create(get(weights, `w2_${k}`).data, c.hidden, n) : null));
+    // The float64 copy of an output layer lives in the WebAssembly memory when it runs there.
+    this.w2 = c.axes.map((_n, k) => (this.w2Wasm[k] ? null : f64(weights, `w2_${k}`)));
     this.b2 = c.axes.map((_n, k) => f64(weights, `b2_${k}`));
     this.bias = c.axes.map((_n, k) => f64(weights, `bias${k}`));
     this.caches = c.axes.map((n, k) => new RowCache(k === 0 ? c.horizon : rowCacheSize(c.axes, k, n)));
@@ -258,7 +286,8 @@ export class CategoricalDensity {
     const key = this.contextKey(t, k);
     const row = this.caches[k]!.get(key);
     if (row) return row[x]!;
-    const kept = this.summaries[k]!.entry(key, this.w2[k]!, this.b2[k]!, this.bias[k]!, t, this.config.axes[k]!, x);
+    const W2 = this.w2[k] ?? this.w2Wasm[k]!.weights;
+    const kept = this.summaries[k]!.entry(key, W2, this.b2[k]!, this.bias[k]!, t, this.config.axes[k]!, x);
     return kept ?? this.row(t, k)[x]!;
   }
 
@@ -271,15 +300,38 @@ export class CategoricalDensity {
     if (hit) return hit;
     const e = c.embedding;
     const input = this.input;
-    input.set(this.time.subarray(t * e, (t + 1) * e), 0);
-    for (let j = 0; j < k; j++) input.set(this.emb[k]![j]!.subarray(this.coord[j]! * e, (this.coord[j]! + 1) * e), (j + 1) * e);
+    // The input: the epoch's embedding, then each earlier coordinate's (copied, no views).
+    const time = this.time;
+    for (let i = 0; i < e; i++) input[i] = time[t * e + i]!;
+    for (let j = 0; j < k; j++) {
+      const emb = this.emb[k]![j]!;
+      const from = this.coord[j]! * e;
+      for (let i = 0; i < e; i++) input[(j + 1) * e + i] = emb[from + i]!;
+    }
     affine(input, 0, inputWidth(c, k), this.w1[k]!, this.b1[k]!, c.hidden, this.hid);
     reluInPlace(this.hid);
     const n = c.axes[k]!;
-    const out = new Float64Array(n);
-    affine(this.hid, 0, c.hidden, this.w2[k]!, this.b2[k]!, n, out);
-    addRow(this.bias[k]!, t, n, out);
-    const lz = logSoftmaxInPlace(out);
+    const out = cache.buffer(n);
+    let lz: number;
+    const wasm = this.w2Wasm[k];
+    if (wasm) {
+      // logits + the epoch's bias row, written into the row with their maximum in one pass (what
+      // affine, addRow and logSoftmaxInPlace's first pass compute, in the same order).
+      const logits = wasm.affineInPlace(this.hid, 0, this.b2[k]!);
+      const bias = this.bias[k]!;
+      const base = t * n;
+      let m = -Infinity;
+      for (let j = 0; j < n; j++) {
+        const v = logits[j]! + bias[base + j]!;
+        out[j] = v;
+        if (v > m) m = v;
+      }
+      lz = logSoftmaxGivenMax(out, n, m);
+    } else {
+      affine(this.hid, 0, c.hidden, this.w2[k]!, this.b2[k]!, n, out);
+      addRow(this.bias[k]!, t, n, out);
+      lz = logSoftmaxInPlace(out);
+    }
     cache.set(key, out);
     // Summaries pay where the row is wider than its hidden layer (not the action axis's 5 entries).
     if (k > 0 && n > 2 * c.hidden) this.summaries[k]!.add(key, this.hid, c.hidden, lz);
@@ -350,12 +402,14 @@ export class CategoricalDensity {
     return out;
   }
 
-  /** Float32 weights + their float64 copies + cached rows. */
+  /** Float32 weights + their float64 copies (in WebAssembly memory for wide output layers, pages rounded up) + cached rows. */
   memoryBytes(): number {
     let cached = 0;
     for (const c of this.caches) cached += c.bytes;
     for (const s of this.summaries) cached += s.bytes;
     for (const s of this.stateLog) cached += s ? s.byteLength : 0;
-    return this.parameterCount * (4 + 8) + cached;
+    let wasmExtra = 0;
+    this.w2Wasm.forEach((w, k) => (wasmExtra += w ? w.bytes - 8 * this.config.hidden * this.config.axes[k]! : 0));
+    return this.parameterCount * (4 + 8) + wasmExtra + cached;
   }
 }

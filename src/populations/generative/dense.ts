@@ -56,6 +56,11 @@ export function reluInPlace(x: Float64Array, n = x.length): void {
 export function logSoftmaxInPlace(x: Float64Array, n = x.length): number {
   let m = -Infinity;
   for (let i = 0; i < n; i++) if (x[i]! > m) m = x[i]!;
+  return logSoftmaxGivenMax(x, n, m);
+}
+
+/** logSoftmaxInPlace once the maximum m of x[0..n) is known (a caller's pass that wrote x found it). */
+export function logSoftmaxGivenMax(x: Float64Array, n: number, m: number): number {
   let s = 0;
   for (let i = 0; i < n; i++) s += Math.exp(x[i]! - m);
   const lz = m + Math.log(s);

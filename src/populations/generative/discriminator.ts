@@ -206,32 +206,41 @@ export async function classifierTwoSampleTest(h: TfHandle, config: Discriminator
   const finite = config.kind === 'finite';
   const d = finite ? 1 : config.dim;
   const H = config.horizon;
-  const train = { t: [] as number[], lab: [] as number[], cells: [] as number[], x: [] as number[] };
-  const test: { t: number; lab: number; idx: number; src: 0 | 1 }[] = [];
+  // Per epoch, both samples cut to n and halved: the first halves train (Monte Carlo, then
+  // generator), the second halves test. Sizes first, then typed arrays filled in that order.
+  const sizes = Array.from({ length: H }, (_x, t) => Math.min(mc[t]!.length, gen[t]!.length) / d);
+  const trainCount = sizes.reduce((acc, n) => acc + 2 * Math.floor(n / 2), 0);
+  const testCount = sizes.reduce((acc, n) => acc + 2 * (n - Math.floor(n / 2)), 0);
+  const trainT = new Int32Array(trainCount);
+  const trainLab = new Uint8Array(trainCount);
+  const trainCells = finite ? new Int32Array(trainCount) : null;
+  const trainX = finite ? null : new Float64Array(trainCount * d);
+  const testT = new Int32Array(testCount);
+  const testLab = new Uint8Array(testCount);
+  const testIdx = new Int32Array(testCount);
+  let filled = 0;
+  let q = 0;
   for (let t = 0; t < H; t++) {
-    const a = mc[t]!;
-    const b = gen[t]!;
-    const n = Math.min(a.length, b.length) / d;
+    const n = sizes[t]!;
     const half = Math.floor(n / 2);
-    for (const [src, arr] of [[1, a], [0, b]] as const) {
+    for (const [src, arr] of [[1, mc[t]!], [0, gen[t]!]] as const) {
       for (let i = 0; i < n; i++) {
         if (i < half) {
-          train.t.push(t);
-          train.lab.push(src);
-          if (finite) train.cells.push(arr[i]!);
-          else for (let k = 0; k < d; k++) train.x.push(arr[i * d + k]!);
-        } else test.push({ t, lab: src, idx: i, src });
+          trainT[filled] = t;
+          trainLab[filled] = src;
+          if (trainCells) trainCells[filled] = arr[i]!;
+          else for (let j = 0; j < d; j++) trainX![filled * d + j] = arr[i * d + j]!;
+          filled++;
+        } else {
+          testT[q] = t;
+          testLab[q] = src;
+          testIdx[q] = i;
+          q++;
+        }
       }
     }
   }
-  const data: Examples = {
-    count: train.t.length,
-    t: Int32Array.from(train.t),
-    cells: finite ? Int32Array.from(train.cells) : null,
-    x: finite ? null : Float64Array.from(train.x),
-    dim: finite ? 0 : d,
-    labels: Uint8Array.from(train.lab),
-  };
+  const data: Examples = { count: trainCount, t: trainT, cells: trainCells, x: trainX, dim: finite ? 0 : d, labels: trainLab };
   const model = new DiscriminatorModel(config);
   const weights = model.init(new Rng(opts.seed));
   const training = await trainModel(h, model, weights, data, {
@@ -248,12 +257,25 @@ export async function classifierTwoSampleTest(h: TfHandle, config: Discriminator
   const logit = new DiscriminatorLogit(config, weights);
   const correct = new Float64Array(H);
   const total = new Float64Array(H);
-  for (const e of test) {
-    const arr = e.src === 1 ? mc[e.t]! : gen[e.t]!;
-    const z = finite ? logit.cellLogit(e.t, arr[e.idx]!) : logit.pointLogit(e.t, arr as Float64Array, e.idx * d);
+  // A finite logit depends on (t, cell) alone: each distinct pair is scored once (small spaces
+  // repeat a few cells thousands of times).
+  const cellLogits = new Map<number, number>();
+  const cellsPerEpoch = finite ? config.axes.reduce((a, b) => a * b, 1) : 0;
+  for (let e = 0; e < testCount; e++) {
+    const t = testT[e]!;
+    const lab = testLab[e]!;
+    const idx = testIdx[e]!;
+    const arr = lab === 1 ? mc[t]! : gen[t]!;
+    let z: number;
+    if (finite) {
+      const key = t * cellsPerEpoch + arr[idx]!;
+      const known = cellLogits.get(key);
+      z = known ?? logit.cellLogit(t, arr[idx]!);
+      if (known === undefined) cellLogits.set(key, z);
+    } else z = logit.pointLogit(t, arr as Float64Array, idx * d);
     const guess = z > 0 ? 1 : 0;
-    total[e.t]!++;
-    if (guess === e.lab) correct[e.t]!++;
+    total[t]!++;
+    if (guess === lab) correct[t]!++;
   }
   const epochs: EpochC2st[] = [];
   let k = 0;

@@ -1,4 +1,5 @@
 import type { Rng } from '../../core/rng';
+import { uniformInt } from './uniform-int';
 
 /**
  * Training examples pooled over epochs: example i is epoch t[i] with either a finite cell
@@ -73,7 +74,7 @@ export function drawBatch(ex: Examples, n: number, rng: Rng): Int32Array {
   const idx = new Int32Array(n);
   const w = ex.weights;
   if (!w) {
-    for (let i = 0; i < n; i++) idx[i] = rng.int(ex.count);
+    for (let i = 0; i < n; i++) idx[i] = uniformInt(rng, ex.count);
     return idx;
   }
   let cdf = cdfCache.get(w);

@@ -6,7 +6,7 @@ import type { KernelTests } from './consensus';
 import { discreteEnergyDistance, energyDistance, gaussianW2, meanCovariance, totalVariation } from './stats';
 import {
   combineEpochTests,
-  gridPermutationStats,
+  gridPermutationStatsEpochs,
   gridTests,
   honestyVerdict,
   permSeeds,
@@ -186,12 +186,32 @@ function kernelFields(kernel: KernelTests | null | undefined, t: number): Partia
 
 /** Kernel tests of a finite generator: per epoch, up to GRID_KERNEL_MAX held-out cells against as many generator cells. */
 export function finiteKernelTests(sample: (t: number, n: number, rng: Rng) => Int32Array, heldOut: readonly Int32Array[], grid: GridSpec, rng: Rng, permutations = KERNEL_PERMUTATIONS): KernelTests {
+  return runFiniteKernelTests(drawFiniteKernelTests(sample, heldOut, grid, rng, permutations));
+}
+
+/**
+ * Everything random in finiteKernelTests, drawn in its order: the permutation seeds, then per
+ * epoch the held-out cells tested and as many generator cells. The statistics need nothing
+ * else, so runFiniteKernelTests may compute them later (the baseline does, on demand) from
+ * copies small enough to keep: at most GRID_KERNEL_MAX cells per epoch and side.
+ */
+export interface FiniteKernelDraws {
+  readonly seeds: readonly number[];
+  readonly grid: GridSpec;
+  readonly pairs: readonly (readonly [Int32Array, Int32Array])[];
+}
+
+export function drawFiniteKernelTests(sample: (t: number, n: number, rng: Rng) => Int32Array, heldOut: readonly Int32Array[], grid: GridSpec, rng: Rng, permutations = KERNEL_PERMUTATIONS): FiniteKernelDraws {
   const seeds = permSeeds(permutations, rng);
-  const stats = heldOut.map((mc, t) => {
+  const pairs = heldOut.map((mc, t) => {
     const n = Math.min(mc.length, GRID_KERNEL_MAX);
-    return gridPermutationStats(mc.subarray(0, n), sample(t, n, rng), grid, seeds);
+    return [mc.slice(0, n), sample(t, n, rng)] as const;
   });
-  return kernelTests(stats, gridTests);
+  return { seeds, grid, pairs };
+}
+
+export function runFiniteKernelTests(d: FiniteKernelDraws): KernelTests {
+  return kernelTests(gridPermutationStatsEpochs(d.pairs, d.grid, d.seeds), gridTests);
 }
 
 /** Per-epoch, pooled and Cauchy-combined results from the epochs' permutation statistics. */

@@ -32,4 +32,11 @@ export interface PlainObjective {
   readonly rows: number;
   /** The loss at `params`; adds its gradient into `grads` (zeroed by the caller) when given. */
   evaluate(params: ReadonlyMap<string, Float64Array>, grads: ReadonlyMap<string, Float64Array> | null): number;
+  /**
+   * The objective of the minibatch of examples `idx` of this objective's data: the same loss and
+   * gradient, bit for bit, as plainObjective(subset(data, idx)), without rebuilding its rows from
+   * the examples. Optional; the result may share buffers with the previous one (valid until the
+   * next call).
+   */
+  batch?(idx: Int32Array): PlainObjective;
 }

@@ -70,21 +70,11 @@ export async function trainPlain<C>(model: TrainableModel<C>, data: Examples, fu
   while (steps < opts.maxSteps) {
     if (opts.signal?.aborted) throw new MfgError('MFG_ERR_GENERATIVE_ABORTED', 'generative fit aborted');
     // trainModel's batches: the whole (deduplicated, weighted) data when it fits one, else a draw.
-    const objective = data.count <= opts.batchSize ? full : model.plainObjective!({ ...subset(data, drawBatch(data, opts.batchSize, rng)), weights: null });
+    const objective = data.count <= opts.batchSize ? full : minibatch(model, data, full, drawBatch(data, opts.batchSize, rng));
     flat.g.fill(0);
     const loss = objective.evaluate(params, grads);
     if (!Number.isFinite(loss)) throw new MfgError('MFG_ERR_INTERNAL', `training loss became ${loss} at step ${steps}`);
-    const c1 = 1 - acc1;
-    const c2 = 1 - acc2;
-    const decay = Math.min(EMA_DECAY, (1 + steps) / (10 + steps));
-    const { w, g, m1, m2, ema: avg } = flat;
-    for (let i = 0; i < total; i++) {
-      const gi = g[i]!;
-      const a = (m1[i] = BETA1 * m1[i]! + (1 - BETA1) * gi);
-      const b = (m2[i] = BETA2 * m2[i]! + (1 - BETA2) * gi * gi);
-      const wi = (w[i] = w[i]! - (lr * (a / c1)) / (Math.sqrt(b / c2) + EPSILON));
-      avg[i] = decay * avg[i]! + (1 - decay) * wi;
-    }
+    adamStep(flat, lr, 1 - acc1, 1 - acc2, Math.min(EMA_DECAY, (1 + steps) / (10 + steps)));
     acc1 *= BETA1;
     acc2 *= BETA2;
     steps++;
@@ -110,6 +100,28 @@ export async function trainPlain<C>(model: TrainableModel<C>, data: Examples, fu
     curve: rule.curve,
     ...(valid ? { validLoss: rule.bestValid } : {}),
   };
+}
+
+/**
+ * One Adam update of every weight (bias corrections c1 = 1 - beta1^k, c2 = 1 - beta2^k) and the
+ * moving average's. A function of its own, on typed arrays only: inside trainPlain, whose loop
+ * sees both generator and discriminator objectives, it was deoptimised with it again and again.
+ */
+function adamStep(flat: { w: Float64Array; g: Float64Array; m1: Float64Array; m2: Float64Array; ema: Float64Array }, lr: number, c1: number, c2: number, decay: number): void {
+  const { w, g, m1, m2, ema: avg } = flat;
+  const total = w.length;
+  for (let i = 0; i < total; i++) {
+    const gi = g[i]!;
+    const a = (m1[i] = BETA1 * m1[i]! + (1 - BETA1) * gi);
+    const b = (m2[i] = BETA2 * m2[i]! + (1 - BETA2) * gi * gi);
+    const wi = (w[i] = w[i]! - (lr * (a / c1)) / (Math.sqrt(b / c2) + EPSILON));
+    avg[i] = decay * avg[i]! + (1 - decay) * wi;
+  }
+}
+
+/** The objective of the examples `idx`: counted onto the full objective's rows when it can (same bits), else rebuilt from them. */
+function minibatch<C>(model: TrainableModel<C>, data: Examples, full: PlainObjective, idx: Int32Array): PlainObjective {
+  return full.batch ? full.batch(idx) : model.plainObjective!({ ...subset(data, idx), weights: null });
 }
 
 function copy(m: ReadonlyMap<string, Float64Array>): Map<string, Float64Array> {

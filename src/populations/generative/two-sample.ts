@@ -1,4 +1,5 @@
 import { Rng } from '../../core/rng';
+import { partialShuffle } from './partial-shuffle';
 
 /**
  * Kernel two-sample tests with permutation p-values (the powerful half of the honesty report;
@@ -132,22 +133,9 @@ export interface PermutationStats {
   readonly permutations: number;
 }
 
-/** Partial Fisher-Yates of 0..N-1 seeded by `seed`: positions [0, n) are side a. */
-function permutation(N: number, n: number, seed: number, out: Int32Array): Int32Array {
-  const rng = new Rng(seed);
-  for (let i = 0; i < N; i++) out[i] = i;
-  for (let i = 0; i < n; i++) {
-    const j = i + rng.int(N - i);
-    const t = out[i]!;
-    out[i] = out[j]!;
-    out[j] = t;
-  }
-  return out;
-}
-
 /**
  * Side a of every permutation of a seed list, P × n pooled indices: permutation r is the first n
- * entries of `permutation(N, n, seeds[r])`. Cached per seed list and (N, n), because every epoch
+ * entries of `partialShuffle(N, n, seeds[r])`. Cached per seed list and (N, n), because every epoch
  * of a report (equal sample sizes) is permuted identically: built once instead of once an epoch.
  */
 const sideCache = new WeakMap<readonly number[], Map<string, Int32Array>>();
@@ -160,7 +148,7 @@ function sidesA(seeds: readonly number[], N: number, n: number): Int32Array {
   if (!sides) {
     sides = new Int32Array(seeds.length * n);
     const perm = new Int32Array(N);
-    seeds.forEach((seed, r) => sides!.set(permutation(N, n, seed, perm).subarray(0, n), r * n));
+    seeds.forEach((seed, r) => sides!.set(partialShuffle(N, n, seed, perm).subarray(0, n), r * n));
     bySize.set(key, sides);
   }
   return sides;
@@ -168,41 +156,125 @@ function sidesA(seeds: readonly number[], N: number, n: number): Int32Array {
 
 /** P + 1 rows of block-kernel MMD^2 U-statistics (one column per partition) of two samples of joint cells. */
 export function gridPermutationStats(a: Int32Array, b: Int32Array, grid: GridSpec, seeds: readonly number[]): PermutationStats {
-  const n = a.length;
-  const m = b.length;
-  const N = n + m;
+  return gridPermutationStatsEpochs([[a, b]], grid, seeds)[0]!;
+}
+
+/** One (epoch, partition) of the statistics: block ids of the pooled points, u blocks, pooled counts. */
+interface Column {
+  readonly epoch: number;
+  readonly partition: number;
+  readonly id: Int32Array;
+  readonly u: number;
+  readonly totals: Float64Array;
+}
+
+/**
+ * gridPermutationStats of every epoch's pair (a, b), bit for bit, computed together. Epochs of
+ * equal sizes share their permutations, so a permutation's side a can be counted for several
+ * (epoch, partition) columns in one pass: their block ids are combined into one mixed-radix id
+ * while the product of their block counts stays below half the side (a small space: BeachBar's
+ * 4 cells over 3 epochs make 64 combined blocks against 1,000 agents a side), and each column's
+ * counts are the combined counts summed over the other digits. Counts are integers, so every
+ * sum is exact in any order and each column's U-statistic is the per-epoch one. Large spaces
+ * (more blocks than that) keep one pass per column, as before.
+ */
+export function gridPermutationStatsEpochs(pairs: readonly (readonly [Int32Array, Int32Array])[], grid: GridSpec, seeds: readonly number[]): PermutationStats[] {
   const P = seeds.length;
-  const pooled = new Int32Array(N);
-  pooled.set(a);
-  pooled.set(b, n);
-  const { ids: raw, sizes } = partitions(pooled, grid);
-  const scratch = new Int32Array(Math.max(...sizes)).fill(-1);
-  const parts = raw.map((id, l) => compact(id, sizes[l]!, scratch));
-  const L = parts.length;
-  const maxU = Math.max(...parts.map((p) => p.u));
-  const ca = new Float64Array(maxU);
-  const cb = new Float64Array(maxU);
-  // Per partition, the pooled counts: side b's counts are these minus side a's (exact integers).
-  const totals = parts.map(({ id, u }) => {
-    const c = new Float64Array(u);
-    for (let i = 0; i < N; i++) c[id[i]!]!++;
-    return c;
+  const columnsOf = pairs.map(([a, b], epoch) => {
+    const N = a.length + b.length;
+    const pooled = new Int32Array(N);
+    pooled.set(a);
+    pooled.set(b, a.length);
+    const { ids: raw, sizes } = partitions(pooled, grid);
+    const scratch = new Int32Array(Math.max(...sizes)).fill(-1);
+    return raw.map((id0, partition): Column => {
+      const { id, u } = compact(id0, sizes[partition]!, scratch);
+      // Per partition, the pooled counts: side b's counts are these minus side a's (exact integers).
+      const totals = new Float64Array(u);
+      for (let i = 0; i < N; i++) totals[id[i]!]!++;
+      return { epoch, partition, id, u, totals };
+    });
   });
-  const sides = P > 0 ? sidesA(seeds, N, n) : new Int32Array(0);
-  const stats = new Float64Array((P + 1) * L);
-  for (let r = 0; r <= P; r++) {
-    const off = (r - 1) * n;
-    for (let l = 0; l < L; l++) {
-      const { id, u } = parts[l]!;
-      if (r === 0) for (let i = 0; i < n; i++) ca[id[i]!]!++;
-      else for (let i = 0; i < n; i++) ca[id[sides[off + i]!]!]!++;
-      const tot = totals[l]!;
-      for (let k = 0; k < u; k++) cb[k] = tot[k]! - ca[k]!;
-      stats[r * L + l] = blockU(ca, cb, u, n, m);
-      ca.fill(0, 0, u);
+  const L = columnsOf[0]?.length ?? 0;
+  const out = pairs.map(() => ({ stats: new Float64Array((P + 1) * L), columns: L, permutations: P }));
+  // Epochs of equal sizes, in order of first appearance: they share side a of every permutation.
+  const bySize = new Map<string, number[]>();
+  pairs.forEach(([a, b], e) => {
+    const key = `${a.length}:${b.length}`;
+    if (!bySize.has(key)) bySize.set(key, []);
+    bySize.get(key)!.push(e);
+  });
+  for (const epochs of bySize.values()) {
+    const [a, b] = pairs[epochs[0]!]!;
+    const n = a.length;
+    const m = b.length;
+    const sides = P > 0 ? sidesA(seeds, n + m, n) : new Int32Array(0);
+    for (const group of fuse(epochs.flatMap((e) => columnsOf[e]!), n)) countGroup(group, sides, n, m, P, out);
+  }
+  return out;
+}
+
+/** Consecutive columns whose block counts multiply to at most n / 2: one counting pass each group. */
+function fuse(columns: readonly Column[], n: number): Column[][] {
+  const groups: Column[][] = [];
+  let product = Infinity;
+  for (const c of columns) {
+    if (product * c.u <= n / 2) {
+      groups[groups.length - 1]!.push(c);
+      product *= c.u;
+    } else {
+      groups.push([c]);
+      product = c.u;
     }
   }
-  return { stats, columns: L, permutations: P };
+  return groups;
+}
+
+/** The P + 1 statistics of a group of columns (one column: the direct count). */
+function countGroup(group: readonly Column[], sides: Int32Array, n: number, m: number, P: number, out: readonly { stats: Float64Array; columns: number }[]): void {
+  const G = group.length;
+  // Mixed-radix combined ids: digit g is column g's block id (v = id_0 + u_0·(id_1 + u_1·(...))).
+  let combined = group[0]!.id;
+  let blocks = group[0]!.u;
+  if (G > 1) {
+    combined = new Int32Array(group[0]!.id.length);
+    for (let i = 0; i < combined.length; i++) {
+      let v = 0;
+      for (let g = G - 1; g >= 0; g--) v = v * group[g]!.u + group[g]!.id[i]!;
+      combined[i] = v;
+    }
+    blocks = group.reduce((acc, c) => acc * c.u, 1);
+  }
+  // Each combined block's digit in every column.
+  const digits = new Int32Array(blocks * G);
+  if (G > 1) {
+    for (let v = 0; v < blocks; v++) {
+      let x = v;
+      for (let g = 0; g < G; g++) {
+        digits[v * G + g] = x % group[g]!.u;
+        x = Math.floor(x / group[g]!.u);
+      }
+    }
+  }
+  const cc = new Float64Array(blocks);
+  const maxU = Math.max(...group.map((c) => c.u));
+  // One column counts straight into its own counts (cc is ca).
+  const ca = G === 1 ? cc : new Float64Array(maxU);
+  const cb = new Float64Array(maxU);
+  for (let r = 0; r <= P; r++) {
+    const off = (r - 1) * n;
+    if (r === 0) for (let i = 0; i < n; i++) cc[combined[i]!]!++;
+    else for (let i = 0; i < n; i++) cc[combined[sides[off + i]!]!]!++;
+    for (let g = 0; g < G; g++) {
+      const { u, totals, epoch, partition } = group[g]!;
+      if (G > 1) for (let v = 0; v < blocks; v++) ca[digits[v * G + g]!]! += cc[v]!;
+      for (let k = 0; k < u; k++) cb[k] = totals[k]! - ca[k]!;
+      const o = out[epoch]!;
+      o.stats[r * o.columns + partition] = blockU(ca, cb, u, n, m);
+      ca.fill(0, 0, u);
+    }
+    if (G > 1) cc.fill(0);
+  }
 }
 
 /** Energy (discrete metric, column 0) and multi-scale MMD (every column) tests of one epoch. */
@@ -314,7 +386,7 @@ export function pointPermutationStats(x: Float64Array, y: Float64Array, d: numbe
   const perm = Int32Array.from({ length: N }, (_x, i) => i);
   const stats = new Float64Array((P + 1) * 2);
   for (let r = 0; r <= P; r++) {
-    if (r > 0) permutation(N, n, permSeedList[r - 1]!, perm);
+    if (r > 0) partialShuffle(N, n, permSeedList[r - 1]!, perm);
     side.fill(1);
     for (let i = 0; i < n; i++) side[perm[i]!] = 0;
     // Pair sums within side a (0) and side b (1); the cross sum is the rest of the total.

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Rng } from '../../../src/core/rng';
-import { blockSides, gridPermutationStats, permSeeds, type GridSpec } from '../../../src/populations/generative/two-sample';
+import { blockSides, gridPermutationStats, gridPermutationStatsEpochs, permSeeds, type GridSpec } from '../../../src/populations/generative/two-sample';
 
 /**
  * The permutation statistics as first written (O(N) per permutation, both sides counted, a
@@ -87,6 +87,27 @@ describe('grid permutation statistics (permutations cached per seed list, side b
       // The block U-statistics sum the same integer counts in the same order: equal, not just close.
       expect(Array.from(got.stats)).to.deep.equal(Array.from(want));
       expect(got.columns).to.equal(1 + 2 * (blockSides(grid.shape).length - 1));
+    }
+  });
+
+  it('computed for several epochs together (combined block ids on small spaces), equal the per-epoch reference bit for bit', () => {
+    const rng = new Rng(22);
+    const seeds = permSeeds(39, rng);
+    // A BeachBar-like line of 4 states (one action: every epoch fuses), a grid whose epochs fuse
+    // partly, and a large grid that counts column by column; sizes shared and not.
+    const cases: [GridSpec, number, [number, number][]][] = [
+      [{ shape: [4], numActions: 1 }, 4, [[200, 200], [200, 200], [200, 200], [150, 220]]],
+      [{ shape: [8], numActions: 2 }, 16, [[300, 300], [300, 300], [300, 300]]],
+      [{ shape: [12, 10], numActions: 3 }, 360, [[300, 300], [300, 300], [250, 410]]],
+    ];
+    for (const [grid, cells, sizes] of cases) {
+      const draw = (k: number): Int32Array => Int32Array.from({ length: k }, () => Math.floor(cells * rng.random() ** 1.5));
+      const pairs = sizes.map(([n, m]) => [draw(n), draw(m)] as const);
+      const got = gridPermutationStatsEpochs(pairs, grid, seeds);
+      pairs.forEach(([a, b], e) => {
+        expect(Array.from(got[e]!.stats), `grid ${grid.shape}, epoch ${e}`).to.deep.equal(Array.from(referenceStats(a, b, grid, seeds)));
+        expect(got[e]!.columns).to.equal(1 + 2 * (blockSides(grid.shape).length - 1));
+      });
     }
   });
 });
