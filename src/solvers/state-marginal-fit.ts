@@ -52,7 +52,12 @@ export function stateSamples(game: FiniteGame, samples: FiniteFlowSamples): Fini
     horizon: samples.horizon,
     cells: samples.cells.map((perEpoch, p) => {
       const A = game.populations[p]!.numActions;
-      return perEpoch.map((c) => Int32Array.from(c, (x) => Math.floor(x / A)));
+      // A plain loop: Int32Array.from with a map callback was 5.6% of a BeachBar gd-fp run's CPU (bench/beachbar).
+      return perEpoch.map((c) => {
+        const out = new Int32Array(c.length);
+        for (let i = 0; i < c.length; i++) out[i] = Math.floor(c[i]! / A);
+        return out;
+      });
     }),
   };
 }
