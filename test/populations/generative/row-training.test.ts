@@ -42,7 +42,7 @@ describe('generative population: count-row training of the autoregressive genera
       expect(total).to.equal(3000 * 5); // every example in exactly one context
       for (let i = 0; i < r.count; i++) {
         let s = 0;
-        for (let x = 0; x < r.n; x++) s += r.target[i * r.n + x]!;
+        for (let q = r.rowStart[i]!; q < r.rowStart[i + 1]!; q++) s += r.vals[q]!;
         expect(s).to.be.closeTo(1, 1e-5);
       }
     }
