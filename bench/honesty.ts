@@ -386,7 +386,9 @@ function populationTv(pop: { logStateMassBatch(p: number, t: number, states: Int
  *    (tempered-correction.ts; D is the discriminator round 0's test trains anyway); on --small
  *    also beta = 1 (the untempered ratio);
  *  - blind: maxRounds 2 with alpha 0.999, so round 1 always refits by maximum likelihood
- *    (twice the step cap, warm) and is tested again.
+ *    (twice the step cap, warm) and is tested again. Its rounds' steps are recorded: a warm refit
+ *    keeps round 0's weights unless a validation window beats them, so blind = round 0 exactly
+ *    when round 1 never improved on round 0's validation loss.
  * Reports each arm's mean exact TV and CPU seconds. --size/--H/--samples choose the game
  * (CrowdModelling2D); --small uses the 6x6 torus walk (H = 4) of the CI test instead.
  */
@@ -441,7 +443,7 @@ async function informedComparison(): Promise<void> {
     const two = await fitGenerativePopulation(game, samples, { ...base, seed, maxRounds: 2, alpha: 0.999, exact: [L] });
     const cpuTwo = cpu() - c0;
     const blindTv = populationTv(two.population, L, pop.numStates, pop.numActions, game.horizon);
-    const run = { seed, plainTv, correctedTv, fullCorrectionTv: fullTv, scale: choice.scale, heldOutNllChange: choice.heldOutNllChange, fullNllChange: choice.fullNllChange, blindTv, cpuPlain: cpuOne, cpuCorrected: cpuOne + cpuCorrect, cpuBlind: cpuTwo, normaliserError: zErr, verdictP: one.report.verdictPValue, baselineTv: one.report.baseline[0]!.meanTv, loadAverage: os.loadavg()[0] };
+    const run = { seed, plainTv, correctedTv, fullCorrectionTv: fullTv, scale: choice.scale, heldOutNllChange: choice.heldOutNllChange, fullNllChange: choice.fullNllChange, blindTv, blindRounds: two.report.rounds[0]!.map((x) => ({ steps: x.steps, maxSteps: x.maxSteps, pValue: x.pValue })), plainSteps: one.steps, cpuPlain: cpuOne, cpuCorrected: cpuOne + cpuCorrect, cpuBlind: cpuTwo, normaliserError: zErr, verdictP: one.report.verdictPValue, baselineTv: one.report.baseline[0]!.meanTv, loadAverage: os.loadavg()[0] };
     runs.push(run);
     process.stdout.write(`${JSON.stringify(run)}\n`);
   }
