@@ -136,7 +136,8 @@ export async function solveLearning(opts: LearningSolveOptions): Promise<void> {
     seconds: result.seconds,
     final: { exploitability: final.exploitability, policyValue: final.policyValue, bestResponseValue: final.bestResponseValue },
     curves: result.curves,
-    generative: result.generative,
+    // Only in generative runs (params.generative = 1): the fits' count, seconds and honesty verdicts.
+    ...(result.generative ? { generative: result.generative } : {}),
     resumedFrom: opts.resume ?? null,
     backend: { ...info.backend, name: result.backend ?? 'js-tabular', precision: result.backend ? 'float32 training, float64 inference' : 'float64' },
     versions: info.versions,
