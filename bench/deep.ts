@@ -7,6 +7,7 @@
  *   npm run bench:deep -- --iters 5 --games FourRooms-v0 --algos d-momd,momd
  *   npm run bench:deep -- --params '{"brBatches":10}'    # learning budgets (every learning solver)
  *   npm run bench:deep -- --json
+ *   npm run bench:deep -- --populations particles,exact,generative   # the flow the learners face (default exact,generative)
  *   npm run bench:deep -- --games LinearQuadraticContinuous-v0,CrowdAversionND-v0 --iters 6 \
  *     --ac-params '{"brIterations":20,"agents":256,"minibatch":6400}'   # ac-fp rows (bench/deep-continuous.ts)
  *   npm run bench:deep -- --games CrowdAversionND-v0 --d 4 --iters 4  # CrowdAversionND's d (default 10)
@@ -15,6 +16,13 @@
  * evalBatches (the exploitability estimate), poolSize and kdePoints (each CrowdAversionND step queries a KDE with
  * kdePoints centres, O(kdePoints·d) per agent-step; at d = 10 the env steps about 10^4 agent-steps per CPU-second
  * with 2048 centres).
+ *
+ * Each learning solver runs once per --populations entry, the population that makes the flows it
+ * faces (src/learning/params.ts POPULATION_PARAMS): 'exact' (exactFlow 1: the output policy's
+ * exact flow for D-AFP and D-MOMD, the best response's for q-fp and dqn-fp), 'particles' (the
+ * empirical flow of the best response's play) or 'generative' (a generative population fitted to
+ * that play, as gd-fp fits its agents; the row adds the fits' seconds per iteration). The exact
+ * solvers fp and momd run once (population 'exact').
  *
  * Same iteration count for every solver, so a row compares exploitability at equal iterations
  * (the aim: D-MOMD on FourRooms within 20% of exact MOMD). With "tau" in --params, exact MOMD
@@ -42,6 +50,10 @@ const SEED = Number(arg('--seed') ?? 0);
 const GAMES = (arg('--games') ?? 'FourRooms-v0,Maze-v0,CrowdModelling2D-v0').split(',');
 const ALGOS = (arg('--algos') ?? ['fp', 'momd', ...learningSolverNames()].join(',')).split(',');
 const PARAMS = JSON.parse(arg('--params') ?? '{}') as Record<string, unknown>;
+/** The population of each learning row, and the parameters that select it (they override --params). */
+const POPULATION_CHOICE: Record<string, Record<string, number>> = { particles: { exactFlow: 0, generative: 0 }, exact: { exactFlow: 1, generative: 0 }, generative: { exactFlow: 0, generative: 1 } };
+const POPULATIONS = (arg('--populations') ?? 'exact,generative').split(',');
+for (const p of POPULATIONS) if (!(p in POPULATION_CHOICE)) throw new Error(`--populations: unknown ${JSON.stringify(p)}, expected some of ${Object.keys(POPULATION_CHOICE).join(', ')}`);
 const asJson = argv.includes('--json');
 /** CrowdAversionND's dimension d (1..10; the issue's curve is at d = 10). */
 const CROWD_D = Number(arg('--d') ?? 10);
@@ -54,7 +66,10 @@ const AC_PARAMS = JSON.parse(arg('--ac-params') ?? '{}') as Record<string, unkno
 interface Row {
   game: string;
   algo: string;
+  population: string;
   exploitability: number[];
+  /** Generative rows: seconds per iteration spent fitting the generator (inside secondsPerIteration). */
+  fitSecondsPerIteration: number | null;
   secondsPerIteration: number;
   cpuSecondsPerIteration: number;
   backend: string | null;
@@ -72,6 +87,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const continuousRows: ContinuousRow[] = [];
   const load0 = os.loadavg();
+  if (!asJson) process.stdout.write(`# node dist/bench/deep.js ${argv.join(' ')} · ${new Date().toISOString()} · load average ${load0.map((x) => x.toFixed(2)).join(' ')} (${os.cpus().length} cpus)\n`);
   for (const id of GAMES) {
     const any = makeGame(id, KWARGS[id] ?? {});
     if (any.kind === 'continuous') {
@@ -80,40 +96,48 @@ async function main(): Promise<void> {
     }
     const game = any as FiniteGame;
     for (const algo of ALGOS) {
-      const cpu0 = process.cpuUsage();
-      let ex: number[];
-      let seconds: number[];
-      let backend: string | null = 'exact-tabular';
-      let params: Record<string, number | null>;
-      if (learningSolverNames().includes(algo)) {
-        const r = await runLearningSolver(game, algo, { iterations: ITERS, seed: SEED, params: paramsFor(algo) });
-        ex = r.exploitability;
-        seconds = r.seconds;
-        backend = r.backend ?? 'js-tabular';
-        params = r.params;
-      } else {
-        // Exact MOMD takes the deep one's mirror-descent step: alpha = 1/tau (D-MOMD with Munchausen alpha = 1).
-        const solver = createSolver(algo, algo === 'momd' && typeof PARAMS['tau'] === 'number' ? { alpha: 1 / PARAMS['tau'] } : {});
-        const r = await runSolver(game, solver, { iterations: ITERS });
-        ex = r.exploitability;
-        seconds = r.seconds;
-        params = r.params;
-      }
-      const cpu = process.cpuUsage(cpu0);
-      const row: Row = {
-        game: id,
-        algo,
-        exploitability: ex,
-        secondsPerIteration: (seconds[seconds.length - 1]! - seconds[0]!) / Math.max(1, ex.length - 1),
-        cpuSecondsPerIteration: (cpu.user + cpu.system) / 1e6 / Math.max(1, ex.length - 1),
-        backend,
-        params,
-      };
-      rows.push(row);
-      if (!asJson) {
-        process.stdout.write(
-          `${id.padEnd(20)} ${algo.padEnd(7)} ${row.secondsPerIteration.toFixed(3).padStart(8)} s/it (cpu ${row.cpuSecondsPerIteration.toFixed(3)})  exploitability ${ex.map((x) => x.toPrecision(4)).join(' ')}\n`,
-        );
+      const learning = learningSolverNames().includes(algo);
+      for (const population of learning ? POPULATIONS : ['exact']) {
+        const cpu0 = process.cpuUsage();
+        let ex: number[];
+        let seconds: number[];
+        let backend: string | null = 'exact-tabular';
+        let params: Record<string, number | null>;
+        let fitSeconds: number | null = null;
+        if (learning) {
+          const r = await runLearningSolver(game, algo, { iterations: ITERS, seed: SEED, params: { ...paramsFor(algo), ...POPULATION_CHOICE[population] } });
+          ex = r.exploitability;
+          seconds = r.seconds;
+          backend = r.backend ?? 'js-tabular';
+          params = r.params;
+          fitSeconds = r.generative ? r.generative.seconds / Math.max(1, ex.length - 1) : null;
+        } else {
+          // Exact MOMD takes the deep one's mirror-descent step: alpha = 1/tau (D-MOMD with Munchausen alpha = 1).
+          const solver = createSolver(algo, algo === 'momd' && typeof PARAMS['tau'] === 'number' ? { alpha: 1 / PARAMS['tau'] } : {});
+          const r = await runSolver(game, solver, { iterations: ITERS });
+          ex = r.exploitability;
+          seconds = r.seconds;
+          params = r.params;
+        }
+        const cpu = process.cpuUsage(cpu0);
+        const row: Row = {
+          game: id,
+          algo,
+          population,
+          exploitability: ex,
+          secondsPerIteration: (seconds[seconds.length - 1]! - seconds[0]!) / Math.max(1, ex.length - 1),
+          cpuSecondsPerIteration: (cpu.user + cpu.system) / 1e6 / Math.max(1, ex.length - 1),
+          fitSecondsPerIteration: fitSeconds,
+          backend,
+          params,
+        };
+        rows.push(row);
+        if (!asJson) {
+          const fit = fitSeconds === null ? '' : `, fit ${fitSeconds.toFixed(3)}`;
+          process.stdout.write(
+            `${id.padEnd(20)} ${algo.padEnd(7)} ${population.padEnd(10)} ${row.secondsPerIteration.toFixed(3).padStart(8)} s/it (cpu ${row.cpuSecondsPerIteration.toFixed(3)}${fit})  exploitability ${ex.map((x) => x.toPrecision(4)).join(' ')}\n`,
+          );
+        }
       }
     }
   }

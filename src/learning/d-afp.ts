@@ -6,7 +6,7 @@ import { param } from '../solvers/solver';
 import { DQN_PARAMS, DqnBestResponse } from './dqn';
 import type { LearningCurves } from './learning-result';
 import { Mlp, MlpTrainer } from './mlp';
-import { flag, positiveInt } from './params';
+import { positiveInt } from './params';
 import { ReservoirBuffer } from './replay-buffer';
 import { randomLegal } from './action-choice';
 import { ObservationDecoder, playBatch, type ActionChooser, type BatchStep } from './rollout';
@@ -15,7 +15,6 @@ import { StateEncoding } from './state-encoding';
 
 export const D_AFP_PARAMS: ParamSpecs = {
   ...DQN_PARAMS,
-  exactFlow: flag(0, '1: the next flow is the output policy\'s exact flow (env.setPolicy, as OpenSpiel); 0: the empirical flow of its play (popBatches)'),
   reservoirSize: positiveInt(50000, 'reservoir of the best responses\' (s, t, a): a uniform sample of all of them'),
   avgSteps: positiveInt(100, 'cross-entropy steps of the average-policy network per iteration'),
   avgBatchSize: positiveInt(128, 'minibatch of the average-policy network'),
@@ -76,6 +75,11 @@ export class AverageNetworkLearner implements BestResponseLearner {
 
   greedy(rng: Rng): ActionChooser {
     return this.br.greedy(rng);
+  }
+
+  /** The best response plays (the average network only outputs). */
+  playedPolicy(): Float64Array {
+    return this.br.greedyTable();
   }
 
   observeGreedy(step: BatchStep, rng: Rng): void {

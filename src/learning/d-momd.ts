@@ -11,11 +11,9 @@ import { learnFromReplay } from './replay-learning';
 import { ObservationDecoder, type ActionChooser } from './rollout';
 import type { BestResponseLearner, LearnerState } from './sampled-fictitious-play';
 import { StateEncoding } from './state-encoding';
-import { flag } from './params';
 
 export const D_MOMD_PARAMS: ParamSpecs = {
   ...DQN_PARAMS,
-  exactFlow: flag(0, '1: the next flow is the output policy\'s exact flow (env.setPolicy, as OpenSpiel); 0: the empirical flow of its play (popBatches)'),
   epsilonStart: param.range(0.1, 0, 1, 'exploration at the start of each iteration (OpenSpiel: 0.1 throughout)'),
   epsilonEnd: param.range(0.1, 0, 1, 'exploration at the end of each iteration'),
   tau: param.positive(1, 'temperature: pi = softmax(Q/tau); 1/tau is the mirror-descent step'),
@@ -122,14 +120,20 @@ export class MunchausenLearner implements BestResponseLearner {
     };
   }
 
-  /** pi_{k+1} tabulated; Q_{k+1} becomes the previous network of the next iteration. */
-  async outputPolicy(): Promise<Float64Array> {
+  /** pi_{k+1} = softmax(Q_{k+1}/tau) tabulated over every (t, s): what greedy samples from. */
+  playedPolicy(): Float64Array {
     const { horizon: H, numStates: S, numActions: A } = this.env;
     const legal = this.env.game.populations[0]!.legal;
     const mask = new Uint8Array(S * A).fill(1);
     if (legal !== null) mask.set(legal);
     const out = new Float64Array(H * S * A);
     for (let t = 0; t < H; t++) for (let s = 0; s < S; s++) out.set(this.policy(this.q.online, s, t, mask, s * A, this.p1), (t * S + s) * A);
+    return out;
+  }
+
+  /** pi_{k+1} tabulated; Q_{k+1} becomes the previous network of the next iteration. */
+  async outputPolicy(): Promise<Float64Array> {
+    const out = this.playedPolicy();
     this.prev ??= new Mlp(this.q.online.sizes, null);
     this.prev.copyFrom(this.q.online);
     return out;

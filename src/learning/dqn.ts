@@ -4,7 +4,7 @@ import { loadTf, type TfHandle } from '../populations/generative/backend';
 import { param, type ParamSpecs, type SolverParams } from '../solvers/solver';
 import { argmaxLegal } from './action-choice';
 import type { LearningCurves } from './learning-result';
-import { flag, positiveInt } from './params';
+import { flag, POPULATION_PARAMS, positiveInt } from './params';
 import { QNetwork } from './q-network';
 import { ReplayBuffer } from './replay-buffer';
 import { learnFromReplay } from './replay-learning';
@@ -25,6 +25,7 @@ export const DQN_PARAMS: ParamSpecs = {
   epsilonStart: param.range(1, 0, 1, 'exploration at the start of each best response'),
   epsilonEnd: param.range(0.05, 0, 1, 'exploration at the end of each best response'),
   flatState: flag(0, '1: one one-hot over all states (S inputs) instead of one per grid axis'),
+  ...POPULATION_PARAMS,
 };
 
 /**
@@ -102,6 +103,11 @@ export class DqnBestResponse implements BestResponseLearner {
       }
     }
     return out;
+  }
+
+  /** greedy's policy (exact ties of float network outputs, which greedy splits at random, go to the first maximiser). */
+  playedPolicy(): Float64Array {
+    return this.greedyTable();
   }
 
   async saveState(): Promise<LearnerState> {

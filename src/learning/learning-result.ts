@@ -1,6 +1,7 @@
 import { MfgError } from '../core/errors';
 import type { FiniteGame } from '../core/finite-game';
 import { evaluatePolicy, type PolicyEvaluation, type TabularPolicy } from '../core/tabular/index';
+import type { FitHonesty } from '../solvers/fitted-flow-source';
 import type { StopReason } from '../solvers/run-solver';
 
 /** Above this many (t, s, a) entries the exact evaluation of a learned policy is not attempted. */
@@ -26,6 +27,11 @@ export interface LearningResult {
   curves: LearningCurves;
   /** The TensorFlow.js backend that trained the networks, null for the tabular learners. */
   backend: string | null;
+  /**
+   * With params.generative = 1: the generative population's fits (one per iteration), their
+   * seconds and each fit's honesty verdict (null for verdict-less fits); else null.
+   */
+  generative: { fits: number; seconds: number; reports: (FitHonesty | null)[] } | null;
 }
 
 /** Per batch of N agent-episodes: mean return; per training step window: mean loss. */

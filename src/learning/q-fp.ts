@@ -1,12 +1,12 @@
 import type { Rng } from '../core/rng';
 import type { MfgVectorEnv } from '../gym/vector-env';
 import { param, type ParamSpecs, type SolverParams } from '../solvers/solver';
-import { positiveInt } from './params';
+import { POPULATION_PARAMS, positiveInt } from './params';
 import { argmaxLegal } from './action-choice';
 import type { LearningCurves } from './learning-result';
 import type { ActionChooser } from './rollout';
 import type { BestResponseLearner, LearnerState } from './sampled-fictitious-play';
-import { emptyQTable, learnQBestResponse, type QTable } from './tabular-q-learning';
+import { emptyQTable, greedyOfTable, learnQBestResponse, type QTable } from './tabular-q-learning';
 
 export const Q_FP_PARAMS: ParamSpecs = {
   agents: positiveInt(64, 'N, the vectorised agents stepped together'),
@@ -16,6 +16,7 @@ export const Q_FP_PARAMS: ParamSpecs = {
   epsilonEnd: param.range(0.05, 0, 1, 'exploration at the end of each best response'),
   lrPower: param.range(0.7, 0, 1, 'learning rate n^-lrPower of the n-th visit to (t, s, a)'),
   lrMin: param.range(0.01, 0, 1, 'floor of the learning rate'),
+  ...POPULATION_PARAMS,
 };
 
 /**
@@ -51,6 +52,11 @@ export class TabularBestResponse implements BestResponseLearner {
     return (t, states, mask, out) => {
       for (let i = 0; i < states.length; i++) out[i] = argmaxLegal(q, t * SA + states[i]! * A, mask, i * A, A, rng);
     };
+  }
+
+  /** greedy's policy: ties uniform over the maximisers, as greedy breaks them (in distribution). */
+  playedPolicy(): Float64Array {
+    return greedyOfTable(this.env.game, this.table.q);
   }
 
   async saveState(): Promise<LearnerState> {

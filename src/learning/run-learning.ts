@@ -20,6 +20,8 @@ export interface RunLearningOptions {
   checkpointDir?: string;
   /** Resume from the checkpoint in this folder (same game, algorithm, parameters and seed). */
   resumeFrom?: string;
+  /** params.generative = 1: passed to every generative fit untouched (gd-fp's --settings), default {}. */
+  settings?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -37,13 +39,16 @@ export async function runLearningSolver(game: FiniteGame, name: string, options:
     population: ExactPopulation.fromPolicy(game, uniformPolicy(game)),
     entropySeed: options.seed,
   });
-  const identity = { algo: def.name, params, seed: options.seed, horizon: game.horizon, numStates: env.numStates, numActions: env.numActions };
+  // A generative run's fit settings shape its flows, so a checkpoint is of that run only. (Its
+  // generator is not checkpointed: with generativeWarmStart a resumed run's first fit starts cold.)
+  const identity = { algo: def.name, params, seed: options.seed, horizon: game.horizon, numStates: env.numStates, numActions: env.numActions, ...(params['generative'] === 1 ? { settings: options.settings ?? {} } : {}) };
   const resume = options.resumeFrom === undefined ? undefined : stateFromCheckpoint(options.resumeFrom, identity);
   const { learner, backend } = await def.createLearner(env, params, options.seed);
   const fp = await runSampledFictitiousPlay(env, learner, {
     iterations: options.iterations,
     popBatches: params['popBatches']!,
     exactFlow: params['exactFlow'] === 1,
+    generative: params['generative'] === 1 ? { settings: options.settings ?? {}, warmStart: params['generativeWarmStart'] === 1 } : undefined,
     seed: options.seed,
     signal: options.signal,
     onIteration: options.onIteration,
@@ -64,6 +69,7 @@ export async function runLearningSolver(game: FiniteGame, name: string, options:
     evaluation: fp.recorder.evaluation!,
     curves: fp.curves,
     backend,
+    generative: fp.generative,
   };
 }
 

@@ -22,6 +22,21 @@ describe('cli: mfgym solve --algo q-fp|dqn-fp|d-afp|d-momd', function () {
     expect(again.exploitability).to.deep.equal(b.exploitability);
   });
 
+  it('--params {"generative":1}: the fits are reported, and --settings reaches them (the step cap) as gd-fp\'s; without generative --settings is refused', () => {
+    const run = (extra: string[]) => runCli(['solve', '--env', 'BeachBar-v0', '--algo', 'q-fp', '--iters', '2', '--seed', '1', '--params', '{"generative":1,"brBatches":5,"popBatches":3}', ...extra, '--json']);
+    type Report = { exploitability: number[]; generative: { fits: number; reports: { steps: number; c2stAccuracy: number }[] } };
+    const free = run([]);
+    expect(free.status, free.stderr).to.equal(0);
+    const a = JSON.parse(free.stdout) as Report;
+    expect(a.generative.fits).to.equal(2);
+    expect(Math.max(...a.generative.reports.map((r) => r.steps))).to.be.above(20);
+    const capped = JSON.parse(run(['--settings', '{"steps":20}']).stdout) as Report;
+    for (const r of capped.generative.reports) expect(r.steps).to.be.at.most(20);
+    const refused = runCli(['solve', '--env', 'BeachBar-v0', '--algo', 'q-fp', '--iters', '1', '--settings', '{"steps":20}', '--json']);
+    expect(refused.status).to.not.equal(0);
+    expect(refused.stderr).to.include('--settings is an exact-solver option');
+  });
+
   it('--policy-out writes the learned policy, whose exact exploitability is the reported final value', () => {
     const dir = tempDir();
     try {

@@ -14,6 +14,7 @@ import { resolveEnv, type EnvOptions } from '../env-options';
 import { linePlotSvg } from '../plot';
 import { policyToFile, writePolicyFile } from '../policy-file';
 import { runInfo } from '../run-info';
+import { parseSettings } from '../settings-option';
 import { requireFiniteGame } from './evaluate';
 import { solveContinuousLearning } from './solve-continuous-learning';
 
@@ -64,12 +65,6 @@ export async function solveLearning(opts: LearningSolveOptions): Promise<void> {
   if (!Number.isInteger(iterations) || iterations < 0) {
     throw new MfgError('MFG_ERR_SOLVER_BAD_PARAM', `--iters ${JSON.stringify(opts.iters)} is invalid, expected an integer >= 0`, { details: { flag: '--iters', value: opts.iters } });
   }
-  const exactFlags = opts as unknown as Record<string, unknown>;
-  for (const [flag, key] of [['--alpha', 'alpha'], ['--temperature', 'temperature'], ['--eta', 'eta'], ['--n-inner', 'nInner'], ['--settings', 'settings']] as const) {
-    if (exactFlags[key] !== undefined) {
-      throw new MfgError('MFG_ERR_CLI_BAD_ARGUMENT', `${flag} is an exact-solver option; give ${opts.algo}'s parameters with --params, e.g. --params '{"${key === 'alpha' ? 'alpha' : 'tau'}": 0.5}'`, { details: { flag, algo: opts.algo } });
-    }
-  }
   for (const [flag, given] of [['--tol', opts.tol !== undefined], ['--policy', opts.policy !== 'uniform']] as const) {
     if (given) throw new MfgError('MFG_ERR_CLI_BAD_ARGUMENT', `${flag} is not supported by the learning solver ${opts.algo} (it starts from the uniform policy and runs --iters iterations)`, { details: { flag, algo: opts.algo } });
   }
@@ -82,6 +77,14 @@ export async function solveLearning(opts: LearningSolveOptions): Promise<void> {
     }
     if (given === null || typeof given !== 'object' || Array.isArray(given)) {
       throw new MfgError('MFG_ERR_CLI_BAD_ARGUMENT', '--params must be a JSON object', { details: { flag: '--params', value: opts.params } });
+    }
+  }
+  const exactFlags = opts as unknown as Record<string, unknown>;
+  for (const [flag, key] of [['--alpha', 'alpha'], ['--temperature', 'temperature'], ['--eta', 'eta'], ['--n-inner', 'nInner'], ['--settings', 'settings']] as const) {
+    // --settings reaches the generative population's fits (--params '{"generative": 1}'), as gd-fp's.
+    if (key === 'settings' && given['generative'] === 1) continue;
+    if (exactFlags[key] !== undefined) {
+      throw new MfgError('MFG_ERR_CLI_BAD_ARGUMENT', `${flag} is an exact-solver option; give ${opts.algo}'s parameters with --params, e.g. --params '{"${key === 'alpha' ? 'alpha' : 'tau'}": 0.5}'`, { details: { flag, algo: opts.algo } });
     }
   }
   if (isContinuousLearningSolverName(opts.algo)) {
@@ -106,6 +109,7 @@ export async function solveLearning(opts: LearningSolveOptions): Promise<void> {
       signal: interrupt.signal,
       checkpointDir: opts.checkpoint,
       resumeFrom: opts.resume,
+      settings: parseSettings(exactFlags['settings'] as string | undefined),
       onIteration: (i, e) => bar?.update(i, { expl: e.toPrecision(4) }),
     });
   } finally {
@@ -132,6 +136,8 @@ export async function solveLearning(opts: LearningSolveOptions): Promise<void> {
     seconds: result.seconds,
     final: { exploitability: final.exploitability, policyValue: final.policyValue, bestResponseValue: final.bestResponseValue },
     curves: result.curves,
+    // Only in generative runs (params.generative = 1): the fits' count, seconds and honesty verdicts.
+    ...(result.generative ? { generative: result.generative } : {}),
     resumedFrom: opts.resume ?? null,
     backend: { ...info.backend, name: result.backend ?? 'js-tabular', precision: result.backend ? 'float32 training, float64 inference' : 'float64' },
     versions: info.versions,
