@@ -1,6 +1,7 @@
 import { MfgError } from '../core/errors';
 import { DEFAULT_TABLE_BUDGET_BYTES } from '../gym/stepping/stepping-path';
 import { DEFAULT_NUM_AGENTS } from '../populations/make-population';
+import { LARGE_GRID_STATES, VALIDATION_ROWS } from '../populations/generative/fit-settings';
 import { ROW_SUMMARY_BYTES } from '../populations/generative/row-summary-cache';
 import type { EnvCost } from '../registry/env-spec';
 import { resolveKwargs, spec as lookup } from '../registry/registry';
@@ -38,6 +39,13 @@ const BYTES_PER_SAMPLE = { particles: 12, generative: 64 } as const;
 const BYTES_PER_STEPPING_AGENT = 256;
 const TFJS_BYTES = 192 << 20;
 const ROW_CACHE_BYTES = 16 << 20;
+/**
+ * Large grids train on count rows and score up to VALIDATION_ROWS dense rows of the widest axis
+ * at each check; the tfjs wasm heap grows to hold that step's tensors and never shrinks. Float32
+ * rows of that shape, times this many: measured at 1024², H = 200 (the heap was 712 MiB after a
+ * make, 20 such row sets), rounded up.
+ */
+const VALIDATION_ROW_SETS = 20;
 /** The generator's row summaries (row-summary-cache.ts) at their cap, per axis after the first. */
 const ROW_SUMMARY_CAP = ROW_SUMMARY_BYTES;
 
@@ -94,7 +102,16 @@ export function estimateMake(cost: EnvCost, shape: MakeShape): MakeEstimate {
     const sumAxes = axes.reduce((x, y) => x + y, 0);
     // float32 tensors of one training step: one-hots, logits, their softmax and gradients per axis, hidden layers
     const training = 4 * batch * (8 * sumAxes + 4 * hidden * axes.length);
-    model = P * (12 * params + 8 * H * axes[0]! + (ROW_CACHE_BYTES + ROW_SUMMARY_CAP) * (axes.length - 1)) + training + TFJS_BYTES;
+    const contexts = Math.min(VALIDATION_ROWS, H * axes[0]!);
+    const validation = S >= LARGE_GRID_STATES ? VALIDATION_ROW_SETS * 4 * contexts * Math.max(...axes) : 0;
+    // Summaries are kept for rows wider than twice the hidden layer, at most one per context (t, x_<k).
+    let summaries = 0;
+    let contextsOfAxis = H;
+    axes.forEach((n, k) => {
+      if (k > 0 && n > 2 * hidden) summaries += Math.min(ROW_SUMMARY_CAP, contextsOfAxis * (56 + 10 * hidden));
+      contextsOfAxis *= n;
+    });
+    model = P * (12 * params + 8 * H * axes[0]! + ROW_CACHE_BYTES * (axes.length - 1) + summaries) + training + validation + TFJS_BYTES;
   }
   const samples = P * BYTES_PER_SAMPLE[kind] * M * H;
   const bytes = P * BYTES_PER_SA_GAME * S * A + samples + model + BYTES_PER_STEPPING_AGENT * shape.numAgents + FIXED_BYTES;

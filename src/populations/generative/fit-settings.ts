@@ -43,6 +43,8 @@ export interface FiniteFitSettings {
 export const LARGE_GRID_STATES = 128 * 128;
 /** Training agents per epoch from which a large grid's generator gets the larger hidden layer. */
 export const LARGE_DATA = 30_000;
+/** Count rows per axis that row training scores at each validation check (a fixed weighted draw beyond this; all of them below). */
+export const VALIDATION_ROWS = 8192;
 
 export function finiteFitSettings(kind: GeneratorKind, numStates: number, trainPerEpoch: number): FiniteFitSettings {
   if (kind !== 'autoregressive' || numStates < LARGE_GRID_STATES) {

@@ -4,6 +4,7 @@ import type { Tf, TfHandle } from './backend';
 import { splitCells, type CategoricalModel } from './categorical-generator';
 import { drawBatch, type Examples } from './examples';
 import type { TrainOptions, TrainResult } from './train';
+import { VALIDATION_ROWS } from './fit-settings';
 import type { NamedWeights } from './weights';
 
 type Tensor = import('@tensorflow/tfjs').Tensor;
@@ -160,8 +161,6 @@ export function countRowNll(h: TfHandle, model: CategoricalModel, weights: Named
   });
 }
 
-/** Validation rows per axis scored at each check (a fixed weighted draw beyond this; all of them below). */
-const VALID_ROWS = 8192;
 
 export interface RowTrainOptions extends TrainOptions {
   /** Validation examples for early stopping (disjoint from the training examples); null: stop on the training loss. */
@@ -177,7 +176,7 @@ export async function trainRows(h: TfHandle, model: CategoricalModel, weights: N
   const K = model.config.axes.length;
   const rows = Array.from({ length: K }, (_x, k) => axisRows(model, data, k));
   const validRng = new Rng((opts.seed ^ 0x5bd1e995) >>> 0);
-  const valid = opts.valid && opts.valid.count > 0 ? Array.from({ length: K }, (_x, k) => drawRows(axisRows(model, opts.valid!, k), VALID_ROWS, validRng)) : null;
+  const valid = opts.valid && opts.valid.count > 0 ? Array.from({ length: K }, (_x, k) => drawRows(axisRows(model, opts.valid!, k), VALIDATION_ROWS, validRng)) : null;
   const vars = new Map<string, import('@tensorflow/tfjs').Variable>();
   for (const [name, w] of weights) vars.set(name, tf.tidy(() => tf.variable(tf.tensor(w.data, [...w.shape], 'float32'), true)));
   const list = [...vars.values()];
