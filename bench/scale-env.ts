@@ -131,7 +131,7 @@ async function main(): Promise<void> {
     block.wall += (performance.now() - s0) / 1000;
     block.n += N;
     if ((k + 1) % H === 0 || k + 1 === steps) {
-      console.log(`  steps ${k + 1 - ((k % H) + 1) + 1}-${k + 1}: ${(block.n / block.wall / 1e6).toFixed(2)} M agent-steps/s, ${(block.n / block.cpu / 1e6).toFixed(2)} M per CPU-second`);
+      console.log(`  steps ${k - (k % H) + 1}-${k + 1}: ${(block.n / block.wall / 1e6).toFixed(2)} M agent-steps/s, ${(block.n / block.cpu / 1e6).toFixed(2)} M per CPU-second`);
       block.cpu = block.wall = block.n = 0;
     }
     mask = out.infos.actionMask;

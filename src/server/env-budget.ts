@@ -2,7 +2,7 @@ import { MfgError } from '../core/errors';
 import { DEFAULT_TABLE_BUDGET_BYTES } from '../gym/stepping/stepping-path';
 import { DEFAULT_NUM_AGENTS } from '../populations/make-population';
 import { LARGE_GRID_STATES, VALIDATION_ROWS } from '../populations/generative/fit-settings';
-import { ROW_SUMMARY_BYTES } from '../populations/generative/row-summary-cache';
+import { ROW_SUMMARY_BYTES, summarisesRows, summaryBytes } from '../populations/generative/row-summary-cache';
 import type { EnvCost } from '../registry/env-spec';
 import { resolveKwargs, spec as lookup } from '../registry/registry';
 
@@ -46,8 +46,6 @@ const ROW_CACHE_BYTES = 16 << 20;
  * make, 20 such row sets), rounded up.
  */
 const VALIDATION_ROW_SETS = 20;
-/** The generator's row summaries (row-summary-cache.ts) at their cap, per axis after the first. */
-const ROW_SUMMARY_CAP = ROW_SUMMARY_BYTES;
 
 /** What a make asks for beyond the kwargs: the choices that decide the path and its size. */
 export interface MakeShape {
@@ -108,7 +106,7 @@ export function estimateMake(cost: EnvCost, shape: MakeShape): MakeEstimate {
     let summaries = 0;
     let contextsOfAxis = H;
     axes.forEach((n, k) => {
-      if (k > 0 && n > 2 * hidden) summaries += Math.min(ROW_SUMMARY_CAP, contextsOfAxis * (56 + 10 * hidden));
+      if (k > 0 && summarisesRows(n, hidden)) summaries += Math.min(ROW_SUMMARY_BYTES, contextsOfAxis * summaryBytes(hidden));
       contextsOfAxis *= n;
     });
     model = P * (12 * params + 8 * H * axes[0]! + ROW_CACHE_BYTES * (axes.length - 1) + summaries) + training + validation + TFJS_BYTES;

@@ -5,7 +5,7 @@ import type { Tf } from './backend';
 import { addRow, affine, logSoftmaxGivenMax, logSoftmaxInPlace, logSumExp, reluInPlace, sampleLogProbs } from './dense';
 import type { Examples } from './examples';
 import type { PlainObjective, TrainableModel, Variables } from './model';
-import { RowSummaryCache } from './row-summary-cache';
+import { RowSummaryCache, summarisesRows } from './row-summary-cache';
 import { oneHotFloat } from './one-hot';
 import { softmaxObjective } from './softmax-objective';
 import { WasmAffine } from './wasm-affine';
@@ -288,13 +288,12 @@ export class CategoricalDensity {
     if (row) return row[x]!;
     const W2 = this.w2[k] ?? this.w2Wasm[k]!.weights;
     const kept = this.summaries[k]!.entry(key, W2, this.b2[k]!, this.bias[k]!, t, this.config.axes[k]!, x);
-    return kept ?? this.row(t, k)[x]!;
+    return kept ?? this.row(t, k, key)[x]!;
   }
 
   /** log p(x_k = . | x_<k = coord[0..k), t) as a cached row. */
-  private row(t: number, k: number): Float64Array {
+  private row(t: number, k: number, key = this.contextKey(t, k)): Float64Array {
     const c = this.config;
-    const key = this.contextKey(t, k);
     const cache = this.caches[k]!;
     const hit = cache.get(key);
     if (hit) return hit;
@@ -333,8 +332,7 @@ export class CategoricalDensity {
       lz = logSoftmaxInPlace(out);
     }
     cache.set(key, out);
-    // Summaries pay where the row is wider than its hidden layer (not the action axis's 5 entries).
-    if (k > 0 && n > 2 * c.hidden) this.summaries[k]!.add(key, this.hid, c.hidden, lz);
+    if (k > 0 && summarisesRows(n, c.hidden)) this.summaries[k]!.add(key, this.hid, c.hidden, lz);
     return out;
   }
 

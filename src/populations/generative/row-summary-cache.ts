@@ -19,6 +19,16 @@ export const ROW_SUMMARY_BYTES = 96 << 20;
 const BYTES_PER_SUMMARY = 56;
 const BYTES_PER_UNIT = 10;
 
+/** Bytes one summary of `units` nonzero hidden units takes in the cache (what its cap counts). */
+export function summaryBytes(units: number): number {
+  return BYTES_PER_SUMMARY + BYTES_PER_UNIT * units;
+}
+
+/** Whether rows of n entries get summaries: only where the row is wider than twice the hidden layer (not an action axis's 5 entries). */
+export function summarisesRows(n: number, hidden: number): boolean {
+  return n > 2 * hidden;
+}
+
 /**
  * Summaries by context key, in flat arrays. A full cache keeps what it has and takes no more:
  * when a horizon's rows do not all fit, clearing would evict each epoch's rows before the next
@@ -49,7 +59,7 @@ export class RowSummaryCache {
     if (this.slot.has(key)) return;
     let nz = 0;
     for (let i = 0; i < width; i++) if (hid[i] !== 0) nz++;
-    const size = BYTES_PER_SUMMARY + BYTES_PER_UNIT * nz;
+    const size = summaryBytes(nz);
     if (this.bytes + size > this.maxBytes || width > 0xffff) return;
     const s = this.slot.size;
     if (s === this.start.length) this.growSlots();
