@@ -99,10 +99,16 @@ export async function runStreamingFp(game: FiniteGame, options: StreamingFpOptio
       const br = view.bestResponse!;
       const brFlow = await flows.flowOf(br);
       const w = alpha === 0 ? 1 / (i + 2) : alpha;
-      mixture = new FlowMixturePolicy(game, [
-        { policy, flow, weight: 1 - w },
-        { policy: br, flow: brFlow, weight: w },
-      ]);
+      // Averaged flows: one flat mixture of pi_0 and every best response, so an epoch of the
+      // policy reads each component's flow once (nesting the previous mixture as a component read
+      // the older flows again at every level: quadratic in the iteration). With refitted flows the
+      // previous mixture is a component with its own (refitted) flow, mixPolicies' form.
+      mixture = average
+        ? mixture.extend({ policy: br, flow: brFlow }, w)
+        : new FlowMixturePolicy(game, [
+            { policy, flow, weight: 1 - w },
+            { policy: br, flow: brFlow, weight: w },
+          ]);
       const next = average ? new MixtureStateFlow(game, mixture.components) : await flows.flowOf(mixture);
       policy = mixture;
       flow = next;

@@ -60,20 +60,39 @@ export class FittedStreamingSource implements StreamingFlowSource {
   }
 }
 
-/** A representation's state masses as a StateFlow, through its batched query when it has one. */
+/**
+ * A representation's state masses as a StateFlow, through its full-grid query when it has one
+ * (else the batched one, else per state). The last epoch answered is kept per population: a
+ * streaming pass asks each flow twice per epoch (for the mixture policy's weights and for the
+ * mixture's flow), and each answer is S generator densities. The kept vector is returned as a
+ * view (StateFlow's contract: valid until the next call), so no caller may write into it.
+ */
 export function populationStateFlow(game: FiniteGame, population: FinitePopulationFlow): StateFlow {
-  const batch = (population as { logStateMassBatch?: (p: number, t: number, states: Int32Array, out: Float64Array) => Float64Array }).logStateMassBatch;
-  const all = game.populations.map((pop) => Int32Array.from({ length: pop.numStates }, (_v, s) => s));
+  type Queries = {
+    logStateMassAll?: (p: number, t: number, out: Float64Array) => Float64Array;
+    logStateMassBatch?: (p: number, t: number, states: Int32Array, out: Float64Array) => Float64Array;
+  };
+  const { logStateMassAll: grid, logStateMassBatch: batch } = population as Queries;
+  const all = batch && !grid ? game.populations.map((pop) => Int32Array.from({ length: pop.numStates }, (_v, s) => s)) : null;
+  const kept = game.populations.map((pop) => new Float64Array(pop.numStates));
+  const keptEpoch = game.populations.map(() => -1);
+  const fill = (p: number, t: number, out: Float64Array): void => {
+    if (grid) grid.call(population, p, t, out);
+    else if (batch) batch.call(population, p, t, all![p]!, out);
+    else {
+      for (let s = 0; s < out.length; s++) out[s] = population.stateMass(p, t, s);
+      return;
+    }
+    for (let s = 0; s < out.length; s++) out[s] = Math.exp(out[s]!);
+  };
   return {
-    statesAt: (p, t, out) => {
-      if (batch) {
-        batch.call(population, p, t, all[p]!, out);
-        for (let s = 0; s < out.length; s++) out[s] = Math.exp(out[s]!);
-      } else {
-        for (let s = 0; s < out.length; s++) out[s] = population.stateMass(p, t, s);
+    statesAt: (p, t) => {
+      if (keptEpoch[p] !== t) {
+        fill(p, t, kept[p]!);
+        keptEpoch[p] = t;
       }
-      return out;
+      return kept[p]!;
     },
-    memoryBytes: () => population.memoryBytes(),
+    memoryBytes: () => population.memoryBytes() + kept.reduce((n, x) => n + x.byteLength, 0),
   };
 }

@@ -116,7 +116,9 @@ describe('streaming fictitious play (flow-mixture average policy, compact best r
     const r = await runStreamingFp(game, { iterations: K, flows: exactStreamingSource(game), memoryBudget: GIB });
     // The uniform start's one row, K masks, and K + 1 forward flows (average mode: mixtures of them are views).
     expect(r.memoryBytes).to.equal(8 * S * A + K * H * S + (K + 1) * 8 * H * S);
-    expect(r.policy.components).to.have.length(2); // the recursion pi_{k+1} = mix(pi_k, BR_k), as mixPolicies
+    // Average mode: one flat mixture of pi_0 and the K best responses, each weighted 1/(K+1) (fp's 1/(i+2) steps).
+    expect(r.policy.components).to.have.length(K + 1);
+    for (const c of r.policy.components) expect(Math.abs(c.weight - 1 / (K + 1))).to.be.below(1e-15);
   });
 
   it('a tabular policy source streams what its table holds', () => {

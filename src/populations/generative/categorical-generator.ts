@@ -383,6 +383,39 @@ export class CategoricalDensity {
     return out;
   }
 
+  /**
+   * log mu_t(s) of every state s = 0 .. S-1 into out: what the streaming solvers read per epoch.
+   * It walks the contexts in order and reads each conditional row once, instead of one cache
+   * lookup per axis per state (most of a 256² gd-fp iteration went to those lookups). The sums
+   * are logStateMass's, in its order (0 + axis 0 + axis 1 + ...), from the same rows, so every
+   * entry equals logStateMass(t, s) bit for bit.
+   */
+  logStateMassAll(t: number, out = new Float64Array(this.config.numStates)): Float64Array {
+    const c = this.config;
+    if (c.kind === 'softmax') {
+      for (let s = 0; s < c.numStates; s++) out[s] = this.logStateMass(t, s);
+      return out;
+    }
+    this.fillStates(t, 0, 0, 0, out);
+    return out;
+  }
+
+  /** States whose first k coordinates are coord[0..k) (index `prefix` so far, log-mass lp so far). */
+  private fillStates(t: number, k: number, prefix: number, lp: number, out: Float64Array): void {
+    const n = this.config.axes[k]!;
+    // Rows of axis k live in caches[k]; the deeper axes fill their own caches, so this row stays valid.
+    const r = this.row(t, k);
+    const last = k + 2 === this.config.axes.length;
+    for (let x = 0; x < n; x++) {
+      const v = lp + r[x]!;
+      if (last) out[prefix * n + x] = v;
+      else {
+        this.coord[k] = x;
+        this.fillStates(t, k + 1, prefix * n + x, v, out);
+      }
+    }
+  }
+
   /** n joint cells s*A + a drawn from L_t (ancestral sampling, axis by axis). */
   sampleCells(t: number, n: number, rng: Rng): Int32Array {
     const axes = this.config.axes;

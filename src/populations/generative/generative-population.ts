@@ -90,6 +90,13 @@ export class GenerativeFinitePopulation implements FinitePopulationFlow {
     return out;
   }
 
+  /** log mu_t(s) of every state of population p, in order (the streaming solvers' per-epoch query). */
+  logStateMassAll(p: number, t: number, out = new Float64Array(this.generators[p]!.config.numStates)): Float64Array {
+    if (!this.correctedOn) return this.generators[p]!.logStateMassAll(t, out);
+    for (let s = 0; s < out.length; s++) out[s] = this.logStateMass(p, t, s);
+    return out;
+  }
+
   /** log L_t(s, a) (corrected when switched on). */
   logCellMass(p: number, t: number, cell: number): number {
     const g = this.generators[p]!;

@@ -75,6 +75,12 @@ describe('generative population: finite games (softmax and autoregressive genera
     const states = Int32Array.from({ length: S }, (_x, i) => i);
     const batch = fit.population.logStateMassBatch(0, 3, states);
     for (let s = 0; s < S; s++) expect(batch[s]).to.equal(fit.population.logStateMass(0, 3, s));
+    // the full-grid query (one row read per context) gives them too, bit for bit, at every epoch,
+    // whether its rows are cached, summarised or new (the per-state queries above left some of each)
+    for (let t = 3; t >= 0; t--) {
+      const all = fit.population.logStateMassAll(0, t);
+      for (let s = 0; s < S; s++) expect(all[s], `t ${t} s ${s}`).to.equal(fit.population.logStateMass(0, t, s));
+    }
     // the state marginal is exactly the product of the state-axis conditionals: it sums to 1
     expect(batch.reduce((a, b) => a + Math.exp(b), 0)).to.be.closeTo(1, 1e-9);
   });
