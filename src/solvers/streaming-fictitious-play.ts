@@ -1,7 +1,7 @@
 import { MfgError } from '../core/errors';
 import type { FiniteGame } from '../core/finite-game';
 import type { TieBreak } from '../core/tabular/index';
-import { collectLeaves, FlowMixturePolicy, forwardStateFlow, MixtureStateFlow, streamingEvaluation, uniformPolicySource, type PolicySource, type StateFlow } from '../core/streaming/index';
+import { collectLeaves, compactMaskPolicy, FlowMixturePolicy, forwardStateFlow, MixtureStateFlow, streamingEvaluation, uniformPolicySource, type PolicySource, type StateFlow } from '../core/streaming/index';
 import { evaluationPath, type EvaluationPath } from './memory-budget';
 import { monteCarloExploitability } from './monte-carlo-exploitability';
 import { checkRunLength, type StopReason } from './run-solver';
@@ -96,7 +96,8 @@ export async function runStreamingFp(game: FiniteGame, options: StreamingFpOptio
         stopped = 'interrupted';
         break;
       }
-      const br = view.bestResponse!;
+      // Held deflated: ten raw masks were 2.1 GB at 1024², H = 200.
+      const br = compactMaskPolicy(view.bestResponse!);
       const brFlow = await flows.flowOf(br);
       const w = alpha === 0 ? 1 / (i + 2) : alpha;
       // Averaged flows: one flat mixture of pi_0 and every best response, so an epoch of the

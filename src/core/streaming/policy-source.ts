@@ -67,16 +67,7 @@ export class MaskPolicy implements PolicySource {
 
   epoch(p: number, t: number, out: Float64Array): Float64Array {
     const { numStates: S, numActions: A } = this.game.populations[p]!;
-    const masks = this.masks[p]!;
-    for (let s = 0; s < S; s++) {
-      const m = masks[t * S + s]!;
-      let n = 0;
-      for (let a = 0; a < A; a++) n += (m >>> a) & 1;
-      const row = s * A;
-      // 1 / n written as greedyPolicy writes it ((1) /= n), so the two agree bit for bit.
-      for (let a = 0; a < A; a++) out[row + a] = ((m >>> a) & 1) / n;
-    }
-    return out;
+    return maskRows(this.masks[p]!, t * S, S, A, out);
   }
 
   /** The action played at (t, s) when there is one (the lowest set bit). */
@@ -88,6 +79,19 @@ export class MaskPolicy implements PolicySource {
   memoryBytes(): number {
     return this.masks.reduce((n, x) => n + x.byteLength, 0);
   }
+}
+
+/** pi(a | s) = 1/n over the n actions of mask s (masks[from + s]), for S states of A actions, into out. */
+export function maskRows(masks: ActionMasks, from: number, S: number, A: number, out: Float64Array): Float64Array {
+  for (let s = 0; s < S; s++) {
+    const m = masks[from + s]!;
+    let n = 0;
+    for (let a = 0; a < A; a++) n += (m >>> a) & 1;
+    const row = s * A;
+    // 1 / n written as greedyPolicy writes it ((1) /= n), so the two agree bit for bit.
+    for (let a = 0; a < A; a++) out[row + a] = ((m >>> a) & 1) / n;
+  }
+  return out;
 }
 
 /** Materialises any policy source as a table (for tests and for the table path). */

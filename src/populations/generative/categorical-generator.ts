@@ -291,8 +291,12 @@ export class CategoricalDensity {
     return kept ?? this.row(t, k, key)[x]!;
   }
 
-  /** log p(x_k = . | x_<k = coord[0..k), t) as a cached row. */
-  private row(t: number, k: number, key = this.contextKey(t, k)): Float64Array {
+  /**
+   * log p(x_k = . | x_<k = coord[0..k), t) as a cached row. `summarise` false skips its summary:
+   * a whole-grid walk reads every row in full, and its summaries (96 MiB per generator at 1024²)
+   * would only serve single-entry queries that walk never makes.
+   */
+  private row(t: number, k: number, key = this.contextKey(t, k), summarise = true): Float64Array {
     const c = this.config;
     const cache = this.caches[k]!;
     const hit = cache.get(key);
@@ -332,7 +336,7 @@ export class CategoricalDensity {
       lz = logSoftmaxInPlace(out);
     }
     cache.set(key, out);
-    if (k > 0 && summarisesRows(n, c.hidden)) this.summaries[k]!.add(key, this.hid, c.hidden, lz);
+    if (summarise && k > 0 && summarisesRows(n, c.hidden)) this.summaries[k]!.add(key, this.hid, c.hidden, lz);
     return out;
   }
 
@@ -404,7 +408,7 @@ export class CategoricalDensity {
   private fillStates(t: number, k: number, prefix: number, lp: number, out: Float64Array): void {
     const n = this.config.axes[k]!;
     // Rows of axis k live in caches[k]; the deeper axes fill their own caches, so this row stays valid.
-    const r = this.row(t, k);
+    const r = this.row(t, k, this.contextKey(t, k), false);
     const last = k + 2 === this.config.axes.length;
     for (let x = 0; x < n; x++) {
       const v = lp + r[x]!;

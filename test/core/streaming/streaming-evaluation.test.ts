@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { registerBuiltinEnvs } from '../../../envs/index';
 import type { FiniteGame } from '../../../src/core/finite-game';
-import { forwardStateFlow, MaskPolicy, stateFlowOf, streamingEvaluation, tabularPolicySource, toTabular } from '../../../src/core/streaming/index';
+import { compactMaskPolicy, CompressedMaskPolicy, forwardStateFlow, MaskPolicy, stateFlowOf, streamingEvaluation, tabularPolicySource, toTabular } from '../../../src/core/streaming/index';
 import { evaluatePolicy, greedyPolicy, meanFieldFlow, uniformPolicy, type TabularPolicy } from '../../../src/core/tabular/index';
 import { ExactPopulation } from '../../../src/populations/exact-population';
 import { list, makeGame } from '../../../src/registry/registry';
@@ -103,5 +103,39 @@ describe('streaming evaluation (epoch by epoch, no H·S·A table)', () => {
     // The first maximiser is a legal action everywhere.
     for (let t = 0; t < game.horizon; t++) for (let x = 0; x < S; x++) expect(table[0]![(t * S + x) * 5 + br.action(0, t, x)]).to.be.above(0);
     expect(MaskPolicy.allocate(game).masks[0]).to.be.instanceOf(Uint8Array);
+  });
+
+  it('a deflated mask policy reads every epoch bit for bit as the masks it came from, in any order, on every finite game', () => {
+    for (const spec of list()) {
+      if (spec.kind !== 'finite') continue;
+      const game = small(spec.id);
+      const uniform = tabularPolicySource(game, uniformPolicy(game));
+      const br = streamingEvaluation(game, uniform, forwardStateFlow(game, uniform), { bestResponse: true }).bestResponse;
+      if (br === null) continue;
+      const packed = CompressedMaskPolicy.of(br);
+      game.populations.forEach((pop, p) => {
+        const SA = pop.numStates * pop.numActions;
+        const a = new Float64Array(SA);
+        const b = new Float64Array(SA);
+        // backward, then forward, then one epoch twice: the kept inflated epoch must follow t
+        const order = [...Array.from({ length: game.horizon }, (_v, t) => game.horizon - 1 - t), ...Array.from({ length: game.horizon }, (_v, t) => t), 0, 0];
+        for (const t of order) expect(Array.from(packed.epoch(p, t, a)), `${spec.id} p ${p} t ${t}`).to.deep.equal(Array.from(br.epoch(p, t, b)));
+      });
+    }
+  });
+
+  it('deflating the greedy masks of a 64² grid keeps a small fraction of their H·S bytes', () => {
+    const game = makeGame('CrowdModelling2D-v0', { size: 64, H: 10 }) as FiniteGame;
+    const uniform = tabularPolicySource(game, uniformPolicy(game));
+    const br = streamingEvaluation(game, uniform, forwardStateFlow(game, uniform), { bestResponse: true }).bestResponse!;
+    const packed = CompressedMaskPolicy.of(br);
+    expect(br.memoryBytes()).to.equal(10 * 64 * 64);
+    expect(packed.memoryBytes()).to.be.below(0.25 * br.memoryBytes());
+    expect(compactMaskPolicy(br)).to.be.instanceOf(CompressedMaskPolicy);
+    const tiny = makeGame('BeachBar-v0') as FiniteGame;
+    const tinyUniform = tabularPolicySource(tiny, uniformPolicy(tiny));
+    const tinyBr = streamingEvaluation(tiny, tinyUniform, forwardStateFlow(tiny, tinyUniform), { bestResponse: true }).bestResponse!;
+    expect(compactMaskPolicy(tinyBr)).to.equal(tinyBr); // DEFLATE's per-chunk cost outweighs a few bytes an epoch
+    expect(streamingEvaluation(game, packed, forwardStateFlow(game, packed)).exploitability).to.equal(streamingEvaluation(game, br, forwardStateFlow(game, br)).exploitability);
   });
 });
