@@ -13,7 +13,7 @@
  *   - fit: RMSE of Q_{k+1} - Q*_{k+1} over the state-action visits of the training policy
  *     (mu_k(s)·uniform over legal a), raw and with each (t, s) row's mean removed (only the
  *     centred part moves the softmax), and the total-variation distance between the two policies
- *     weighted by the flow of the ideal one; also the centred RMSE at t < H/2 and t >= H/2 (bootstrapped
+ *     weighted by the flow of the ideal one; the centred RMSE on the ideal's visits too; also the centred RMSE at t < H/2 and t >= H/2 (bootstrapped
  *     values reach early epochs last).
  *
  *   node dist/bench/d-momd-gap.js --iters 3 --seeds 0,1,2 --params '{"tau":10,...}'
@@ -51,6 +51,8 @@ interface StepReport {
   centredEarly: number;
   centredLate: number;
   tv: number;
+  /** Centred RMSE weighted by the ideal policy's visits (where pi_{k+1} should go) instead of pi_k's. */
+  centredIdeal: number;
 }
 
 /** The step report of network Q against the exact target from pi_k (tabulated, population 0). */
@@ -84,6 +86,8 @@ function stepReport(game: FiniteGame, learner: MunchausenLearner, piK: Float64Ar
   const wHalf = [0, 0];
   let w = 0;
   let tv = 0;
+  let scI = 0;
+  let wI = 0;
   for (let t = 0; t < H; t++) {
     for (let s = 0; s < S; s++) {
       const row = (t * S + s) * A;
@@ -104,11 +108,13 @@ function stepReport(game: FiniteGame, learner: MunchausenLearner, piK: Float64Ar
         const e = q[a]! - target[row + a]!;
         se += (mu / n) * e * e;
         sc += (mu / n) * (e - mean) ** 2;
+        scI += (muI / n) * (e - mean) ** 2;
         scHalf[t < H / 2 ? 0 : 1]! += (mu / n) * (e - mean) ** 2;
         d += Math.abs(net[row + a]! - ideal[row + a]!);
       }
       wHalf[t < H / 2 ? 0 : 1]! += mu;
       w += mu;
+      wI += muI;
       tv += (muI * d) / 2;
     }
   }
@@ -120,6 +126,7 @@ function stepReport(game: FiniteGame, learner: MunchausenLearner, piK: Float64Ar
     centredEarly: Math.sqrt(scHalf[0]! / wHalf[0]!),
     centredLate: Math.sqrt(scHalf[1]! / wHalf[1]!),
     tv: tv / H,
+    centredIdeal: Math.sqrt(scI / wI),
   };
 }
 
@@ -156,7 +163,7 @@ async function main(): Promise<void> {
         k++;
         process.stdout.write(
           `seed ${seed} step ${k - 1}->${k}: exact momd ${exact.exploitability[k]!.toPrecision(4)}  ideal ${r.ideal.toPrecision(4)}  net ${r.net.toPrecision(4)}  ` +
-            `fit rmse ${r.rmse.toFixed(3)} centred ${r.centred.toFixed(3)} (t<H/2 ${r.centredEarly.toFixed(3)}, t>=H/2 ${r.centredLate.toFixed(3)})  tv ${r.tv.toFixed(4)}\n`,
+            `fit rmse ${r.rmse.toFixed(3)} centred ${r.centred.toFixed(3)} (t<H/2 ${r.centredEarly.toFixed(3)}, t>=H/2 ${r.centredLate.toFixed(3)}; on the ideal's visits ${r.centredIdeal.toFixed(3)})  tv ${r.tv.toFixed(4)}\n`,
         );
         const out = await inner.outputPolicy();
         piK = out;

@@ -17,6 +17,7 @@ export const D_MOMD_PARAMS: ParamSpecs = {
   epsilonStart: param.range(0.1, 0, 1, 'exploration at the start of each iteration (OpenSpiel: 0.1 throughout)'),
   epsilonEnd: param.range(0.1, 0, 1, 'exploration at the end of each iteration'),
   tau: param.positive(1, 'temperature: pi = softmax(Q/tau); 1/tau is the mirror-descent step'),
+  lrDecay: param.range(0, 0, 1, 'Adam step decays linearly over each iteration\'s gradient steps from learningRate to learningRate·(1 - lrDecay) (0: constant)'),
   alpha: param.range(1, 0, 1, 'Munchausen weight of tau·log pi_k(a|s) (1 = exact MOMD, pi_{k+1} ∝ pi_k·exp(Q^{pi_k}/tau))'),
 };
 
