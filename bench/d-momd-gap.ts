@@ -21,10 +21,13 @@
 import { registerBuiltinEnvs } from '../envs/index';
 import type { FiniteGame } from '../src/core/finite-game';
 import { evaluatePolicy, exploitability } from '../src/core/tabular/exploitability';
+import { softmaxPolicy } from '../src/core/tabular/best-response';
+import { meanFieldFlow } from '../src/core/tabular/forward-flow';
 import { uniformPolicy } from '../src/core/tabular/policy';
 import { MfgVectorEnv } from '../src/gym/vector-env';
 import { MunchausenLearner } from '../src/learning/d-momd';
 import { learningSolverDefinition } from '../src/learning/learning-solvers';
+import { exactMunchausenTarget } from '../src/learning/munchausen-target';
 import { runSampledFictitiousPlay, type BestResponseLearner } from '../src/learning/sampled-fictitious-play';
 import { ExactPopulation } from '../src/populations/exact-population';
 import { makeGame } from '../src/registry/registry';
@@ -41,7 +44,6 @@ const ITERS = Number(arg('--iters') ?? 3);
 const SEEDS = (arg('--seeds') ?? '0').split(',').map(Number);
 const GAME = arg('--game') ?? 'FourRooms-v0';
 const PARAMS = { tau: 10, ...(JSON.parse(arg('--params') ?? '{}') as Record<string, unknown>), exactFlow: 1, generative: 0 };
-const MIN_PROB = 1e-6;
 
 interface StepReport {
   ideal: number;
@@ -60,23 +62,11 @@ function stepReport(game: FiniteGame, learner: MunchausenLearner, piK: Float64Ar
   const pop = game.populations[0]!;
   const { numStates: S, numActions: A, legal } = pop;
   const H = game.horizon;
-  const evK = evaluatePolicy(game, [piK]);
-  const qPi = evK.qPolicy[0]!;
-  const LK = evK.flow[0]!;
-  const target = new Float64Array(H * S * A);
-  const ideal = new Float64Array(H * S * A);
+  const LK = meanFieldFlow(game, [piK])[0]!;
+  const target = exactMunchausenTarget(game, piK, tau);
+  const ideal = softmaxPolicy(target, 1 / tau, H, S, A, legal);
   const q = new Float64Array(A);
   const isLegal = (s: number, a: number): boolean => legal === null || legal[s * A + a] === 1;
-  for (let j = 0; j < target.length; j++) target[j] = tau * Math.log(Math.max(piK[j]!, MIN_PROB)) + qPi[j]!;
-  for (let ts = 0; ts < H * S; ts++) {
-    const s = ts % S;
-    const row = ts * A;
-    let m = -Infinity;
-    for (let a = 0; a < A; a++) if (isLegal(s, a)) m = Math.max(m, target[row + a]!);
-    let z = 0;
-    for (let a = 0; a < A; a++) z += ideal[row + a] = isLegal(s, a) ? Math.exp((target[row + a]! - m) / tau) : 0;
-    for (let a = 0; a < A; a++) ideal[row + a]! /= z;
-  }
   const net = learner.playedPolicy();
   const evIdeal = evaluatePolicy(game, [ideal]);
   const LI = evIdeal.flow[0]!;
