@@ -29,8 +29,11 @@ export const D_MOMD_PARAMS: ParamSpecs = {
  *   y = r + alpha·tau·log pi_k(a|s) + sum_{a'} pi_k(a'|s') (Q_target(s', a') - tau·log pi_k(a'|s'))
  * (no continuation at t = H-1), so that with alpha = 1 the fixed point is
  * Q_{k+1} = tau·log pi_k + Q^{pi_k} and pi_{k+1} ∝ pi_k·exp(Q^{pi_k}/tau): exact MOMD's update
- * with step 1/tau, without ever summing Q-functions (munchausen-target.ts tabulates that fixed point). The next flow is pi_{k+1}'s own (replaced,
- * not averaged), estimated from its play in the env.
+ * with step 1/tau, without ever summing Q-functions (munchausen-target.ts tabulates that fixed
+ * point). The next flow is pi_{k+1}'s own (replaced, not averaged), estimated from its play in
+ * the env. A mirror step keeps all of log pi_k, so each iteration's regression error stays in the
+ * policy: on FourRooms (bench/d-momd-gap) a constant Adam step left SGD noise of the size of the
+ * whole remaining gap to exact MOMD, which lrDecay (the step decaying within the iteration) removes.
  */
 export class MunchausenLearner implements BestResponseLearner {
   readonly flowUpdate = 'replace' as const;
