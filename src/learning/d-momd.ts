@@ -32,8 +32,8 @@ export const D_MOMD_PARAMS: ParamSpecs = {
  * with step 1/tau, without ever summing Q-functions (munchausen-target.ts tabulates that fixed
  * point). The next flow is pi_{k+1}'s own (replaced, not averaged), estimated from its play in
  * the env. A mirror step keeps all of log pi_k, so each iteration's regression error stays in the
- * policy: on FourRooms (bench/d-momd-gap) a constant Adam step left SGD noise of the size of the
- * whole remaining gap to exact MOMD, which lrDecay (the step decaying within the iteration) removes.
+ * policy: on FourRooms (bench/d-momd-gap) the SGD noise of a constant Adam step made about half of
+ * the gap to exact MOMD after 3 iterations; lrDecay (the step decaying within each iteration) removes most of it.
  */
 export class MunchausenLearner implements BestResponseLearner {
   readonly flowUpdate = 'replace' as const;
