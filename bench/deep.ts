@@ -25,7 +25,8 @@
  * solvers fp and momd run once (population 'exact').
  *
  * Same iteration count for every solver, so a row compares exploitability at equal iterations
- * (the aim: D-MOMD on FourRooms within 20% of exact MOMD). With "tau" in --params, exact MOMD
+ * (the aim: D-MOMD on FourRooms within 20% of exact MOMD; bench/results/deep-fourrooms-d-momd.txt
+ * has the settings that meet it at 3 iterations, and bench/d-momd-gap.ts where the gap comes from). With "tau" in --params, exact MOMD
  * runs with alpha = 1/tau, the step D-MOMD (Munchausen alpha = 1) approximates. Times are wall clock and CPU time of
  * this process; on a shared machine compare ratios within one run.
  */

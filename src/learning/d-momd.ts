@@ -5,6 +5,7 @@ import { param, type ParamSpecs, type SolverParams } from '../solvers/solver';
 import { DQN_PARAMS } from './dqn';
 import type { LearningCurves } from './learning-result';
 import { Mlp } from './mlp';
+import { MIN_ACTION_PROB } from './munchausen-target';
 import { QNetwork } from './q-network';
 import { ReplayBuffer } from './replay-buffer';
 import { learnFromReplay } from './replay-learning';
@@ -17,11 +18,9 @@ export const D_MOMD_PARAMS: ParamSpecs = {
   epsilonStart: param.range(0.1, 0, 1, 'exploration at the start of each iteration (OpenSpiel: 0.1 throughout)'),
   epsilonEnd: param.range(0.1, 0, 1, 'exploration at the end of each iteration'),
   tau: param.positive(1, 'temperature: pi = softmax(Q/tau); 1/tau is the mirror-descent step'),
+  lrDecay: param.range(0, 0, 1, 'Adam step decays linearly over each iteration\'s gradient steps from learningRate to learningRate·(1 - lrDecay) (0: constant)'),
   alpha: param.range(1, 0, 1, 'Munchausen weight of tau·log pi_k(a|s) (1 = exact MOMD, pi_{k+1} ∝ pi_k·exp(Q^{pi_k}/tau))'),
 };
-
-/** Floor of the probabilities inside the log terms (OpenSpiel's MIN_ACTION_PROB). */
-const MIN_PROB = 1e-6;
 
 /**
  * Deep Munchausen online mirror descent (Laurière et al. 2022, D-MOMD; OpenSpiel's
@@ -30,15 +29,18 @@ const MIN_PROB = 1e-6;
  *   y = r + alpha·tau·log pi_k(a|s) + sum_{a'} pi_k(a'|s') (Q_target(s', a') - tau·log pi_k(a'|s'))
  * (no continuation at t = H-1), so that with alpha = 1 the fixed point is
  * Q_{k+1} = tau·log pi_k + Q^{pi_k} and pi_{k+1} ∝ pi_k·exp(Q^{pi_k}/tau): exact MOMD's update
- * with step 1/tau, without ever summing Q-functions. The next flow is pi_{k+1}'s own (replaced,
- * not averaged), estimated from its play in the env.
+ * with step 1/tau, without ever summing Q-functions (munchausen-target.ts tabulates that fixed
+ * point). The next flow is pi_{k+1}'s own (replaced, not averaged), estimated from its play in
+ * the env. A mirror step keeps all of log pi_k, so each iteration's regression error stays in the
+ * policy: on FourRooms (bench/d-momd-gap) the SGD noise of a constant Adam step made about half of
+ * the gap to exact MOMD after 3 iterations; lrDecay (the step decaying within each iteration) removes most of it.
  */
 export class MunchausenLearner implements BestResponseLearner {
   readonly flowUpdate = 'replace' as const;
   readonly q: QNetwork;
   /** Q_k, the network of the previous iteration (null: pi_0 is uniform). */
   private prev: Mlp | null = null;
-  private readonly buffer: ReplayBuffer;
+  readonly buffer: ReplayBuffer;
   private gradSteps = 0;
   private readonly tau: number;
   private readonly alpha: number;
@@ -88,25 +90,34 @@ export class MunchausenLearner implements BestResponseLearner {
     await learnFromReplay({ params: this.params, q: this.q, buffer: this.buffer, scratch: this.v1, trainStep: (r) => this.trainStep(r) }, env, rng, seed, curves);
   }
 
-  private trainStep(rng: Rng): number {
+  /**
+   * The Munchausen target of buffer row j, with pi_k the previous network's softmax and
+   * Q_target the target network:
+   *   y = r + alpha·tau·log pi_k(a|s) + sum_{a'} pi_k(a'|s')·(Q_target(s', a') - tau·log pi_k(a'|s'))
+   * (no continuation at t = H-1; probabilities floored at MIN_ACTION_PROB inside the logs).
+   */
+  munchausenTarget(j: number): number {
     const { q, buffer, tau } = this;
     const A = buffer.numActions;
+    const s = buffer.s[j]!;
+    const t = buffer.t[j]!;
+    const piA = this.policy(this.prev, s, t, buffer.mask, j * A, this.p1)[buffer.a[j]!]!;
+    let y = buffer.r[j]! + this.alpha * tau * Math.log(Math.max(piA, MIN_ACTION_PROB));
+    if (buffer.last[j]) return y;
+    const s2 = buffer.s2[j]!;
+    const pi2 = this.policy(this.prev, s2, t + 1, buffer.mask2, j * A, this.p1);
+    const qt = q.values(s2, t + 1, this.v1, q.target);
+    let next = 0;
+    for (let a = 0; a < A; a++) if (buffer.mask2[j * A + a] && pi2[a]! > 0) next += pi2[a]! * (qt[a]! - tau * Math.log(Math.max(pi2[a]!, MIN_ACTION_PROB)));
+    y += next;
+    return y;
+  }
+
+  private trainStep(rng: Rng): number {
+    const { q, buffer } = this;
     const idx = buffer.sample(this.params['batchSize']!, rng);
     const y = new Float64Array(idx.length);
-    for (let b = 0; b < idx.length; b++) {
-      const j = idx[b]!;
-      const s = buffer.s[j]!;
-      const t = buffer.t[j]!;
-      const piA = this.policy(this.prev, s, t, buffer.mask, j * A, this.p1)[buffer.a[j]!]!;
-      y[b] = buffer.r[j]! + this.alpha * tau * Math.log(Math.max(piA, MIN_PROB));
-      if (buffer.last[j]) continue;
-      const s2 = buffer.s2[j]!;
-      const pi2 = this.policy(this.prev, s2, t + 1, buffer.mask2, j * A, this.p1);
-      const qt = q.values(s2, t + 1, this.v1, q.target);
-      let next = 0;
-      for (let a = 0; a < A; a++) if (buffer.mask2[j * A + a] && pi2[a]! > 0) next += pi2[a]! * (qt[a]! - tau * Math.log(Math.max(pi2[a]!, MIN_PROB)));
-      y[b]! += next;
-    }
+    for (let b = 0; b < idx.length; b++) y[b] = this.munchausenTarget(idx[b]!);
     const loss = q.train(buffer, idx, y);
     if (++this.gradSteps % this.params['targetEvery']! === 0) q.syncTarget();
     return loss;

@@ -31,6 +31,13 @@ export async function learnFromReplay(learner: ReplayLearner, env: MfgVectorEnv,
   buffer.clear();
   q.syncTarget();
   const batches = p['brBatches']!;
+  // lrDecay (d-momd only; absent = 0, a constant step): Adam's step falls linearly from
+  // learningRate to learningRate·(1 - lrDecay) over the best response's gradient steps, so the
+  // last steps average the TD targets' sampling noise instead of tracking the latest minibatches.
+  const lr0 = p['learningRate']!;
+  const decay = p['lrDecay'] ?? 0;
+  const totalSteps = batches * env.horizon * p['trainSteps']!;
+  let step = 0;
   for (let b = 0; b < batches; b++) {
     const eps = linearSchedule(p['epsilonStart']!, p['epsilonEnd']!, Math.max(1, batches - 1), b);
     const choose: ActionChooser = (t, states, mask, out) => {
@@ -43,6 +50,8 @@ export async function learnFromReplay(learner: ReplayLearner, env: MfgVectorEnv,
     const onStep = (st: BatchStep): void => {
       buffer.addBatch(st);
       for (let k = 0; k < p['trainSteps']!; k++) {
+        if (decay > 0) q.trainer.learningRate = lr0 * (1 - (decay * step) / Math.max(1, totalSteps - 1));
+        step++;
         lossSum += learner.trainStep(rng);
         lossN++;
       }
