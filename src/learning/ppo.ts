@@ -1,7 +1,8 @@
+import { MfgError } from '../core/errors';
 import { Rng } from '../core/rng';
 import { loadTf, type TfHandle } from '../populations/generative/backend';
 import { param, type ParamSpecs, type SolverParams } from '../solvers/solver';
-import { ContinuousInput, playContinuousBatch, type BoxVectorEnv, type ContinuousActor } from './continuous-rollout';
+import { ContinuousInput, playContinuousBatch, type BoxVectorEnv, type ContinuousActor, type TimeEncoding } from './continuous-rollout';
 import { generalisedAdvantages, normaliseInPlace } from './gae';
 import { GaussianPolicyNetwork } from './gaussian-policy-network';
 import type { LearningCurves } from './learning-result';
@@ -23,7 +24,13 @@ export const PPO_PARAMS: ParamSpecs = {
   entCoef: param.nonNegative(0, 'entropy bonus weight'),
   initStd: param.positive(1, 'initial standard deviation of the Gaussian policy'),
   lrAnneal: flag(0, '1: both learning rates decay linearly to 0 over each best response (PPO practice)'),
+  oneHotTime: flag(0, '1: the networks read the epoch as a one-hot of t (H inputs: every epoch its own first-layer weights, as the finite learners); 0: as t/H'),
 };
+
+/** The epoch encoding a learner's params ask for (oneHotTime; absent, as in runs before it existed: scalar). */
+export function timeEncodingOf(params: Readonly<SolverParams>): TimeEncoding {
+  return params['oneHotTime'] === 1 ? 'one-hot' : 'scalar';
+}
 
 /**
  * Proximal policy optimisation (Schulman et al. 2017) as a best response of a continuous MFG
@@ -53,7 +60,7 @@ export class PpoBestResponse {
     readonly params: Readonly<SolverParams>,
     seed: number,
   ) {
-    this.layout = new ContinuousInput(env);
+    this.layout = new ContinuousInput(env, timeEncodingOf(params));
     const init = new Rng(seed);
     const p = params;
     this.policy = new GaussianPolicyNetwork(handle, this.layout.inputDim, this.layout.actionDim, p['hidden']!, p['learningRate']!, p['initStd']!, new Rng(init.nextSeed()));
@@ -160,14 +167,25 @@ export class PpoBestResponse {
     return lossN ? lossSum / lossN : NaN;
   }
 
-  /** Both networks with their Adam states, for checkpoints. */
+  /** Both networks with their Adam states, and the epoch encoding they were trained on, for checkpoints. */
   saveState(): { meta: Record<string, unknown>; arrays: Record<string, Float64Array | Float32Array> } {
     const pi = this.policy.saveState('policy');
     const v = this.critic.trainer.saveState('critic');
-    return { meta: { ...pi.meta, ...v.meta }, arrays: { ...pi.arrays, ...v.arrays } };
+    return { meta: { ...pi.meta, ...v.meta, timeEncoding: this.layout.timeEncoding }, arrays: { ...pi.arrays, ...v.arrays } };
   }
 
+  /**
+   * Refuses networks trained on another epoch encoding: the input widths may even agree (H = 1),
+   * but the weights would read the wrong inputs. A state without the field predates the one-hot
+   * encoding, so it is scalar.
+   */
   loadState(meta: Record<string, unknown>, arrays: Record<string, ArrayLike<number>>): void {
+    const saved = meta['timeEncoding'] ?? 'scalar';
+    if (saved !== this.layout.timeEncoding) {
+      throw new MfgError('MFG_ERR_LEARNING_BAD_CHECKPOINT', `the saved networks read the epoch as ${JSON.stringify(saved)}, this learner as ${JSON.stringify(this.layout.timeEncoding)} (oneHotTime)`, {
+        details: { checkpointTimeEncoding: saved, runTimeEncoding: this.layout.timeEncoding },
+      });
+    }
     this.policy.loadState('policy', meta, arrays);
     this.critic.trainer.loadState('critic', meta, arrays);
   }
