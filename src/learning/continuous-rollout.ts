@@ -44,12 +44,15 @@ export interface ContinuousStep {
  * - 'one-hot': H inputs, 1 at index t (OpenSpiel's MFG observation, as the finite learners'
  *   StateEncoding), so every epoch has its own first-layer weights: its own offset of the hidden
  *   units, hence its own gain and intercept.
+ * - 'scalar+one-hot': t/H, then the one-hot (1 + H inputs): what is smooth in t (the critic's
+ *   value-to-go, most of the gain) is shared across epochs through t/H, and the one-hot is free
+ *   to correct single epochs.
  */
-export type TimeEncoding = 'scalar' | 'one-hot';
+export type TimeEncoding = 'scalar' | 'one-hot' | 'scalar+one-hot';
 
 /** Inputs the epoch takes under an encoding. */
 export function timeInputs(encoding: TimeEncoding, horizon: number): number {
-  return encoding === 'one-hot' ? horizon : 1;
+  return encoding === 'scalar' ? 1 : encoding === 'one-hot' ? horizon : 1 + horizon;
 }
 
 /** Layout of the learners' network input: the state's coordinates, then the epoch (t/H or a one-hot of t). */
@@ -60,6 +63,8 @@ export class ContinuousInput {
   readonly rowDim: number;
   readonly actionDim: number;
   readonly inputDim: number;
+  /** Index of the one-hot's first input in a row (inputDim when the encoding has none). */
+  readonly oneHotStart: number;
   readonly horizon: number;
   readonly low: Float64Array;
   readonly high: Float64Array;
@@ -73,6 +78,7 @@ export class ContinuousInput {
     this.actionDim = env.actionSpace.size;
     this.horizon = env.horizon;
     this.inputDim = this.obsDim + timeInputs(timeEncoding, this.horizon);
+    this.oneHotStart = timeEncoding === 'scalar' ? this.inputDim : timeEncoding === 'one-hot' ? this.obsDim : this.obsDim + 1;
     this.low = env.actionSpace.low;
     this.high = env.actionSpace.high;
   }
@@ -96,10 +102,14 @@ export class ContinuousInput {
       throw new MfgError('MFG_ERR_INTERNAL', `epoch ${t} is outside the horizon ${this.horizon} of a one-hot time encoding`);
     }
     const D = this.inputDim;
+    const both = this.timeEncoding === 'scalar+one-hot';
+    const hot = this.oneHotStart;
+    const tau = t / this.horizon;
     for (let i = 0; i < n; i++) {
       for (let k = 0; k < d; k++) out[i * D + k] = states[i * d + k] = obs[i * w + k]!;
       out.fill(0, i * D + d, (i + 1) * D);
-      out[i * D + d + t] = 1;
+      if (both) out[i * D + d] = tau;
+      out[i * D + hot + t] = 1;
     }
     return out;
   }

@@ -120,13 +120,13 @@ export async function runContinuousLearningSolver(game: ContinuousGame, name: st
 
 /**
  * The identity a checkpoint was written with, as this version reads it: a checkpoint from before
- * the one-hot epoch encoding has no oneHotTime and was trained on t/H (oneHotTime 0).
+ * the one-hot epoch encoding has no timeEncoding and was trained on t/H (timeEncoding 0).
  */
 function savedIdentity(meta: Record<string, unknown>): Record<string, unknown> {
   const id = (meta['identity'] ?? {}) as Record<string, unknown>;
   const params = id['params'] as Record<string, unknown> | undefined;
-  if (!params || 'oneHotTime' in params) return id;
-  return { ...id, params: { ...params, oneHotTime: 0 } };
+  if (!params || 'timeEncoding' in params) return id;
+  return { ...id, params: { ...params, timeEncoding: 0 } };
 }
 
 /** JSON with the keys of every object sorted, so two identities compare by content, not by key order. */
@@ -143,7 +143,7 @@ function stateFromCheckpoint(dir: string, identity: { params: SolverParams } & R
   const savedEncoding = timeEncodingOf((saved['params'] ?? {}) as SolverParams);
   const runEncoding = timeEncodingOf(identity.params);
   if (savedEncoding !== runEncoding) {
-    throw new MfgError('MFG_ERR_LEARNING_BAD_CHECKPOINT', `the checkpoint ${dir} was trained with the ${savedEncoding} epoch encoding, this run asks for ${runEncoding} (oneHotTime)`, {
+    throw new MfgError('MFG_ERR_LEARNING_BAD_CHECKPOINT', `the checkpoint ${dir} was trained with the ${savedEncoding} epoch encoding, this run asks for ${runEncoding} (timeEncoding)`, {
       details: { dir, checkpointTimeEncoding: savedEncoding, runTimeEncoding: runEncoding },
     });
   }

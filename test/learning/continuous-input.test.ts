@@ -93,6 +93,34 @@ describe('learning: ContinuousInput epoch encodings', function () {
     expect(() => layout.fill(obs, 3, H, new Float64Array(3 * (2 + H)), new Float64Array(6))).to.throw(MfgError);
   });
 
+  it('scalar+one-hot: each row is the state, t/H, then the one-hot; the one-hot starts after t/H', () => {
+    const H = 4;
+    const layout = new ContinuousInput(shape(3, 2, H), 'scalar+one-hot');
+    expect(layout.inputDim).to.equal(2 + 1 + H);
+    expect(layout.oneHotStart).to.equal(3);
+    expect(new ContinuousInput(shape(3, 2, H), 'one-hot').oneHotStart).to.equal(2);
+    expect(new ContinuousInput(shape(3, 2, H)).oneHotStart).to.equal(3); // none: inputDim
+    const out = layout.fill(obs, 3, 2, new Float64Array(3 * 7).fill(-1), new Float64Array(6));
+    expect([...out]).to.deep.equal([0.5, -1.25, 2 / 4, 0, 0, 1, 0, 3, 0.1, 2 / 4, 0, 0, 1, 0, -2, 1e-9, 2 / 4, 0, 0, 1, 0]);
+  });
+
+  it('PPO starts the one-hot inputs at zero weight (every epoch the same function at first), the state and t/H inputs drawn', async () => {
+    const game = linearQuadraticContinuous({ H: 4, dt: 0.5 });
+    const env = new GameBoxEnv(game, new GaussianPopulation(game.exactFlow!()), 8);
+    const both = await PpoBestResponse.create(env, resolveParams({ name: 'ppo', params: PPO_PARAMS }, { timeEncoding: 2, hidden: 8 }), 3);
+    for (const net of [both.policy.net, both.critic.net]) {
+      const w0 = net.weights.get('W0')!.data;
+      expect(w0.length).to.equal((1 + 1 + 4) * 8);
+      expect([...w0.subarray(2 * 8)].every((v) => v === 0)).to.equal(true);
+      expect([...w0.subarray(0, 2 * 8)].every((v) => v !== 0)).to.equal(true);
+    }
+    const mu = new Float64Array(4);
+    both.policy.meanAction(Float64Array.from([0.3, 0, 1, 0, 0, 0, 0.3, 0, 0, 0, 0, 1].concat([0.3, 0, 0, 1, 0, 0, 0.3, 0, 0, 0, 1, 0])), 4, mu);
+    expect(mu[1]).to.equal(mu[0]);
+    expect(mu[2]).to.equal(mu[0]);
+    expect(mu[3]).to.equal(mu[0]);
+  });
+
   it('a rollout hands the learner one-hot inputs at every epoch of a real env (LQ, H = 4)', () => {
     const game = linearQuadraticContinuous({ H: 4, dt: 0.5 });
     const env = new GameBoxEnv(game, new GaussianPopulation(game.exactFlow!()), 6);
@@ -109,8 +137,8 @@ describe('learning: ContinuousInput epoch encodings', function () {
     expect(seen).to.deep.equal([0, 1, 2, 3]);
   });
 
-  it('PPO with oneHotTime: networks H + obsDim wide; its state records the encoding, resumes bit for bit, and a scalar learner refuses it', async () => {
-    const params = resolveParams({ name: 'ppo', params: PPO_PARAMS }, { agents: 64, brIterations: 2, minibatch: 64, oneHotTime: 1 });
+  it('PPO with timeEncoding: networks H + obsDim wide; its state records the encoding, resumes bit for bit, and a scalar learner refuses it', async () => {
+    const params = resolveParams({ name: 'ppo', params: PPO_PARAMS }, { agents: 64, brIterations: 2, minibatch: 64, timeEncoding: 1 });
     const game = linearQuadraticContinuous({ H: 4, dt: 0.5 });
     const env = new GameBoxEnv(game, new GaussianPopulation(game.exactFlow!()), 64);
     const straight = await PpoBestResponse.create(env, params, 4);
@@ -130,7 +158,7 @@ describe('learning: ContinuousInput epoch encodings', function () {
     await resumed.learn(env, 11, c2);
     expect(c2).to.deep.equal(curves);
     for (const [k, w] of straight.policy.net.weights) expect([...resumed.policy.net.weights.get(k)!.data], k).to.deep.equal([...w.data]);
-    const scalar = await PpoBestResponse.create(env, { ...params, oneHotTime: 0 }, 4);
+    const scalar = await PpoBestResponse.create(env, { ...params, timeEncoding: 0 }, 4);
     const err = await caught(() => scalar.loadState(saved.meta, saved.arrays));
     expect(err.code).to.equal('MFG_ERR_LEARNING_BAD_CHECKPOINT');
     expect(err.message).to.include('one-hot');
@@ -139,7 +167,7 @@ describe('learning: ContinuousInput epoch encodings', function () {
   it('PPO state: at H = 1 both encodings are one input wide, and the recorded encoding still refuses the swap; a state without it is scalar', async () => {
     const env = new GameBoxEnv(bandit(), noFlow, 16);
     const base = { agents: 16, brIterations: 1, minibatch: 16 };
-    const hot = await PpoBestResponse.create(env, resolveParams({ name: 'ppo', params: PPO_PARAMS }, { ...base, oneHotTime: 1 }), 1);
+    const hot = await PpoBestResponse.create(env, resolveParams({ name: 'ppo', params: PPO_PARAMS }, { ...base, timeEncoding: 1 }), 1);
     const flat = await PpoBestResponse.create(env, resolveParams({ name: 'ppo', params: PPO_PARAMS }, base), 1);
     expect(hot.layout.inputDim).to.equal(flat.layout.inputDim);
     const hotState = hot.saveState();
@@ -158,7 +186,7 @@ describe('learning: ContinuousInput epoch encodings', function () {
     try {
       const game = linearQuadraticContinuous({ H: 6, dt: 0.5 });
       const small = { agents: 32, brIterations: 2, minibatch: 96, poolSize: 64, evalBatches: 1 };
-      const hot = { ...small, oneHotTime: 1 };
+      const hot = { ...small, timeEncoding: 1 };
       const full = await runContinuousLearningSolver(game, 'ac-fp', { iterations: 2, seed: 5, params: hot });
       const ckpt = path.join(dir, 'hot');
       await runContinuousLearningSolver(game, 'ac-fp', { iterations: 1, seed: 5, params: hot, checkpointDir: ckpt });
@@ -171,15 +199,15 @@ describe('learning: ContinuousInput epoch encodings', function () {
       expect(err.code).to.equal('MFG_ERR_LEARNING_BAD_CHECKPOINT');
       expect(err.details).to.include({ checkpointTimeEncoding: 'one-hot', runTimeEncoding: 'scalar' });
 
-      // A scalar checkpoint rewritten as the version before the option wrote it: no oneHotTime, no timeEncoding.
+      // A scalar checkpoint rewritten as the version before the option wrote it: no timeEncoding, no timeEncoding.
       const flatFull = await runContinuousLearningSolver(game, 'ac-fp', { iterations: 2, seed: 5, params: small });
       const old = path.join(dir, 'old');
       await runContinuousLearningSolver(game, 'ac-fp', { iterations: 1, seed: 5, params: small, checkpointDir: old });
       const file = path.join(old, 'checkpoint.json');
       const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as { meta: { identity: { params: Record<string, unknown> }; learnerMeta: Record<string, unknown> } };
-      expect(doc.meta.identity.params['oneHotTime']).to.equal(0);
+      expect(doc.meta.identity.params['timeEncoding']).to.equal(0);
       expect(doc.meta.learnerMeta['timeEncoding']).to.equal('scalar');
-      delete doc.meta.identity.params['oneHotTime'];
+      delete doc.meta.identity.params['timeEncoding'];
       delete doc.meta.learnerMeta['timeEncoding'];
       fs.writeFileSync(file, JSON.stringify(doc));
       const oldResumed = await runContinuousLearningSolver(game, 'ac-fp', { iterations: 2, seed: 5, params: small, resumeFrom: old });
