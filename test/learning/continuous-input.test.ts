@@ -104,6 +104,14 @@ describe('learning: ContinuousInput epoch encodings', function () {
     expect([...out]).to.deep.equal([0.5, -1.25, 2 / 4, 0, 0, 1, 0, 3, 0.1, 2 / 4, 0, 0, 1, 0, -2, 1e-9, 2 / 4, 0, 0, 1, 0]);
   });
 
+  it('timeEncoding takes 0, 1 or 2 (default 0), anything else is a typed parameter error', () => {
+    expect(resolveParams({ name: 'ppo', params: PPO_PARAMS }, {})['timeEncoding']).to.equal(0);
+    for (const v of [0, 1, 2]) expect(resolveParams({ name: 'ppo', params: PPO_PARAMS }, { timeEncoding: v })['timeEncoding']).to.equal(v);
+    for (const v of [3, 0.5, -1, null]) {
+      expect(() => resolveParams({ name: 'ppo', params: PPO_PARAMS }, { timeEncoding: v })).to.throw(MfgError).with.property('code', 'MFG_ERR_SOLVER_BAD_PARAM');
+    }
+  });
+
   it('PPO starts the one-hot inputs at zero weight (every epoch the same function at first), the state and t/H inputs drawn', async () => {
     const game = linearQuadraticContinuous({ H: 4, dt: 0.5 });
     const env = new GameBoxEnv(game, new GaussianPopulation(game.exactFlow!()), 8);
