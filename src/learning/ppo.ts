@@ -82,10 +82,12 @@ export class PpoBestResponse {
     this.policy = new GaussianPolicyNetwork(handle, this.layout.inputDim, this.layout.actionDim, p['hidden']!, p['learningRate']!, p['initStd']!, new Rng(init.nextSeed()));
     this.critic = new ValueNetwork(handle, this.layout.inputDim, p['hidden']!, p['valueLearningRate']!, new Rng(init.nextSeed()));
     // The one-hot epoch inputs start with zero weights, so both networks start as the same
-    // function at every epoch (of x, and t/H if given). Glorot-drawn one-hot rows would give every
+    // function at every epoch (of x, and t/H if given): Glorot-drawn one-hot rows would give every
     // epoch its own random offset of the hidden units, i.e. a random intercept per epoch once the
-    // policy head grows, and PPO barely corrects it: the value is flat in the intercept (measured
-    // on LQ: intercepts of ±0.1-0.5 after 60 PPO iterations, against ±0.06 with t/H).
+    // policy head grows, which PPO barely corrects (the value is flat in the intercept). On LQ the
+    // learned per-epoch intercepts stay noisy either way (±0.1-0.2 after 60 PPO iterations, t/H:
+    // smooth; bench/results/lq-br-gain.txt): the noise comes from learning each epoch's weights
+    // from that epoch's samples alone.
     for (const net of [this.policy.net, this.critic.net]) zeroInputRows(net, this.layout.oneHotStart, this.layout.inputDim);
   }
 
