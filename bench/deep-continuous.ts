@@ -102,7 +102,7 @@ export async function continuousRow(id: string, game: ContinuousGame, kwargs: Re
     const means = pool.means().map((m) => m[0]!);
     const br = lqBestResponse(means, kwargs).bestResponse;
     const env = new ContinuousVectorEnv(game, { numAgents: 1024, meanField: 'fixed', population: new ContinuousParticleFlow({ horizon: game.horizon, dim: 1, points: pool.points.map((p) => p.slice()) }), dtype: 'float64', entropySeed: 1 });
-    const value = estimate(actorReturns(env, new ContinuousInput(env), r.run.policy.actor(), 4, 99));
+    const value = estimate(actorReturns(env, new ContinuousInput(env, r.run.layout.timeEncoding), r.run.policy.actor(), 4, 99));
     env.close();
     exactBr = { mean: br - value.mean, standardError: value.standardError };
     log(`${id.padEnd(28)} ac-fp  final: Gaussian-moment W2 averaged over epochs ${s.toFixed(4)}; exploitability with the exact (Riccati) best response ${exactBr.mean.toFixed(4)} ± ${exactBr.standardError.toFixed(4)}`);

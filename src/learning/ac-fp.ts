@@ -4,7 +4,7 @@ import { w2ToGaussian } from '../populations/gaussian-population';
 import type { ContinuousFlowSamples, ContinuousPopulationFlow } from '../populations/population';
 import type { StopReason } from '../solvers/run-solver';
 import type { ParamSpecs } from '../solvers/solver';
-import { actorReturns, ContinuousInput, pairedEstimate, playContinuousBatch, type BoxVectorEnv, type ContinuousActor } from './continuous-rollout';
+import { actorReturns, pairedEstimate, playContinuousBatch, type BoxVectorEnv, type ContinuousActor, type ContinuousInput } from './continuous-rollout';
 import type { LearningCurves } from './learning-result';
 import { MixturePolicy } from './mixture-policy';
 import { flag, positiveInt } from './params';
@@ -66,6 +66,8 @@ export interface AcFpResult extends Omit<AcFpState, 'arrays' | 'learnerMeta' | '
   stopped: StopReason;
   /** The output policy (mixture of the best responses) and the pool carrying its flow. */
   policy: MixturePolicy;
+  /** The network input the policy reads (its epoch encoding): an env that plays the policy elsewhere needs the same. */
+  layout: ContinuousInput;
   pool: TrajectoryPool;
 }
 
@@ -92,7 +94,8 @@ export function iterationRng(seed: number, k: number): Rng {
  * untouched and a resumed run continues exactly) estimates the last output's exploitability.
  */
 export async function runAcFp(env: ContinuousFlowEnv, ppo: PpoBestResponse, options: AcFpOptions): Promise<AcFpResult> {
-  const layout = new ContinuousInput(env);
+  // The learner's layout: the pool's play and every estimate feed its networks (and the mixture's, the same shapes).
+  const layout = ppo.layout;
   const N = env.numAgents;
   const H = env.horizon;
   const batches = Math.ceil(options.poolSize / N);
@@ -181,5 +184,5 @@ export async function runAcFp(env: ContinuousFlowEnv, ppo: PpoBestResponse, opti
     copy.loadState(saved.meta, saved.arrays);
     await estimateAgainstFlow(copy, iterationRng(options.seed, st.iteration + 1), { episodeReturn: [], loss: [] });
   }
-  return { exploitability: st.exploitability, standardError: st.standardError, w2: st.w2, w2Mean: st.w2Mean, seconds: st.seconds, curves: st.curves, iterations: st.iteration, stopped, policy, pool };
+  return { exploitability: st.exploitability, standardError: st.standardError, w2: st.w2, w2Mean: st.w2Mean, seconds: st.seconds, curves: st.curves, iterations: st.iteration, stopped, policy, pool, layout };
 }

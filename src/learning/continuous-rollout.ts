@@ -7,7 +7,7 @@ import type { Box } from '../core/spaces/box';
  * observations and Box actions, reset and step (the calls the socket serves; the gym's
  * ContinuousVectorEnv is one). All agents of a batch start together and every episode lasts
  * exactly `horizon` steps, so the epoch of a step is the number of steps since the reset; the
- * learners feed the network the state coordinates and t/H.
+ * learners feed the network the state coordinates and the epoch (ContinuousInput).
  */
 export interface BoxVectorEnv {
   readonly numAgents: number;
@@ -21,13 +21,13 @@ export interface BoxVectorEnv {
   step(actions: Float64Array): { obs: ArrayLike<number>; rewards: ArrayLike<number> };
 }
 
-/** How a continuous learner acts on a batch: inputs [N, inputDim] (obs row then t/H), actions out [N, actionDim]. */
+/** How a continuous learner acts on a batch: inputs [N, inputDim] (state, then the epoch's encoding), actions out [N, actionDim]. */
 export type ContinuousActor = (t: number, inputs: Float64Array, n: number, actions: Float64Array) => void;
 
 /** One batched step of the N agents as the learners see it. */
 export interface ContinuousStep {
   t: number;
-  /** [N, inputDim]: the observation rows with t/H appended. */
+  /** [N, inputDim]: the states with the epoch's encoding appended (ContinuousInput). */
   inputs: Float64Array;
   /** [N, obsDim]: the agents' states (the first obsDim coordinates of each observation row). */
   obs: Float64Array;
@@ -36,7 +36,26 @@ export interface ContinuousStep {
   rewards: ArrayLike<number>;
 }
 
-/** Layout of the learners' network input: the state's coordinates, then the epoch as t/H. */
+/**
+ * How the network input carries the epoch t of a horizon H:
+ * - 'scalar': one input t/H. The networks are then smooth in t, so a feedback that changes
+ *   abruptly near the end (LQ's Riccati gain rises to 0.96 at t = H-2 and drops to the terminal
+ *   cost's 0.01 at t = H-1) is smoothed over the last epochs.
+ * - 'one-hot': H inputs, 1 at index t (OpenSpiel's MFG observation, as the finite learners'
+ *   StateEncoding), so every epoch has its own first-layer weights: its own offset of the hidden
+ *   units, hence its own gain and intercept.
+ * - 'scalar+one-hot': t/H, then the one-hot (1 + H inputs): what is smooth in t (the critic's
+ *   value-to-go, most of the gain) is shared across epochs through t/H, and the one-hot is free
+ *   to correct single epochs.
+ */
+export type TimeEncoding = 'scalar' | 'one-hot' | 'scalar+one-hot';
+
+/** Inputs the epoch takes under an encoding. */
+export function timeInputs(encoding: TimeEncoding, horizon: number): number {
+  return encoding === 'scalar' ? 1 : encoding === 'one-hot' ? horizon : 1 + horizon;
+}
+
+/** Layout of the learners' network input: the state's coordinates, then the epoch (t/H or a one-hot of t). */
 export class ContinuousInput {
   /** State coordinates used from each observation row. */
   readonly obsDim: number;
@@ -44,16 +63,22 @@ export class ContinuousInput {
   readonly rowDim: number;
   readonly actionDim: number;
   readonly inputDim: number;
+  /** Index of the one-hot's first input in a row (inputDim when the encoding has none). */
+  readonly oneHotStart: number;
   readonly horizon: number;
   readonly low: Float64Array;
   readonly high: Float64Array;
 
-  constructor(env: BoxVectorEnv) {
+  constructor(
+    env: BoxVectorEnv,
+    readonly timeEncoding: TimeEncoding = 'scalar',
+  ) {
     this.rowDim = env.observationSpace.size;
     this.obsDim = env.stateDim ?? this.rowDim;
     this.actionDim = env.actionSpace.size;
-    this.inputDim = this.obsDim + 1;
     this.horizon = env.horizon;
+    this.inputDim = this.obsDim + timeInputs(timeEncoding, this.horizon);
+    this.oneHotStart = timeEncoding === 'scalar' ? this.inputDim : timeEncoding === 'one-hot' ? this.obsDim : this.obsDim + 1;
     this.low = env.actionSpace.low;
     this.high = env.actionSpace.high;
   }
@@ -65,10 +90,26 @@ export class ContinuousInput {
     if (obs.length !== n * w) {
       throw new MfgError('MFG_ERR_INTERNAL', `the env returned ${obs.length} observation numbers, expected ${n}*${w}`);
     }
+    if (this.timeEncoding === 'scalar') {
+      const tau = t / this.horizon;
+      for (let i = 0; i < n; i++) {
+        for (let k = 0; k < d; k++) out[i * (d + 1) + k] = states[i * d + k] = obs[i * w + k]!;
+        out[i * (d + 1) + d] = tau;
+      }
+      return out;
+    }
+    if (!(Number.isInteger(t) && t >= 0 && t < this.horizon)) {
+      throw new MfgError('MFG_ERR_INTERNAL', `epoch ${t} is outside the horizon ${this.horizon} of a one-hot time encoding`);
+    }
+    const D = this.inputDim;
+    const both = this.timeEncoding === 'scalar+one-hot';
+    const hot = this.oneHotStart;
     const tau = t / this.horizon;
     for (let i = 0; i < n; i++) {
-      for (let k = 0; k < d; k++) out[i * (d + 1) + k] = states[i * d + k] = obs[i * w + k]!;
-      out[i * (d + 1) + d] = tau;
+      for (let k = 0; k < d; k++) out[i * D + k] = states[i * d + k] = obs[i * w + k]!;
+      out.fill(0, i * D + d, (i + 1) * D);
+      if (both) out[i * D + d] = tau;
+      out[i * D + hot + t] = 1;
     }
     return out;
   }

@@ -1,8 +1,10 @@
+import { MfgError } from '../core/errors';
 import { Rng } from '../core/rng';
 import { loadTf, type TfHandle } from '../populations/generative/backend';
 import { param, type ParamSpecs, type SolverParams } from '../solvers/solver';
-import { ContinuousInput, playContinuousBatch, type BoxVectorEnv, type ContinuousActor } from './continuous-rollout';
+import { ContinuousInput, playContinuousBatch, type BoxVectorEnv, type ContinuousActor, type TimeEncoding } from './continuous-rollout';
 import { generalisedAdvantages, normaliseInPlace } from './gae';
+import type { DenseMlp } from './dense-mlp';
 import { GaussianPolicyNetwork } from './gaussian-policy-network';
 import type { LearningCurves } from './learning-result';
 import { flag, positiveInt } from './params';
@@ -23,7 +25,28 @@ export const PPO_PARAMS: ParamSpecs = {
   entCoef: param.nonNegative(0, 'entropy bonus weight'),
   initStd: param.positive(1, 'initial standard deviation of the Gaussian policy'),
   lrAnneal: flag(0, '1: both learning rates decay linearly to 0 over each best response (PPO practice)'),
+  timeEncoding: {
+    default: 0,
+    expected: '0 (t/H), 1 (a one-hot of t) or 2 (t/H and the one-hot)',
+    valid: (v) => v === 0 || v === 1 || v === 2,
+    description: 'how the networks read the epoch t: 0 as t/H; 1 as a one-hot of t (H inputs: every epoch its own first-layer weights, as the finite learners); 2 both (1 + H inputs)',
+  },
 };
+
+/** The epoch encoding a learner's params ask for (timeEncoding; absent, as in runs before it existed: scalar). */
+export function timeEncodingOf(params: Readonly<SolverParams>): TimeEncoding {
+  const v = params['timeEncoding'];
+  return v === 1 ? 'one-hot' : v === 2 ? 'scalar+one-hot' : 'scalar';
+}
+
+/** Zeroes the first-layer weights of inputs [from, to) (W0 is [inputs, hidden], row-major). */
+function zeroInputRows(net: DenseMlp, from: number, to: number): void {
+  if (from >= to) return;
+  const w0 = net.weights.get('W0')!;
+  const width = net.sizes[1]!;
+  w0.data.fill(0, from * width, to * width);
+  net.refresh();
+}
 
 /**
  * Proximal policy optimisation (Schulman et al. 2017) as a best response of a continuous MFG
@@ -53,11 +76,19 @@ export class PpoBestResponse {
     readonly params: Readonly<SolverParams>,
     seed: number,
   ) {
-    this.layout = new ContinuousInput(env);
+    this.layout = new ContinuousInput(env, timeEncodingOf(params));
     const init = new Rng(seed);
     const p = params;
     this.policy = new GaussianPolicyNetwork(handle, this.layout.inputDim, this.layout.actionDim, p['hidden']!, p['learningRate']!, p['initStd']!, new Rng(init.nextSeed()));
     this.critic = new ValueNetwork(handle, this.layout.inputDim, p['hidden']!, p['valueLearningRate']!, new Rng(init.nextSeed()));
+    // The one-hot epoch inputs start with zero weights, so both networks start as the same
+    // function at every epoch (of x, and t/H if given): Glorot-drawn one-hot rows would give every
+    // epoch its own random offset of the hidden units, i.e. a random intercept per epoch once the
+    // policy head grows, which PPO barely corrects (the value is flat in the intercept). On LQ the
+    // learned per-epoch intercepts stay noisy either way (±0.1-0.2 after 60 PPO iterations, t/H:
+    // smooth; bench/results/lq-br-gain.txt): the noise comes from learning each epoch's weights
+    // from that epoch's samples alone.
+    for (const net of [this.policy.net, this.critic.net]) zeroInputRows(net, this.layout.oneHotStart, this.layout.inputDim);
   }
 
   static async create(env: BoxVectorEnv, params: Readonly<SolverParams>, seed: number): Promise<PpoBestResponse> {
@@ -160,14 +191,25 @@ export class PpoBestResponse {
     return lossN ? lossSum / lossN : NaN;
   }
 
-  /** Both networks with their Adam states, for checkpoints. */
+  /** Both networks with their Adam states, and the epoch encoding they were trained on, for checkpoints. */
   saveState(): { meta: Record<string, unknown>; arrays: Record<string, Float64Array | Float32Array> } {
     const pi = this.policy.saveState('policy');
     const v = this.critic.trainer.saveState('critic');
-    return { meta: { ...pi.meta, ...v.meta }, arrays: { ...pi.arrays, ...v.arrays } };
+    return { meta: { ...pi.meta, ...v.meta, timeEncoding: this.layout.timeEncoding }, arrays: { ...pi.arrays, ...v.arrays } };
   }
 
+  /**
+   * Refuses networks trained on another epoch encoding: the input widths may even agree (H = 1),
+   * but the weights would read the wrong inputs. A state without the field predates the one-hot
+   * encoding, so it is scalar.
+   */
   loadState(meta: Record<string, unknown>, arrays: Record<string, ArrayLike<number>>): void {
+    const saved = meta['timeEncoding'] ?? 'scalar';
+    if (saved !== this.layout.timeEncoding) {
+      throw new MfgError('MFG_ERR_LEARNING_BAD_CHECKPOINT', `the saved networks read the epoch as ${JSON.stringify(saved)}, this learner as ${JSON.stringify(this.layout.timeEncoding)} (timeEncoding)`, {
+        details: { checkpointTimeEncoding: saved, runTimeEncoding: this.layout.timeEncoding },
+      });
+    }
     this.policy.loadState('policy', meta, arrays);
     this.critic.trainer.loadState('critic', meta, arrays);
   }

@@ -5,11 +5,11 @@ import { ContinuousParticleFlow } from '../populations/continuous-particles';
 import { makeContinuousPopulation } from '../populations/make-continuous-population';
 import { passivePolicy } from '../populations/simulate-continuous';
 import type { StopReason } from '../solvers/run-solver';
-import { resolveParams, type ParamSpecs } from '../solvers/solver';
+import { resolveParams, type ParamSpecs, type SolverParams } from '../solvers/solver';
 import { AC_FP_PARAMS, runAcFp, type AcFpResult, type AcFpState, type FlowBuilder } from './ac-fp';
 import { readCheckpoint, writeCheckpoint } from './checkpoint';
 import type { LearningCurves } from './learning-result';
-import { PpoBestResponse } from './ppo';
+import { PpoBestResponse, timeEncodingOf } from './ppo';
 import type { RunLearningOptions } from './run-learning';
 
 /** The learning solvers of continuous games. */
@@ -118,11 +118,37 @@ export async function runContinuousLearningSolver(game: ContinuousGame, name: st
   };
 }
 
-function stateFromCheckpoint(dir: string, identity: Record<string, unknown>): AcFpState {
+/**
+ * The identity a checkpoint was written with, as this version reads it: a checkpoint from before
+ * the one-hot epoch encoding has no timeEncoding and was trained on t/H (timeEncoding 0).
+ */
+function savedIdentity(meta: Record<string, unknown>): Record<string, unknown> {
+  const id = (meta['identity'] ?? {}) as Record<string, unknown>;
+  const params = id['params'] as Record<string, unknown> | undefined;
+  if (!params || 'timeEncoding' in params) return id;
+  return { ...id, params: { ...params, timeEncoding: 0 } };
+}
+
+/** JSON with the keys of every object sorted, so two identities compare by content, not by key order. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
+  );
+}
+
+function stateFromCheckpoint(dir: string, identity: { params: SolverParams } & Record<string, unknown>): AcFpState {
   const { meta, arrays } = readCheckpoint(dir);
-  const saved = JSON.stringify(meta['identity']);
-  if (saved !== JSON.stringify(identity)) {
-    throw new MfgError('MFG_ERR_LEARNING_BAD_CHECKPOINT', `the checkpoint ${dir} is of another run: ${saved}, this run is ${JSON.stringify(identity)}`, {
+  const saved = savedIdentity(meta);
+  // The epoch encoding first, by name: its mismatch would otherwise read as a params difference.
+  const savedEncoding = timeEncodingOf((saved['params'] ?? {}) as SolverParams);
+  const runEncoding = timeEncodingOf(identity.params);
+  if (savedEncoding !== runEncoding) {
+    throw new MfgError('MFG_ERR_LEARNING_BAD_CHECKPOINT', `the checkpoint ${dir} was trained with the ${savedEncoding} epoch encoding, this run asks for ${runEncoding} (timeEncoding)`, {
+      details: { dir, checkpointTimeEncoding: savedEncoding, runTimeEncoding: runEncoding },
+    });
+  }
+  if (canonical(saved) !== canonical(identity)) {
+    throw new MfgError('MFG_ERR_LEARNING_BAD_CHECKPOINT', `the checkpoint ${dir} is of another run: ${JSON.stringify(meta['identity'])}, this run is ${JSON.stringify(identity)}`, {
       details: { dir, checkpoint: meta['identity'], run: identity },
     });
   }

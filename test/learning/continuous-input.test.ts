@@ -1,0 +1,230 @@
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { linearQuadraticContinuous } from '../../envs/linear-quadratic-continuous';
+import type { ContinuousGame } from '../../src/core/continuous-game';
+import { MfgError } from '../../src/core/errors';
+import { Box } from '../../src/core/spaces/box';
+import { ContinuousInput, playContinuousBatch, type BoxVectorEnv } from '../../src/learning/continuous-rollout';
+import { PPO_PARAMS, PpoBestResponse } from '../../src/learning/ppo';
+import { runContinuousLearningSolver } from '../../src/learning/run-continuous-learning';
+import { GaussianPopulation } from '../../src/populations/gaussian-population';
+import { resolveParams } from '../../src/solvers/solver';
+import { GameBoxEnv } from './game-box-env';
+
+/** An env shape only (fill never steps it): rows of `row` numbers whose first `state` are the state, horizon H. */
+function shape(row: number, state: number, H: number): BoxVectorEnv {
+  return {
+    numAgents: 3,
+    horizon: H,
+    observationSpace: new Box(-Infinity, Infinity, [row]),
+    stateDim: state,
+    actionSpace: new Box(-1, 1, [1]),
+    reset: () => ({ obs: [] }),
+    step: () => ({ obs: [], rewards: [] }),
+  };
+}
+
+/** A one-step bandit (H = 1): there a one-hot of t is one input, as wide as t/H, so only the recorded encoding tells them apart. */
+function bandit(): ContinuousGame {
+  return {
+    kind: 'continuous',
+    horizon: 1,
+    stateSpace: new Box(-Infinity, Infinity, [1]),
+    actionSpace: new Box(-10, 10, [1]),
+    needs: [],
+    sampleInitial: (n, rng, out) => {
+      for (let i = 0; i < n; i++) out[i] = rng.normal();
+    },
+    reward: (_t, x, a, n, _mf, _rng, out) => {
+      for (let i = 0; i < n; i++) out[i] = -((a[i]! - 2 * x[i]!) ** 2);
+    },
+    step: () => undefined,
+  };
+}
+
+const noFlow = new GaussianPopulation({ mean: [Float64Array.of(0)], variance: [Float64Array.of(1)] });
+
+async function caught(f: () => unknown): Promise<MfgError> {
+  try {
+    await f();
+  } catch (e) {
+    expect(e).to.be.instanceOf(MfgError);
+    return e as MfgError;
+  }
+  throw new Error('expected a throw');
+}
+
+describe('learning: ContinuousInput epoch encodings', function () {
+  this.timeout(120000);
+
+  // Rows of 3 numbers (2 state coordinates, then the env's epoch, which the learners skip).
+  const obs = Float64Array.of(0.5, -1.25, 7, 3, 0.1, 7, -2, 1e-9, 7);
+
+  it('scalar (the default): each row is the state then t/H, exactly as before the option', () => {
+    const layout = new ContinuousInput(shape(3, 2, 7));
+    expect(layout.timeEncoding).to.equal('scalar');
+    expect(layout.inputDim).to.equal(3);
+    for (const t of [0, 4, 6]) {
+      const states = new Float64Array(6);
+      const out = layout.fill(obs, 3, t, new Float64Array(9), states);
+      // Exact equality of doubles: the same arithmetic (t / H) as the layout had.
+      expect([...out]).to.deep.equal([0.5, -1.25, t / 7, 3, 0.1, t / 7, -2, 1e-9, t / 7]);
+      expect([...states]).to.deep.equal([0.5, -1.25, 3, 0.1, -2, 1e-9]);
+    }
+    expect(new ContinuousInput(shape(3, 2, 7), 'scalar').inputDim).to.equal(3);
+  });
+
+  it('one-hot: each row is the state then H inputs with a single 1 at index t, whatever the buffer held', () => {
+    const H = 5;
+    const layout = new ContinuousInput(shape(3, 2, H), 'one-hot');
+    expect(layout.inputDim).to.equal(2 + H);
+    for (let t = 0; t < H; t++) {
+      const states = new Float64Array(6);
+      const out = layout.fill(obs, 3, t, new Float64Array(3 * (2 + H)).fill(9), states);
+      const state = [[0.5, -1.25], [3, 0.1], [-2, 1e-9]];
+      for (let i = 0; i < 3; i++) {
+        const hot = Array.from({ length: H }, (_, k) => (k === t ? 1 : 0));
+        expect([...out.subarray(i * (2 + H), (i + 1) * (2 + H))]).to.deep.equal([...state[i]!, ...hot]);
+      }
+      expect([...states]).to.deep.equal([0.5, -1.25, 3, 0.1, -2, 1e-9]);
+    }
+    expect(() => layout.fill(obs, 3, H, new Float64Array(3 * (2 + H)), new Float64Array(6))).to.throw(MfgError);
+  });
+
+  it('scalar+one-hot: each row is the state, t/H, then the one-hot; the one-hot starts after t/H', () => {
+    const H = 4;
+    const layout = new ContinuousInput(shape(3, 2, H), 'scalar+one-hot');
+    expect(layout.inputDim).to.equal(2 + 1 + H);
+    expect(layout.oneHotStart).to.equal(3);
+    expect(new ContinuousInput(shape(3, 2, H), 'one-hot').oneHotStart).to.equal(2);
+    expect(new ContinuousInput(shape(3, 2, H)).oneHotStart).to.equal(3); // none: inputDim
+    const out = layout.fill(obs, 3, 2, new Float64Array(3 * 7).fill(-1), new Float64Array(6));
+    expect([...out]).to.deep.equal([0.5, -1.25, 2 / 4, 0, 0, 1, 0, 3, 0.1, 2 / 4, 0, 0, 1, 0, -2, 1e-9, 2 / 4, 0, 0, 1, 0]);
+  });
+
+  it('timeEncoding takes 0, 1 or 2 (default 0), anything else is a typed parameter error', () => {
+    expect(resolveParams({ name: 'ppo', params: PPO_PARAMS }, {})['timeEncoding']).to.equal(0);
+    for (const v of [0, 1, 2]) expect(resolveParams({ name: 'ppo', params: PPO_PARAMS }, { timeEncoding: v })['timeEncoding']).to.equal(v);
+    for (const v of [3, 0.5, -1, null]) {
+      expect(() => resolveParams({ name: 'ppo', params: PPO_PARAMS }, { timeEncoding: v })).to.throw(MfgError).with.property('code', 'MFG_ERR_SOLVER_BAD_PARAM');
+    }
+  });
+
+  it('PPO starts the one-hot inputs at zero weight (every epoch the same function at first), the state and t/H inputs drawn', async () => {
+    const game = linearQuadraticContinuous({ H: 4, dt: 0.5 });
+    const env = new GameBoxEnv(game, new GaussianPopulation(game.exactFlow!()), 8);
+    const both = await PpoBestResponse.create(env, resolveParams({ name: 'ppo', params: PPO_PARAMS }, { timeEncoding: 2, hidden: 8 }), 3);
+    for (const net of [both.policy.net, both.critic.net]) {
+      const w0 = net.weights.get('W0')!.data;
+      expect(w0.length).to.equal((1 + 1 + 4) * 8);
+      expect([...w0.subarray(2 * 8)].every((v) => v === 0)).to.equal(true);
+      expect([...w0.subarray(0, 2 * 8)].every((v) => v !== 0)).to.equal(true);
+    }
+    const mu = new Float64Array(4);
+    both.policy.meanAction(Float64Array.from([0.3, 0, 1, 0, 0, 0, 0.3, 0, 0, 0, 0, 1].concat([0.3, 0, 0, 1, 0, 0, 0.3, 0, 0, 0, 1, 0])), 4, mu);
+    expect(mu[1]).to.equal(mu[0]);
+    expect(mu[2]).to.equal(mu[0]);
+    expect(mu[3]).to.equal(mu[0]);
+  });
+
+  it('a rollout hands the learner one-hot inputs at every epoch of a real env (LQ, H = 4)', () => {
+    const game = linearQuadraticContinuous({ H: 4, dt: 0.5 });
+    const env = new GameBoxEnv(game, new GaussianPopulation(game.exactFlow!()), 6);
+    const layout = new ContinuousInput(env, 'one-hot');
+    const seen: number[] = [];
+    playContinuousBatch(env, layout, (t, x, n, a) => {
+      for (let i = 0; i < n; i++) {
+        const row = [...x.subarray(i * 5 + 1, i * 5 + 5)];
+        expect(row).to.deep.equal([0, 1, 2, 3].map((k) => (k === t ? 1 : 0)));
+      }
+      seen.push(t);
+      a.fill(0);
+    }, null, 1);
+    expect(seen).to.deep.equal([0, 1, 2, 3]);
+  });
+
+  it('PPO with timeEncoding: networks H + obsDim wide; its state records the encoding, resumes bit for bit, and a scalar learner refuses it', async () => {
+    const params = resolveParams({ name: 'ppo', params: PPO_PARAMS }, { agents: 64, brIterations: 2, minibatch: 64, timeEncoding: 1 });
+    const game = linearQuadraticContinuous({ H: 4, dt: 0.5 });
+    const env = new GameBoxEnv(game, new GaussianPopulation(game.exactFlow!()), 64);
+    const straight = await PpoBestResponse.create(env, params, 4);
+    expect(straight.layout.timeEncoding).to.equal('one-hot');
+    expect(straight.policy.net.sizes[0]).to.equal(1 + 4); // x, then a one-hot of t
+    expect(straight.critic.net.sizes[0]).to.equal(1 + 4);
+    const curves = { episodeReturn: [] as number[], loss: [] as number[] };
+    await straight.learn(env, 10, curves);
+    await straight.learn(env, 11, curves);
+    const first = await PpoBestResponse.create(env, params, 4);
+    const c2 = { episodeReturn: [] as number[], loss: [] as number[] };
+    await first.learn(env, 10, c2);
+    const saved = first.saveState();
+    expect(saved.meta['timeEncoding']).to.equal('one-hot');
+    const resumed = await PpoBestResponse.create(env, params, 99);
+    resumed.loadState(saved.meta, saved.arrays);
+    await resumed.learn(env, 11, c2);
+    expect(c2).to.deep.equal(curves);
+    for (const [k, w] of straight.policy.net.weights) expect([...resumed.policy.net.weights.get(k)!.data], k).to.deep.equal([...w.data]);
+    const scalar = await PpoBestResponse.create(env, { ...params, timeEncoding: 0 }, 4);
+    const err = await caught(() => scalar.loadState(saved.meta, saved.arrays));
+    expect(err.code).to.equal('MFG_ERR_LEARNING_BAD_CHECKPOINT');
+    expect(err.message).to.include('one-hot');
+  });
+
+  it('PPO state: at H = 1 both encodings are one input wide, and the recorded encoding still refuses the swap; a state without it is scalar', async () => {
+    const env = new GameBoxEnv(bandit(), noFlow, 16);
+    const base = { agents: 16, brIterations: 1, minibatch: 16 };
+    const hot = await PpoBestResponse.create(env, resolveParams({ name: 'ppo', params: PPO_PARAMS }, { ...base, timeEncoding: 1 }), 1);
+    const flat = await PpoBestResponse.create(env, resolveParams({ name: 'ppo', params: PPO_PARAMS }, base), 1);
+    expect(hot.layout.inputDim).to.equal(flat.layout.inputDim);
+    const hotState = hot.saveState();
+    expect((await caught(() => flat.loadState(hotState.meta, hotState.arrays))).code).to.equal('MFG_ERR_LEARNING_BAD_CHECKPOINT');
+    const flatState = flat.saveState();
+    expect(flatState.meta['timeEncoding']).to.equal('scalar');
+    expect((await caught(() => hot.loadState(flatState.meta, flatState.arrays))).code).to.equal('MFG_ERR_LEARNING_BAD_CHECKPOINT');
+    // A state written before the option (no timeEncoding) loads into a scalar learner, and only there.
+    const { timeEncoding: _drop, ...old } = flatState.meta;
+    flat.loadState(old, flatState.arrays);
+    expect((await caught(() => hot.loadState(old, flatState.arrays))).code).to.equal('MFG_ERR_LEARNING_BAD_CHECKPOINT');
+  });
+
+  it('ac-fp checkpoints: a one-hot run resumes bit for bit; a scalar run refuses its checkpoint, by name; a checkpoint from before the option resumes as scalar', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfgym-onehot-'));
+    try {
+      const game = linearQuadraticContinuous({ H: 6, dt: 0.5 });
+      const small = { agents: 32, brIterations: 2, minibatch: 96, poolSize: 64, evalBatches: 1 };
+      const hot = { ...small, timeEncoding: 1 };
+      const full = await runContinuousLearningSolver(game, 'ac-fp', { iterations: 2, seed: 5, params: hot });
+      const ckpt = path.join(dir, 'hot');
+      await runContinuousLearningSolver(game, 'ac-fp', { iterations: 1, seed: 5, params: hot, checkpointDir: ckpt });
+      const resumed = await runContinuousLearningSolver(game, 'ac-fp', { iterations: 2, seed: 5, params: hot, resumeFrom: ckpt });
+      expect(resumed.exploitability).to.deep.equal(full.exploitability);
+      expect(resumed.w2ToEquilibrium).to.deep.equal(full.w2ToEquilibrium);
+      expect(resumed.curves).to.deep.equal(full.curves);
+      expect(resumed.run.layout.timeEncoding).to.equal('one-hot');
+      const err = await caught(() => runContinuousLearningSolver(game, 'ac-fp', { iterations: 2, seed: 5, params: small, resumeFrom: ckpt }));
+      expect(err.code).to.equal('MFG_ERR_LEARNING_BAD_CHECKPOINT');
+      expect(err.details).to.include({ checkpointTimeEncoding: 'one-hot', runTimeEncoding: 'scalar' });
+
+      // A scalar checkpoint rewritten as the version before the option wrote it: no timeEncoding, no timeEncoding.
+      const flatFull = await runContinuousLearningSolver(game, 'ac-fp', { iterations: 2, seed: 5, params: small });
+      const old = path.join(dir, 'old');
+      await runContinuousLearningSolver(game, 'ac-fp', { iterations: 1, seed: 5, params: small, checkpointDir: old });
+      const file = path.join(old, 'checkpoint.json');
+      const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as { meta: { identity: { params: Record<string, unknown> }; learnerMeta: Record<string, unknown> } };
+      expect(doc.meta.identity.params['timeEncoding']).to.equal(0);
+      expect(doc.meta.learnerMeta['timeEncoding']).to.equal('scalar');
+      delete doc.meta.identity.params['timeEncoding'];
+      delete doc.meta.learnerMeta['timeEncoding'];
+      fs.writeFileSync(file, JSON.stringify(doc));
+      const oldResumed = await runContinuousLearningSolver(game, 'ac-fp', { iterations: 2, seed: 5, params: small, resumeFrom: old });
+      expect(oldResumed.exploitability).to.deep.equal(flatFull.exploitability);
+      expect(oldResumed.curves).to.deep.equal(flatFull.curves);
+      const refused = await caught(() => runContinuousLearningSolver(game, 'ac-fp', { iterations: 2, seed: 5, params: hot, resumeFrom: old }));
+      expect(refused.details).to.include({ checkpointTimeEncoding: 'scalar', runTimeEncoding: 'one-hot' });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
