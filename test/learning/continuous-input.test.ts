@@ -3,7 +3,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { linearQuadraticContinuous } from '../../envs/linear-quadratic-continuous';
-import type { ContinuousGame } from '../../src/core/continuous-game';
 import { MfgError } from '../../src/core/errors';
 import { Box } from '../../src/core/spaces/box';
 import { ContinuousInput, playContinuousBatch, type BoxVectorEnv } from '../../src/learning/continuous-rollout';
@@ -11,6 +10,7 @@ import { PPO_PARAMS, PpoBestResponse } from '../../src/learning/ppo';
 import { runContinuousLearningSolver } from '../../src/learning/run-continuous-learning';
 import { GaussianPopulation } from '../../src/populations/gaussian-population';
 import { resolveParams } from '../../src/solvers/solver';
+import { bandit, noFlow } from './bandit-game';
 import { GameBoxEnv } from './game-box-env';
 
 /** An env shape only (fill never steps it): rows of `row` numbers whose first `state` are the state, horizon H. */
@@ -26,25 +26,6 @@ function shape(row: number, state: number, H: number): BoxVectorEnv {
   };
 }
 
-/** A one-step bandit (H = 1): there a one-hot of t is one input, as wide as t/H, so only the recorded encoding tells them apart. */
-function bandit(): ContinuousGame {
-  return {
-    kind: 'continuous',
-    horizon: 1,
-    stateSpace: new Box(-Infinity, Infinity, [1]),
-    actionSpace: new Box(-10, 10, [1]),
-    needs: [],
-    sampleInitial: (n, rng, out) => {
-      for (let i = 0; i < n; i++) out[i] = rng.normal();
-    },
-    reward: (_t, x, a, n, _mf, _rng, out) => {
-      for (let i = 0; i < n; i++) out[i] = -((a[i]! - 2 * x[i]!) ** 2);
-    },
-    step: () => undefined,
-  };
-}
-
-const noFlow = new GaussianPopulation({ mean: [Float64Array.of(0)], variance: [Float64Array.of(1)] });
 
 async function caught(f: () => unknown): Promise<MfgError> {
   try {

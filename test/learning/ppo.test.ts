@@ -1,35 +1,15 @@
 import { expect } from 'chai';
 import { linearQuadraticContinuous } from '../../envs/linear-quadratic-continuous';
-import type { ContinuousGame } from '../../src/core/continuous-game';
 import { Rng } from '../../src/core/rng';
-import { Box } from '../../src/core/spaces/box';
 import { ContinuousInput, evaluateActor } from '../../src/learning/continuous-rollout';
 import { generalisedAdvantages } from '../../src/learning/gae';
 import { lqBestResponse, lqClosedFormValue } from '../../src/learning/lq-best-response';
 import { PPO_PARAMS, PpoBestResponse } from '../../src/learning/ppo';
 import { GaussianPopulation } from '../../src/populations/gaussian-population';
 import { resolveParams } from '../../src/solvers/solver';
+import { bandit, noFlow } from './bandit-game';
 import { GameBoxEnv } from './game-box-env';
 
-/** A one-step contextual bandit with an analytic optimum: x ~ N(0, 1), reward -(a - 2x)², best a = 2x, value 0. */
-function bandit(): ContinuousGame {
-  return {
-    kind: 'continuous',
-    horizon: 1,
-    stateSpace: new Box(-Infinity, Infinity, [1]),
-    actionSpace: new Box(-10, 10, [1]),
-    needs: [],
-    sampleInitial: (n, rng, out) => {
-      for (let i = 0; i < n; i++) out[i] = rng.normal();
-    },
-    reward: (_t, x, a, n, _mf, _rng, out) => {
-      for (let i = 0; i < n; i++) out[i] = -((a[i]! - 2 * x[i]!) ** 2);
-    },
-    step: () => undefined,
-  };
-}
-
-const noFlow = new GaussianPopulation({ mean: [Float64Array.of(0)], variance: [Float64Array.of(1)] });
 
 async function learnBandit(seed: number, iterations: number): Promise<PpoBestResponse> {
   const params = resolveParams({ name: 'ppo', params: PPO_PARAMS }, { agents: 512, brIterations: iterations, minibatch: 256, epochs: 4, learningRate: 0.01, valueLearningRate: 0.01, initStd: 0.5, lrAnneal: 1 });
