@@ -12,6 +12,7 @@ import { GaussianPopulation } from '../../src/populations/gaussian-population';
 import { resolveParams } from '../../src/solvers/solver';
 import { bandit, noFlow } from './bandit-game';
 import { GameBoxEnv } from './game-box-env';
+import { expectPpoResumesBitForBit } from './ppo-resume';
 
 /** An env shape only (fill never steps it): rows of `row` numbers whose first `state` are the state, horizon H. */
 function shape(row: number, state: number, H: number): BoxVectorEnv {
@@ -134,19 +135,8 @@ describe('learning: ContinuousInput epoch encodings', function () {
     expect(straight.layout.timeEncoding).to.equal('one-hot');
     expect(straight.policy.net.sizes[0]).to.equal(1 + 4); // x, then a one-hot of t
     expect(straight.critic.net.sizes[0]).to.equal(1 + 4);
-    const curves = { episodeReturn: [] as number[], loss: [] as number[] };
-    await straight.learn(env, 10, curves);
-    await straight.learn(env, 11, curves);
-    const first = await PpoBestResponse.create(env, params, 4);
-    const c2 = { episodeReturn: [] as number[], loss: [] as number[] };
-    await first.learn(env, 10, c2);
-    const saved = first.saveState();
+    const saved = await expectPpoResumesBitForBit(env, params);
     expect(saved.meta['timeEncoding']).to.equal('one-hot');
-    const resumed = await PpoBestResponse.create(env, params, 99);
-    resumed.loadState(saved.meta, saved.arrays);
-    await resumed.learn(env, 11, c2);
-    expect(c2).to.deep.equal(curves);
-    for (const [k, w] of straight.policy.net.weights) expect([...resumed.policy.net.weights.get(k)!.data], k).to.deep.equal([...w.data]);
     const scalar = await PpoBestResponse.create(env, { ...params, timeEncoding: 0 }, 4);
     const err = await caught(() => scalar.loadState(saved.meta, saved.arrays));
     expect(err.code).to.equal('MFG_ERR_LEARNING_BAD_CHECKPOINT');

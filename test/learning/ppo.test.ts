@@ -9,6 +9,7 @@ import { GaussianPopulation } from '../../src/populations/gaussian-population';
 import { resolveParams } from '../../src/solvers/solver';
 import { bandit, noFlow } from './bandit-game';
 import { GameBoxEnv } from './game-box-env';
+import { expectPpoResumesBitForBit } from './ppo-resume';
 
 
 async function learnBandit(seed: number, iterations: number): Promise<PpoBestResponse> {
@@ -82,20 +83,7 @@ describe('learning: PPO actor-critic core', function () {
 
   it('saveState/loadState resumes bit for bit: learn twice = learn, save, load into a fresh learner, learn', async () => {
     const params = resolveParams({ name: 'ppo', params: PPO_PARAMS }, { agents: 64, brIterations: 2, minibatch: 64 });
-    const env = new GameBoxEnv(bandit(), noFlow, 64);
-    const straight = await PpoBestResponse.create(env, params, 4);
-    const curves = { episodeReturn: [] as number[], loss: [] as number[] };
-    await straight.learn(env, 10, curves);
-    await straight.learn(env, 11, curves);
-    const first = await PpoBestResponse.create(env, params, 4);
-    const c2 = { episodeReturn: [] as number[], loss: [] as number[] };
-    await first.learn(env, 10, c2);
-    const saved = first.saveState();
-    const resumed = await PpoBestResponse.create(env, params, 99);
-    resumed.loadState(saved.meta, saved.arrays);
-    await resumed.learn(env, 11, c2);
-    expect(c2).to.deep.equal(curves);
-    for (const [k, w] of straight.policy.net.weights) expect([...resumed.policy.net.weights.get(k)!.data], k).to.deep.equal([...w.data]);
+    await expectPpoResumesBitForBit(new GameBoxEnv(bandit(), noFlow, 64), params);
   });
 });
 
