@@ -379,9 +379,12 @@ function populationTv(pop: { logStateMassBatch(p: number, t: number, states: Int
 
 /**
  * --informed: does the discriminator's signal beat a blind refit at the same budget? Per seed,
- * one fit of round 0 (the library defaults), then three arms from it:
+ * one fit of round 0 (the library defaults), then these arms from it:
  *  - plain: round 0 alone;
- *  - corrected: round 0's generator times its discriminator's density ratio, tempered,
+ *  - kernel: round 0's generator times the kernel density ratio of the held-out agents against
+ *    it, tempered, with the kernel width and beta chosen by held-out likelihood on split halves
+ *    (kernel-ratio-correction.ts); its CPU includes the fit;
+ *  - corrected (the logit arm; --no-logit skips it): round 0's generator times its discriminator's density ratio, tempered,
  *    exp(beta·D) normalised, beta chosen on the C2ST's untrained held-out halves by likelihood
  *    (tempered-correction.ts; D is the discriminator round 0's test trains anyway); on --small
  *    also beta = 1 (the untempered ratio);
@@ -427,29 +430,51 @@ async function informedComparison(): Promise<void> {
       return (u.user + u.system) / 1e6;
     };
     let c0 = cpu();
-    const one = await fitGenerativePopulation(game, samples, { ...base, seed, maxRounds: 1, exact: [L], correct: true });
-    const cpuOne = cpu() - c0;
-    one.population.corrected = false;
-    const plainTv = populationTv(one.population, L, pop.numStates, pop.numActions, game.horizon);
-    c0 = cpu();
-    one.population.corrected = true;
-    const correctedTv = populationTv(one.population, L, pop.numStates, pop.numActions, game.horizon);
-    const cpuCorrect = cpu() - c0;
-    const zErr = Math.max(...Array.from({ length: game.horizon }, (_x, t) => one.population.normaliserError(0, t)));
-    const choice = one.report.correction![0]!;
-    // The untempered correction (beta = 1) of the same generator and discriminator (same seed), on small games.
-    const fullTv = small ? populationTv((await fitGenerativePopulation(game, samples, { ...base, seed, maxRounds: 1, correct: true, correctionScale: 1 })).population, L, pop.numStates, pop.numActions, game.horizon) : null;
+    // The kernel arm: the same round-0 fit (same seed, so the same generator bit for bit) corrected by the kernel ratio.
+    const kern = await fitGenerativePopulation(game, samples, { ...base, seed, maxRounds: 1, exact: [L], correct: true, correction: 'kernel' });
+    const kernelTv = populationTv(kern.population, L, pop.numStates, pop.numActions, game.horizon);
+    const cpuKernel = cpu() - c0;
+    const kernelChoice = kern.report.kernelCorrection![0]!;
+    kern.population.corrected = false;
+    const plainTv = populationTv(kern.population, L, pop.numStates, pop.numActions, game.horizon);
+    // The logit arm (--no-logit skips it: at 512² its exact normaliser over every cell costs ~200 CPU-s).
+    let logit: Record<string, unknown> = {};
+    if (!argv.includes('--no-logit')) {
+      c0 = cpu();
+      const one = await fitGenerativePopulation(game, samples, { ...base, seed, maxRounds: 1, exact: [L], correct: true });
+      const cpuOne = cpu() - c0;
+      one.population.corrected = false;
+      const logitPlainTv = populationTv(one.population, L, pop.numStates, pop.numActions, game.horizon);
+      c0 = cpu();
+      one.population.corrected = true;
+      const correctedTv = populationTv(one.population, L, pop.numStates, pop.numActions, game.horizon);
+      const cpuCorrect = cpu() - c0;
+      const zErr = Math.max(...Array.from({ length: game.horizon }, (_x, t) => one.population.normaliserError(0, t)));
+      const choice = one.report.correction![0]!;
+      // The untempered correction (beta = 1) of the same generator and discriminator (same seed), on small games.
+      const fullTv = small ? populationTv((await fitGenerativePopulation(game, samples, { ...base, seed, maxRounds: 1, correct: true, correctionScale: 1 })).population, L, pop.numStates, pop.numActions, game.horizon) : null;
+      logit = { correctedTv, fullCorrectionTv: fullTv, scale: choice.scale, heldOutNllChange: choice.heldOutNllChange, fullNllChange: choice.fullNllChange, samePlainFit: logitPlainTv === plainTv, plainSteps: one.steps, cpuPlain: cpuOne, cpuCorrected: cpuOne + cpuCorrect, normaliserError: zErr, verdictP: one.report.verdictPValue };
+    }
     c0 = cpu();
     const two = await fitGenerativePopulation(game, samples, { ...base, seed, maxRounds: 2, alpha: 0.999, exact: [L] });
     const cpuTwo = cpu() - c0;
     const blindTv = populationTv(two.population, L, pop.numStates, pop.numActions, game.horizon);
-    const run = { seed, plainTv, correctedTv, fullCorrectionTv: fullTv, scale: choice.scale, heldOutNllChange: choice.heldOutNllChange, fullNllChange: choice.fullNllChange, blindTv, blindRounds: two.report.rounds[0]!.map((x) => ({ steps: x.steps, maxSteps: x.maxSteps, pValue: x.pValue })), plainSteps: one.steps, cpuPlain: cpuOne, cpuCorrected: cpuOne + cpuCorrect, cpuBlind: cpuTwo, normaliserError: zErr, verdictP: one.report.verdictPValue, baselineTv: one.report.baseline[0]!.meanTv, loadAverage: os.loadavg()[0] };
+    const run = { seed, plainTv, kernelTv, kernelSigma: kernelChoice.sigma, kernelScale: kernelChoice.scale, kernelNllChange: kernelChoice.heldOutNllChange, cpuKernel, ...logit, blindTv, blindRounds: two.report.rounds[0]!.map((x) => ({ steps: x.steps, maxSteps: x.maxSteps, pValue: x.pValue })), cpuBlind: cpuTwo, baselineTv: kern.report.baseline[0]!.meanTv, loadAverage: os.loadavg()[0] };
     runs.push(run);
     process.stdout.write(`${JSON.stringify(run)}\n`);
   }
   const mean = (k: string): number => runs.reduce((a, r) => a + (r[k] as number), 0) / runs.length;
-  const wins = runs.filter((r) => (r.correctedTv as number) < (r.blindTv as number)).length;
-  const summary = { plainTv: mean('plainTv'), correctedTv: mean('correctedTv'), blindTv: mean('blindTv'), cpuCorrected: mean('cpuCorrected'), cpuBlind: mean('cpuBlind'), correctedBeatsBlind: `${wins}/${runs.length}` };
+  const wins = (k: string): string => `${runs.filter((r) => (r[k] as number) < (r.blindTv as number)).length}/${runs.length}`;
+  const summary = {
+    plainTv: mean('plainTv'),
+    kernelTv: mean('kernelTv'),
+    blindTv: mean('blindTv'),
+    kernelVsBlind: mean('kernelTv') / mean('blindTv') - 1,
+    cpuKernel: mean('cpuKernel'),
+    cpuBlind: mean('cpuBlind'),
+    kernelBeatsBlind: wins('kernelTv'),
+    ...(runs[0]!.correctedTv !== undefined ? { correctedTv: mean('correctedTv'), cpuCorrected: mean('cpuCorrected'), correctedBeatsBlind: wins('correctedTv') } : {}),
+  };
   process.stdout.write(`${JSON.stringify(summary)}\n`);
   fs.mkdirSync(OUT_DIR, { recursive: true });
   const name = small ? 'honesty-informed-small' : `honesty-informed-${SIZE}-${n}`;

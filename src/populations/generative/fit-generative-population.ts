@@ -14,6 +14,7 @@ import { GenerativeContinuousPopulation, GenerativeFinitePopulation } from './ge
 import { continuousHonesty, continuousKernelTests, finiteHonesty, finiteKernelTests, summarise, type EpochHonesty, type GaussianFlow, type HonestySummary } from './honesty';
 import type { KernelTests } from './consensus';
 import { histogramBaseline, kdeBaseline, type BaselineReport } from './baseline';
+import { chooseKernelCorrection, KernelRatioCorrection, type KernelRatioChoice } from './kernel-ratio-correction';
 import { cloneWeights, heldOutNll, transferDecision, type TransferReport } from './transfer';
 import { MdnDensity, MdnModel, mdnConfig, type MdnConfig } from './mdn-generator';
 import { finiteFitSettings } from './fit-settings';
@@ -86,6 +87,13 @@ export interface GenerativeOptions {
    */
   readonly correct?: boolean | 'auto';
   /**
+   * Finite games, which correction `correct` applies: 'logit' (default), the C2ST's MLP logit
+   * tempered (tempered-correction.ts), or 'kernel', the kernel density ratio of the held-out
+   * agents against the generator on the state grid, its width and strength chosen by held-out
+   * likelihood (kernel-ratio-correction.ts). The kernel's normaliser is exact on any grid.
+   */
+  readonly correction?: 'logit' | 'kernel';
+  /**
    * Finite games: the correction's strength beta in p_gen·exp(beta·D) (1: the untempered ratio).
    * Default: chosen on held-out agents by likelihood (tempered-correction.ts).
    */
@@ -117,6 +125,8 @@ export interface HonestyReport extends HonestySummary {
    * and whether the returned population is corrected.
    */
   readonly correction?: readonly CorrectionChoice[];
+  /** With correction 'kernel': per population, the kernel width and strength chosen on held-out agents, and the NLL change they buy. */
+  readonly kernelCorrection?: readonly KernelRatioChoice[];
   readonly corrected?: boolean;
   /** Finite games with options.warmStart: per population, the source's transfer quality and whether it was used (transfer.ts). */
   readonly transfer?: readonly TransferReport[];
@@ -198,6 +208,7 @@ export async function fitGenerativePopulation(
   const baselines: BaselineReport[] = [];
   const transfers: TransferReport[] = [];
   const corrections: CorrectionChoice[] = [];
+  const kernelChoices: KernelRatioChoice[] = [];
   const mean = (xs: (number | undefined)[]): number | undefined => (xs.every((x) => x !== undefined) && xs.length ? (xs as number[]).reduce((a, b) => a + b, 0) / xs.length : undefined);
   const useKernel = opt(options.kernelTests, true);
   let steps = 0;
@@ -211,6 +222,7 @@ export async function fitGenerativePopulation(
     }
     const densities: CategoricalDensity[] = [];
     const logits: DiscriminatorLogit[] = [];
+    const kernelCorrections: KernelRatioCorrection[] = [];
     const configs: CategoricalConfig[] = [];
     const weightSets: NamedWeights[] = [];
     let kind: GeneratorKind = 'softmax';
@@ -291,7 +303,12 @@ export async function fitGenerativePopulation(
         },
       );
       densities.push(res.density);
-      if (options.correct === true || options.correct === 'auto') {
+      if ((options.correct === true || options.correct === 'auto') && options.correction === 'kernel') {
+        const choice = chooseKernelCorrection(p, res.density, pop.stateShape, res.heldOut as Int32Array[]);
+        kernelChoices.push(choice);
+        kernelCorrections.push(new KernelRatioCorrection(res.density, pop.stateShape, res.heldOut as Int32Array[], choice.sigma, options.correctionScale ?? choice.scale));
+        logits.push(res.c2st.logit);
+      } else if (options.correct === true || options.correct === 'auto') {
         // The correction is tempered by the held-out likelihood of the last round's untrained halves.
         const choice = chooseCorrectionScale(p, res.c2st.logit, res.heldOut, res.generated);
         corrections.push(choice);
@@ -312,7 +329,7 @@ export async function fitGenerativePopulation(
       if (tr) transfers[transfers.indexOf(tr)] = { ...tr, klGap: tr.sourceNll - mean(epochs.filter((e) => e.population === p).map((e) => e.nll))! };
       baselines.push(histogramBaseline(train, res.heldOut as Int32Array[], pop.stateShape, pop.numActions, new Rng(seed + 61 * p), options.exact?.[p]));
     }
-    const population = new GenerativeFinitePopulation(H, densities, logits);
+    const population = new GenerativeFinitePopulation(H, densities, logits, kernelCorrections);
     if (options.correct === true || (options.correct === 'auto' && !consensus)) population.corrected = true;
     return finish(population, { kind, configs, weights: weightSets });
   }
@@ -387,6 +404,7 @@ export async function fitGenerativePopulation(
       baseline: baselines,
       ...(transfers.length ? { transfer: transfers } : {}),
       ...(corrections.length ? { correction: corrections, corrected: (population as { corrected?: boolean }).corrected === true } : {}),
+      ...(kernelChoices.length ? { kernelCorrection: kernelChoices, corrected: (population as { corrected?: boolean }).corrected === true } : {}),
       ...(summary.meanTv !== undefined && baseTv ? { tvRatio: summary.meanTv / baseTv } : {}),
       ...(summary.meanW2 !== undefined && baseW2 ? { w2Ratio: summary.meanW2 / baseW2 } : {}),
       rounds: allRounds,

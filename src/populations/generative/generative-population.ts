@@ -8,6 +8,7 @@ import type { ContinuousDensity } from './continuous-density';
 import { logSumExp } from './dense';
 import { sampleFromCdf } from '../state-mass';
 import type { DiscriminatorLogit } from './discriminator';
+import type { KernelRatioCorrection } from './kernel-ratio-correction';
 
 /** Generator samples of the unbiased Monte Carlo normaliser (and moments) of a corrected density. */
 const CORRECTION_SAMPLES = 16384;
@@ -29,6 +30,8 @@ const EXACT_NORMALISER_CELLS = 1 << 16;
  * corrected table; larger spaces use the unbiased fixed-seed Monte Carlo estimate
  * Z^ = mean_i exp D(x_i), x_i ~ L_t (its relative standard error is `normaliserError`), and
  * sampling-importance-resampling (SIR_FACTOR generator draws per sample, weights exp D).
+ * A population with a kernel density-ratio correction (kernel-ratio-correction.ts) uses that
+ * one instead when corrected: its normaliser is exact on every grid.
  */
 export class GenerativeFinitePopulation implements FinitePopulationFlow {
   readonly kind = 'generative' as const;
@@ -44,7 +47,13 @@ export class GenerativeFinitePopulation implements FinitePopulationFlow {
     readonly horizon: number,
     readonly generators: readonly CategoricalDensity[],
     private readonly discriminators: readonly (DiscriminatorLogit | null)[] = [],
+    private readonly kernelCorrections: readonly (KernelRatioCorrection | null)[] = [],
   ) {}
+
+  /** Population p's kernel correction when the population is corrected and has one. */
+  private kernel(p: number): KernelRatioCorrection | null {
+    return this.correctedOn ? (this.kernelCorrections[p] ?? null) : null;
+  }
 
   /** Whether log-masses include the discriminator correction. */
   get corrected(): boolean {
@@ -52,7 +61,7 @@ export class GenerativeFinitePopulation implements FinitePopulationFlow {
   }
 
   set corrected(on: boolean) {
-    if (on && !this.discriminators.some((d) => d)) {
+    if (on && !this.discriminators.some((d) => d) && !this.kernelCorrections.some((k) => k)) {
       throw new MfgError('MFG_ERR_GENERATIVE_BAD_OPTION', 'no discriminator is attached to this population, so it cannot be corrected');
     }
     this.correctedOn = on;
@@ -65,11 +74,14 @@ export class GenerativeFinitePopulation implements FinitePopulationFlow {
    * corrected masses then sum to 1 within about this share.
    */
   normaliserError(p: number, t: number): number {
+    if (this.kernel(p)) return 0;
     this.normaliser(p, t);
     return this.logZError.get(p * this.horizon + t)!;
   }
 
   logStateMass(p: number, t: number, s: number): number {
+    const k = this.kernel(p);
+    if (k) return k.logStateMass(t, s);
     const g = this.generators[p]!;
     const d = this.discriminators[p];
     if (!this.correctedOn || !d) return g.logStateMass(t, s);
@@ -93,12 +105,16 @@ export class GenerativeFinitePopulation implements FinitePopulationFlow {
   /** log mu_t(s) of every state of population p, in order (the streaming solvers' per-epoch query). */
   logStateMassAll(p: number, t: number, out = new Float64Array(this.generators[p]!.config.numStates)): Float64Array {
     if (!this.correctedOn) return this.generators[p]!.logStateMassAll(t, out);
+    const k = this.kernel(p);
+    if (k) return k.logStateMassAll(t, out);
     for (let s = 0; s < out.length; s++) out[s] = this.logStateMass(p, t, s);
     return out;
   }
 
   /** log L_t(s, a) (corrected when switched on). */
   logCellMass(p: number, t: number, cell: number): number {
+    const k = this.kernel(p);
+    if (k) return k.logCellMass(t, cell);
     const g = this.generators[p]!;
     const d = this.discriminators[p];
     const base = g.logCellMass(t, cell);
@@ -139,6 +155,8 @@ export class GenerativeFinitePopulation implements FinitePopulationFlow {
 
   /** n joint cells s*A + a of population p at epoch t (from the corrected density when switched on). */
   sampleCells(p: number, t: number, n: number, rng: Rng): Int32Array {
+    const k = this.kernel(p);
+    if (k) return k.sampleCells(t, n, rng);
     const g = this.generators[p]!;
     const d = this.discriminators[p];
     if (!this.correctedOn || !d) return g.sampleCells(t, n, rng);
@@ -184,6 +202,7 @@ export class GenerativeFinitePopulation implements FinitePopulationFlow {
     let n = 0;
     for (const g of this.generators) n += g.memoryBytes();
     for (const d of this.discriminators) if (d) for (const w of d.weights.values()) n += w.data.byteLength * 3;
+    for (const k of this.kernelCorrections) if (k) n += k.memoryBytes();
     for (const tab of this.tables.values()) for (const L of tab) n += L.byteLength;
     return n;
   }

@@ -46,7 +46,8 @@
  * consensus loop (each round tested on its own disjoint slice of the held-out set);
  * discriminator { hidden 32, steps 400, batchSize 256, learningRate 0.01 }; kernelTests (true);
  * refit ('blind' | 'weighted': a rejected round's refit weighted by the discriminator's ratio);
- * correct (false | true | 'auto': only without consensus); exact (per-population flow tables, for TV); closedForm (Gaussian flow, for W2);
+ * correct (false | true | 'auto': only without consensus); correction ('logit' | 'kernel', finite:
+ * which correction `correct` applies, see kernel-ratio-correction.ts); exact (per-population flow tables, for TV); closedForm (Gaussian flow, for W2);
  * moreSamples(round) (fresh samples for refits); warmStart (GeneratorModels); onProgress(event)
  * with { stage: 'fit'|'test', population, round, step, totalSteps, loss }; signal (AbortSignal:
  * checked every Adam step; the call rejects with MFG_ERR_GENERATIVE_ABORTED).
@@ -109,6 +110,9 @@ export function optionsFromSettings(settings: Readonly<Record<string, unknown>>)
       if (!['auto', 'softmax', 'autoregressive', 'mdn', 'flow'].includes(v as string)) {
         throw new MfgError('MFG_ERR_GENERATIVE_BAD_OPTION', `generative setting generator must be auto, softmax, autoregressive, mdn or flow, got ${JSON.stringify(v)}`);
       }
+      out[k] = v;
+    } else if (k === 'correction') {
+      if (v !== 'logit' && v !== 'kernel') throw new MfgError('MFG_ERR_GENERATIVE_BAD_OPTION', `generative setting correction must be logit or kernel, got ${JSON.stringify(v)}`);
       out[k] = v;
     } else if (k === 'refit') {
       if (v !== 'blind' && v !== 'weighted') throw new MfgError('MFG_ERR_GENERATIVE_BAD_OPTION', `generative setting refit must be blind or weighted, got ${JSON.stringify(v)}`);
