@@ -119,8 +119,8 @@ export interface KernelRatioChoice {
   readonly heldOutNllChange: number;
 }
 
-/** Kernel widths (cells) and strengths the held-out likelihood chooses among. */
-export const KERNEL_SIGMAS: readonly number[] = [0.5, 0.75, 1, 1.5, 2, 3, 4];
+/** Kernel widths (cells; 0: the held-out histogram itself) and strengths the held-out likelihood chooses among. */
+export const KERNEL_SIGMAS: readonly number[] = [0, 0.5, 0.75, 1, 1.5, 2, 3, 4];
 export const KERNEL_SCALES: readonly number[] = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1];
 /** The blurred masses' floor, FLOOR / S per state, keeps the ratio finite where no agent was seen. */
 const FLOOR = 0.1;
