@@ -442,7 +442,8 @@ async function informedComparison(): Promise<void> {
     let logit: Record<string, unknown> = {};
     if (!argv.includes('--no-logit')) {
       c0 = cpu();
-      const one = await fitGenerativePopulation(game, samples, { ...base, seed, maxRounds: 1, exact: [L], correct: true });
+      // No exact flow here: the fit would then also compute the corrected TV, per cell through the MLP.
+      const one = await fitGenerativePopulation(game, samples, { ...base, seed, maxRounds: 1, correct: true });
       const cpuOne = cpu() - c0;
       one.population.corrected = false;
       const logitPlainTv = populationTv(one.population, L, pop.numStates, pop.numActions, game.horizon);

@@ -109,6 +109,13 @@ export interface PopulationReport {
   w2Ratio: number | null;
   /** Generative with --warm-start on a finite game: per population, the source's transfer quality and whether it was used. */
   transfer: Record<string, unknown>[] | null;
+  /**
+   * Generative finite fits with settings.correct: which correction ('kernel' or 'logit'), whether
+   * the population is corrected, per population the choice held-out likelihood made (kernel:
+   * sigma and beta; logit: beta), and the corrected flow's mean TV when the exact reference ran
+   * (meanTv and the epoch rows stay the generator's, which the tests judged).
+   */
+  correction: { kind: 'kernel' | 'logit'; corrected: boolean; choices: Record<string, unknown>[]; correctedMeanTv: number | null } | null;
   epochs: EpochRow[];
   notes: string[];
 }
@@ -673,10 +680,10 @@ async function loadWarmStart(g: typeof Generative, dir: string, envId: string, k
 }
 
 /** The consensus rounds without their per-window learning curves (kept short for the JSON line). */
-type HonestyFields = Pick<PopulationReport, 'mmdPValue' | 'energyPValue' | 'verdictPValue' | 'baseline' | 'tvRatio' | 'w2Ratio' | 'transfer'>;
+type HonestyFields = Pick<PopulationReport, 'mmdPValue' | 'energyPValue' | 'verdictPValue' | 'baseline' | 'tvRatio' | 'w2Ratio' | 'transfer' | 'correction'>;
 
 /** Exact and particle reports run no kernel tests and have no training samples of their own to compare with. */
-const NO_HONESTY: HonestyFields = { mmdPValue: null, energyPValue: null, verdictPValue: null, baseline: null, tvRatio: null, w2Ratio: null, transfer: null };
+const NO_HONESTY: HonestyFields = { mmdPValue: null, energyPValue: null, verdictPValue: null, baseline: null, tvRatio: null, w2Ratio: null, transfer: null, correction: null };
 
 /** The honesty report's kernel tests, verdict, baseline and transfer, as plain JSON. */
 function honestyOf(r: Generative.HonestyReport): HonestyFields {
@@ -688,7 +695,14 @@ function honestyOf(r: Generative.HonestyReport): HonestyFields {
     tvRatio: r.tvRatio ?? null,
     w2Ratio: r.w2Ratio ?? null,
     transfer: r.transfer ? r.transfer.map((x) => ({ ...x })) : null,
+    correction: correctionOf(r),
   };
+}
+
+function correctionOf(r: Generative.HonestyReport): PopulationReport['correction'] {
+  const choices = r.kernelCorrection ?? r.correction;
+  if (!choices) return null;
+  return { kind: r.kernelCorrection ? 'kernel' : 'logit', corrected: r.corrected === true, choices: choices.map((c) => ({ ...c })), correctedMeanTv: r.correctedMeanTv ?? null };
 }
 
 /** An epoch's kernel-test figures (when the fit ran them). */
@@ -739,6 +753,11 @@ function zeroShareOf(epochs: readonly EpochRow[]): number {
   return Math.max(0, ...epochs.map((e) => e.zeroMassShare ?? 0));
 }
 
+function correctionLine(c: NonNullable<PopulationReport['correction']>, f: (x: number | null, digits?: number) => string): string {
+  const each = c.choices.map((x) => (c.kind === 'kernel' ? `sigma ${String(x['sigma'])}, beta ${String(x['scale'])}` : `beta ${String(x['scale'])}`) + `, held-out NLL ${f(x['heldOutNllChange'] as number, 3)} nats/agent`);
+  return `correction: ${c.kind} (${each.join('; ')}) · ${c.corrected ? 'on' : 'off'}` + (c.correctedMeanTv !== null ? ` · corrected mean TV ${f(c.correctedMeanTv)}` : '');
+}
+
 function summary(r: PopulationReport): string {
   const f = (x: number | null, digits = 4): string => (x === null ? 'n/a' : x.toPrecision(digits));
   const lines = [
@@ -761,6 +780,7 @@ function summary(r: PopulationReport): string {
     ...r.epochs.map(
       (e) => `${String(e.population).padStart(4)} ${String(e.t).padStart(5)} ${f(e.c2stAccuracy).padStart(9)} ${f(e.pValue, 3).padStart(9)} ${f(e.nll).padStart(9)}  ${f(e.tv ?? e.w2 ?? null).padStart(9)}`,
     ),
+    ...(r.correction ? [correctionLine(r.correction, f)] : []),
     ...r.notes.map((n) => `note: ${n}`),
   ];
   if (r.saved) lines.push(`generator saved to ${r.saved}`);

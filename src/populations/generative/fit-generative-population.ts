@@ -128,6 +128,8 @@ export interface HonestyReport extends HonestySummary {
   /** With correction 'kernel': per population, the kernel width and strength chosen on held-out agents, and the NLL change they buy. */
   readonly kernelCorrection?: readonly KernelRatioChoice[];
   readonly corrected?: boolean;
+  /** Finite games with an exact flow and a corrected population: the corrected state marginals' mean TV (meanTv stays the generator's). */
+  readonly correctedMeanTv?: number;
   /** Finite games with options.warmStart: per population, the source's transfer quality and whether it was used (transfer.ts). */
   readonly transfer?: readonly TransferReport[];
   readonly tvRatio?: number;
@@ -214,6 +216,7 @@ export async function fitGenerativePopulation(
   let steps = 0;
   let trainSeconds = 0;
   let consensus = true;
+  let correctedMeanTv: number | undefined;
 
   if (game.kind === 'finite') {
     const fs = samples as FiniteFlowSamples;
@@ -331,6 +334,7 @@ export async function fitGenerativePopulation(
     }
     const population = new GenerativeFinitePopulation(H, densities, logits, kernelCorrections);
     if (options.correct === true || (options.correct === 'auto' && !consensus)) population.corrected = true;
+    if (population.corrected && options.exact) correctedMeanTv = correctedTv(game, population, options.exact);
     return finish(population, { kind, configs, weights: weightSets });
   }
 
@@ -405,6 +409,7 @@ export async function fitGenerativePopulation(
       ...(transfers.length ? { transfer: transfers } : {}),
       ...(corrections.length ? { correction: corrections, corrected: (population as { corrected?: boolean }).corrected === true } : {}),
       ...(kernelChoices.length ? { kernelCorrection: kernelChoices, corrected: (population as { corrected?: boolean }).corrected === true } : {}),
+      ...(correctedMeanTv !== undefined ? { correctedMeanTv } : {}),
       ...(summary.meanTv !== undefined && baseTv ? { tvRatio: summary.meanTv / baseTv } : {}),
       ...(summary.meanW2 !== undefined && baseW2 ? { w2Ratio: summary.meanW2 / baseW2 } : {}),
       rounds: allRounds,
@@ -442,4 +447,25 @@ export function fitSummary(fit: GenerativeFit<unknown>): Record<string, unknown>
     rounds: rounds.map((rs) => rs.map(({ curve: _curve, ...r }) => r)),
     epochs,
   };
+}
+
+/** Mean over populations and epochs of the exact TV of a corrected population's state marginals (one whole-grid query per epoch). */
+function correctedTv(game: FiniteGame, population: GenerativeFinitePopulation, exact: readonly Float64Array[]): number {
+  let total = 0;
+  game.populations.forEach((pop, p) => {
+    const { numStates: S, numActions: A } = pop;
+    const logs = new Float64Array(S);
+    for (let t = 0; t < game.horizon; t++) {
+      population.logStateMassAll(p, t, logs);
+      const L = exact[p]!;
+      let tv = 0;
+      for (let s = 0; s < S; s++) {
+        let m = 0;
+        for (let a = 0; a < A; a++) m += L[t * S * A + s * A + a]!;
+        tv += Math.abs(Math.exp(logs[s]!) - m);
+      }
+      total += tv / 2;
+    }
+  });
+  return total / (game.populations.length * game.horizon);
 }

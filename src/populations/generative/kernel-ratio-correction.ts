@@ -117,6 +117,8 @@ export interface KernelRatioChoice {
   readonly scale: number;
   /** Mean change of the held-out NLL (nats per agent, <= 0) on the scoring halves, at the chosen sigma and beta. */
   readonly heldOutNllChange: number;
+  /** Its standard error over the scored agents (of the best pair, chosen or not). */
+  readonly standardError: number;
 }
 
 /** Kernel widths (cells; 0: the held-out histogram itself) and strengths the held-out likelihood chooses among. */
@@ -124,14 +126,18 @@ export const KERNEL_SIGMAS: readonly number[] = [0, 0.5, 0.75, 1, 1.5, 2, 3, 4];
 export const KERNEL_SCALES: readonly number[] = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1];
 /** The blurred masses' floor, FLOOR / S per state, keeps the ratio finite where no agent was seen. */
 const FLOOR = 0.1;
+/** How many standard errors below 0 the held-out NLL change must be for the correction to be used. */
+const SIGNIFICANCE = 2;
 /** Most bytes of epoch shifts (and cdfs) a correction keeps. */
 const CACHE_BYTES = 256 * 2 ** 20;
 
 /**
- * Chooses sigma and beta by held-out likelihood, split-sample: per epoch the ratio is built from
- * the first half of the held-out agents and scored on the second half, where the change in mean
- * NLL of mu~ against mu is -beta·mean_B log r + log Z(beta), exact (Z sums over the grid). The
- * pair with the lowest change over all epochs wins; if none is below 0, beta = 0. The returned
+ * Chooses sigma and beta by held-out likelihood, two-fold: per epoch the ratio is built from one
+ * half of the held-out agents and scored on the other, both ways, where the change in mean NLL
+ * of mu~ against mu is -beta·mean_B log r + log Z(beta), exact (Z sums over the grid). The pair
+ * with the lowest mean change per scored agent wins, and only if it is below 0 by more than
+ * SIGNIFICANCE standard errors (on a generator the data cannot tell apart the best of 64 pairs
+ * is still a little below 0 by chance); otherwise beta = 0. The returned
  * correction is then built from all held-out agents (twice the data the choice saw, so the
  * choice errs on the cautious side).
  */
@@ -144,26 +150,47 @@ export function chooseKernelCorrection(
   scales: readonly number[] = KERNEL_SCALES,
 ): KernelRatioChoice {
   const A = generator.config.numActions;
-  const change = new Float64Array(sigmas.length * scales.length);
-  const H = heldOut.length;
-  for (let t = 0; t < H; t++) {
+  // Per (sigma, beta): the sum and the sum of squares of the per-agent NLL changes delta = -beta·d(x) + log Z.
+  const sum = new Float64Array(sigmas.length * scales.length);
+  const sumSq = new Float64Array(sigmas.length * scales.length);
+  let scored = 0;
+  for (let t = 0; t < heldOut.length; t++) {
     const cells = heldOut[t]!;
     const half = cells.length >> 1;
-    if (half === 0 || cells.length - half === 0) continue;
+    if (half === 0) continue;
     const mu = stateMasses(generator, t);
-    const hA = stateHistogram(cells, A, mu.length, 0, half);
-    sigmas.forEach((sigma, i) => {
-      const d = logKernelRatio(mu, hA, shape, sigma);
-      let meanB = 0;
-      for (let j = half; j < cells.length; j++) meanB += d[Math.floor(cells[j]! / A)]!;
-      meanB /= cells.length - half;
-      scales.forEach((beta, k) => (change[i * scales.length + k]! += (-beta * meanB + logTiltedNormaliser(mu, d, beta)) / H));
-    });
+    // Two folds: the ratio from each half scores the other (one fold's choice is noisy at a few thousand agents).
+    for (const [lo, hi, blo, bhi] of [
+      [0, half, half, cells.length],
+      [half, cells.length, 0, half],
+    ] as const) {
+      const h = stateHistogram(cells, A, mu.length, lo, hi);
+      const n = bhi - blo;
+      scored += n;
+      sigmas.forEach((sigma, i) => {
+        const d = logKernelRatio(mu, h, shape, sigma);
+        let sd = 0;
+        let sd2 = 0;
+        for (let j = blo; j < bhi; j++) {
+          const v = d[Math.floor(cells[j]! / A)]!;
+          sd += v;
+          sd2 += v * v;
+        }
+        scales.forEach((beta, k) => {
+          const logZ = logTiltedNormaliser(mu, d, beta);
+          sum[i * scales.length + k]! += -beta * sd + n * logZ;
+          sumSq[i * scales.length + k]! += beta * beta * sd2 - 2 * beta * logZ * sd + n * logZ * logZ;
+        });
+      });
+    }
   }
   let best = -1;
-  for (let i = 0; i < change.length; i++) if (change[i]! < 0 && (best < 0 || change[i]! < change[best]!)) best = i;
-  if (best < 0) return { population, sigma: sigmas[0]!, scale: 0, heldOutNllChange: 0 };
-  return { population, sigma: sigmas[Math.floor(best / scales.length)]!, scale: scales[best % scales.length]!, heldOutNllChange: change[best]! };
+  for (let i = 0; i < sum.length; i++) if (best < 0 || sum[i]! < sum[best]!) best = i;
+  const change = scored > 0 ? sum[best]! / scored : 0;
+  const se = scored > 1 ? Math.sqrt(Math.max(0, sumSq[best]! / scored - change * change) / scored) : Infinity;
+  // The correction must help by more than SIGNIFICANCE standard errors of the held-out change, else it is noise.
+  if (!(change + SIGNIFICANCE * se < 0)) return { population, sigma: 0, scale: 0, heldOutNllChange: 0, standardError: se };
+  return { population, sigma: sigmas[Math.floor(best / scales.length)]!, scale: scales[best % scales.length]!, heldOutNllChange: change, standardError: se };
 }
 
 /** mu_t(s) of every state, from one whole-grid query. */
