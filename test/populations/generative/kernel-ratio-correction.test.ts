@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Rng } from '../../../src/core/rng';
 import { meanFieldFlow, uniformPolicy } from '../../../src/core/tabular/index';
-import { fitGenerativePopulation } from '../../../src/populations/generative/index';
+import { fitGenerativePopulation, optionsFromSettings } from '../../../src/populations/generative/index';
 import { gaussianBlur } from '../../../src/populations/generative/grid-blur';
 import { simulateAgents } from '../../../src/populations/simulate-agents';
 import { torusWalk } from './fixtures';
@@ -93,7 +93,7 @@ describe('generative population: the kernel density-ratio correction', function 
 
   it('an under-fit generator: the kernel correction beats the plain fit and a blind refit with 3x the steps; identities hold', async () => {
     // One Adam step: the generator is the product of its axis marginals (agents move along one axis at a time).
-    const informed = await fitGenerativePopulation(game, samples, { ...base, steps: 1, maxRounds: 1, correct: true, correction: 'kernel' });
+    const informed = await fitGenerativePopulation(game, samples, { ...base, steps: 1, maxRounds: 1, correct: true, correction: 'kernel', exact: [flow] });
     const blind = await fitGenerativePopulation(game, samples, { ...base, steps: 1, maxRounds: 2, alpha: 0.999 });
     const pop = informed.population;
     expect(informed.report.corrected).to.equal(true);
@@ -122,13 +122,21 @@ describe('generative population: the kernel density-ratio correction', function 
     for (let s = 0; s < S; s++) tv += Math.abs(h[s]! - pop.stateMass(0, t, s)) / 2;
     expect(tv).to.be.below(0.02);
     const corrected = meanTv(pop);
+    expect(informed.report.correctedMeanTv).to.be.closeTo(corrected, 1e-12); // the report's figure is the corrected flow's
+    expect(choice.heldOutNllChange + 2 * choice.standardError).to.be.below(0);
     pop.corrected = false;
     const plain = meanTv(pop);
+    expect(informed.report.meanTv).to.be.closeTo(plain, 1e-9); // and meanTv stays the generator's
     pop.corrected = true;
     expect(blind.steps).to.equal(3);
     // Measured on wasm (seed 1, 8000 agents): plain 0.0851, blind refit 0.0851, kernel-corrected 0.0398 (sigma 0.5, beta 1).
     expect(corrected).to.be.below(meanTv(blind.population) - 0.02);
     expect(corrected).to.be.below(plain - 0.02);
+  });
+
+  it("a correction setting other than 'logit' or 'kernel' is a typed error", () => {
+    expect(() => optionsFromSettings({ correction: 'blur' })).to.throw(/correction must be logit or kernel/).with.property('code', 'MFG_ERR_GENERATIVE_BAD_OPTION');
+    expect(optionsFromSettings({ correct: true, correction: 'kernel' })).to.deep.equal({ correct: true, correction: 'kernel' });
   });
 
   it('beta = 0 is the generator itself (to rounding: log Z = log sum mu)', async () => {
