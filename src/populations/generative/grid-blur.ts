@@ -29,19 +29,57 @@ export function gaussianBlur(values: Float64Array, shape: readonly number[], sig
   return out;
 }
 
-/** dst[i] = sum_j kernel[j] src[i + (j - r)·stride] along one axis of length n (zeros beyond it). */
+/**
+ * dst[i] = sum_j kernel[j] src[i + (j - r)·stride] along one axis of length n (zeros beyond it),
+ * each sum over the source entries in ascending order, so every path below gives the same bits.
+ * Along a strided axis whole rows are added (contiguous, and a row of zeros is skipped); along the
+ * last axis a row with few nonzero entries (a histogram of a few thousand agents on 262k cells)
+ * is scattered from them instead of gathered at every output.
+ */
 function blurAxis(src: Float64Array, dst: Float64Array, n: number, stride: number, kernel: Float64Array, r: number): void {
+  if (stride > 1) blurRows(src, dst, n, stride, kernel, r);
+  else for (let base = 0; base < src.length; base += n) blurLine(src, dst, base, n, kernel, r);
+}
+
+/** Along a strided axis: dst row y = sum_x kernel[x - y] · src row x, rows x ascending. */
+function blurRows(src: Float64Array, dst: Float64Array, n: number, stride: number, kernel: Float64Array, r: number): void {
+  dst.fill(0);
   const block = n * stride;
   for (let base = 0; base < src.length; base += block) {
-    for (let inner = 0; inner < stride; inner++) {
-      const o = base + inner;
-      for (let x = 0; x < n; x++) {
-        let s = 0;
-        const lo = Math.max(-r, -x);
-        const hi = Math.min(r, n - 1 - x);
-        for (let j = lo; j <= hi; j++) s += kernel[j + r]! * src[o + (x + j) * stride]!;
-        dst[o + x * stride] = s;
+    for (let x = 0; x < n; x++) {
+      const from = base + x * stride;
+      if (isZero(src, from, from + stride)) continue;
+      for (let j = Math.max(-r, -x), hi = Math.min(r, n - 1 - x); j <= hi; j++) {
+        const w = kernel[j + r]!;
+        const to = base + (x + j) * stride;
+        for (let i = 0; i < stride; i++) dst[to + i]! += w * src[from + i]!;
       }
     }
   }
+}
+
+/** One line of the last axis, [base, base + n). */
+function blurLine(src: Float64Array, dst: Float64Array, base: number, n: number, kernel: Float64Array, r: number): void {
+  let nonzero = 0;
+  for (let x = 0; x < n; x++) if (src[base + x] !== 0) nonzero++;
+  if (nonzero * 4 < n) {
+    dst.fill(0, base, base + n);
+    if (nonzero === 0) return;
+    for (let x = 0; x < n; x++) {
+      const v = src[base + x]!;
+      if (v === 0) continue;
+      for (let j = Math.max(-r, -x), hi = Math.min(r, n - 1 - x); j <= hi; j++) dst[base + x + j]! += kernel[j + r]! * v;
+    }
+    return;
+  }
+  for (let x = 0; x < n; x++) {
+    let s = 0;
+    for (let j = Math.max(-r, -x), hi = Math.min(r, n - 1 - x); j <= hi; j++) s += kernel[j + r]! * src[base + x + j]!;
+    dst[base + x] = s;
+  }
+}
+
+function isZero(v: Float64Array, lo: number, hi: number): boolean {
+  for (let i = lo; i < hi; i++) if (v[i] !== 0) return false;
+  return true;
 }
