@@ -43,7 +43,7 @@ import { Rng } from '../src/core/rng';
 import { makeGame } from '../src/registry/registry';
 import { runSolver } from '../src/solvers/run-solver';
 import { fictitiousPlay } from '../src/solvers/fictitious-play';
-import { sampleFromCdf } from '../src/populations/state-mass';
+import { sampleFromCdf, tvToJointEpoch } from '../src/populations/state-mass';
 import { totalVariation } from '../src/populations/generative/stats';
 import { kernelTests } from '../src/populations/generative/honesty';
 import { gridPermutationStats, gridTests, honestyVerdict, permSeeds } from '../src/populations/generative/two-sample';
@@ -365,14 +365,7 @@ function populationTv(pop: { logStateMassBatch(p: number, t: number, states: Int
   const states = Int32Array.from({ length: S }, (_x, s) => s);
   let total = 0;
   for (let t = 0; t < H_; t++) {
-    const logs = pop.logStateMassBatch(0, t, states);
-    let tv = 0;
-    for (let s = 0; s < S; s++) {
-      let m = 0;
-      for (let a = 0; a < A; a++) m += L[t * S * A + s * A + a]!;
-      tv += Math.abs(Math.exp(logs[s]!) - m);
-    }
-    total += tv / 2;
+    total += tvToJointEpoch(pop.logStateMassBatch(0, t, states), L, t * S * A, S, A);
   }
   return total / H_;
 }
@@ -484,6 +477,7 @@ async function informedComparison(): Promise<void> {
     cpuKernel: mean('cpuKernel'),
     cpuBlind: mean('cpuBlind'),
     kernelBeatsBlind: wins('kernelTv'),
+    ...(runs[0]!.pooledTv !== undefined ? { pooledTv: mean('pooledTv'), cpuPooled: mean('cpuPooled'), kernelBeatsPooled: `${runs.filter((r) => (r.kernelTv as number) < (r.pooledTv as number)).length}/${runs.length}` } : {}),
     ...(runs[0]!.correctedTv !== undefined ? { correctedTv: mean('correctedTv'), cpuCorrected: mean('cpuCorrected'), correctedBeatsBlind: wins('correctedTv') } : {}),
   };
   process.stdout.write(`${JSON.stringify(summary)}\n`);

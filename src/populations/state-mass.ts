@@ -14,6 +14,20 @@ export function stateMasses(table: Float64Array, rows: number, numActions: numbe
 }
 
 /**
+ * Total variation between exp(logMass) over S states and the state marginal of one epoch of a
+ * joint table, joint[offset + s*A + a]: half the L1 distance, the exact TV a finite fit reports.
+ */
+export function tvToJointEpoch(logMass: Float64Array, joint: Float64Array, offset: number, numStates: number, numActions: number): number {
+  let tv = 0;
+  for (let s = 0, k = offset; s < numStates; s++) {
+    let m = 0;
+    for (let a = 0; a < numActions; a++, k++) m += joint[k]!;
+    tv += Math.abs(Math.exp(logMass[s]!) - m);
+  }
+  return tv / 2;
+}
+
+/**
  * One index drawn from the cumulative masses cdf (non-decreasing, need not end at 1), by binary
  * search: O(log S) a draw, so sampling a 512x512 grid costs no more than a 3-state one. A state
  * of zero mass is never drawn (the search returns the first cdf[s] > u).

@@ -25,6 +25,7 @@ import type { Examples } from './examples';
 import { chooseCorrectionScale, temperedLogit, type CorrectionChoice } from './tempered-correction';
 import { trainRows } from './row-training';
 import type { TrainOptions } from './train';
+import { tvToJointEpoch } from '../state-mass';
 
 export type GeneratorKind = 'softmax' | 'autoregressive' | 'mdn' | 'flow';
 export type GeneratorConfig = CategoricalConfig | MdnConfig | FlowConfig;
@@ -457,14 +458,7 @@ function correctedTv(game: FiniteGame, population: GenerativeFinitePopulation, e
     const logs = new Float64Array(S);
     for (let t = 0; t < game.horizon; t++) {
       population.logStateMassAll(p, t, logs);
-      const L = exact[p]!;
-      let tv = 0;
-      for (let s = 0; s < S; s++) {
-        let m = 0;
-        for (let a = 0; a < A; a++) m += L[t * S * A + s * A + a]!;
-        tv += Math.abs(Math.exp(logs[s]!) - m);
-      }
-      total += tv / 2;
+      total += tvToJointEpoch(logs, exact[p]!, t * S * A, S, A);
     }
   });
   return total / (game.populations.length * game.horizon);
