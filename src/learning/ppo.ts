@@ -3,7 +3,7 @@ import { Rng } from '../core/rng';
 import { loadTf, type TfHandle } from '../populations/generative/backend';
 import { param, type ParamSpecs, type SolverParams } from '../solvers/solver';
 import { ContinuousInput, playContinuousBatch, type BoxVectorEnv, type ContinuousActor, type TimeEncoding } from './continuous-rollout';
-import { generalisedAdvantages, normaliseInPlace } from './gae';
+import { generalisedAdvantages, normaliseInPlace, normalisePerEpochInPlace } from './gae';
 import type { DenseMlp } from './dense-mlp';
 import { GaussianPolicyNetwork } from './gaussian-policy-network';
 import type { LearningCurves } from './learning-result';
@@ -21,22 +21,34 @@ export const PPO_PARAMS: ParamSpecs = {
   valueLearningRate: param.positive(3e-3, 'Adam learning rate of the critic'),
   clip: param.range(0.2, 0, 1, 'PPO clip range epsilon of the probability ratio'),
   gaeLambda: param.range(0.8, 0, 1, 'GAE lambda'),
+  valueLambda: {
+    default: -1,
+    expected: '-1 (the same as gaeLambda) or a number in [0, 1]',
+    valid: (v) => v === -1 || (v !== null && v >= 0 && v <= 1),
+    description: 'lambda of the critic\'s targets (its lambda-returns); -1: gaeLambda. 1 gives Monte Carlo returns-to-go, which do not inherit the critic\'s own bias through bootstrapping',
+  },
   gamma: param.range(1, 0, 1, 'discount (1: the finite-horizon MFG objective)'),
   entCoef: param.nonNegative(0, 'entropy bonus weight'),
   initStd: param.positive(1, 'initial standard deviation of the Gaussian policy'),
   lrAnneal: flag(0, '1: both learning rates decay linearly to 0 over each best response (PPO practice)'),
+  advNorm: {
+    default: 0,
+    expected: '0 (over the whole rollout) or 1 (within each epoch)',
+    valid: (v) => v === 0 || v === 1,
+    description: 'advantage normalisation: 0 over the whole rollout (PPO practice); 1 within each epoch t, so every epoch\'s decisions weigh the same in the policy gradient (normalisePerEpochInPlace)',
+  },
   timeEncoding: {
     default: 0,
-    expected: '0 (t/H), 1 (a one-hot of t) or 2 (t/H and the one-hot)',
-    valid: (v) => v === 0 || v === 1 || v === 2,
-    description: 'how the networks read the epoch t: 0 as t/H; 1 as a one-hot of t (H inputs: every epoch its own first-layer weights, as the finite learners); 2 both (1 + H inputs)',
+    expected: '0 (t/H), 1 (a one-hot of t), 2 (t/H and the one-hot) or 3 (t/H and three time-to-go features)',
+    valid: (v) => v === 0 || v === 1 || v === 2 || v === 3,
+    description: 'how the networks read the epoch t: 0 as t/H; 1 as a one-hot of t (H inputs: every epoch its own first-layer weights, as the finite learners); 2 both (1 + H inputs); 3 t/H and exp(-(H-1-t)/tau) for tau = 2, 5, 15 (1 + 3 inputs)',
   },
 };
 
 /** The epoch encoding a learner's params ask for (timeEncoding; absent, as in runs before it existed: scalar). */
 export function timeEncodingOf(params: Readonly<SolverParams>): TimeEncoding {
   const v = params['timeEncoding'];
-  return v === 1 ? 'one-hot' : v === 2 ? 'scalar+one-hot' : 'scalar';
+  return v === 1 ? 'one-hot' : v === 2 ? 'scalar+one-hot' : v === 3 ? 'scalar+time-to-go' : 'scalar';
 }
 
 /** Zeroes the first-layer weights of inputs [from, to) (W0 is [inputs, hidden], row-major). */
@@ -144,9 +156,11 @@ export class PpoBestResponse {
       for (let b = 0; b < B; b++) {
         const g = generalisedAdvantages(rewards.subarray(b * T, (b + 1) * T), values.subarray(b * T, (b + 1) * T), H, N, p['gamma']!, p['gaeLambda']!);
         advantages.set(g.advantages, b * T);
-        targets.set(g.targets, b * T);
+        const vl = p['valueLambda'] ?? -1;
+        targets.set(vl === -1 || vl === p['gaeLambda'] ? g.targets : generalisedAdvantages(rewards.subarray(b * T, (b + 1) * T), values.subarray(b * T, (b + 1) * T), H, N, p['gamma']!, vl).targets, b * T);
       }
-      normaliseInPlace(advantages);
+      if (p['advNorm'] === 1) normalisePerEpochInPlace(advantages, B, H, N);
+      else normaliseInPlace(advantages);
       curves.episodeReturn.push(ret);
       curves.loss.push(this.update(inputs, actions, logp, advantages, targets, B * T, mb, rng));
       // One macrotask turn per iteration so a SIGINT can land.
