@@ -15,6 +15,12 @@ export const PPO_PARAMS: ParamSpecs = {
   brIterations: positiveInt(40, 'PPO iterations per best response (each: rolloutBatches batches of N agent-episodes, then the updates)'),
   rolloutBatches: positiveInt(1, 'batches of N agent-episodes per PPO iteration'),
   epochs: positiveInt(4, 'passes over each rollout'),
+  valueEpochs: {
+    default: -1,
+    expected: '-1 (the same as epochs) or a positive integer',
+    valid: (v) => v === -1 || (v !== null && Number.isInteger(v) && v >= 1),
+    description: 'passes of the critic over each rollout; -1: epochs. Passes beyond epochs train the critic alone: a critic that lags behind the improving policy biases the advantages (on LQ it overstates the value\'s curvature, and the learned gain with it)',
+  },
   minibatch: positiveInt(3200, 'transitions per gradient step'),
   hidden: positiveInt(32, 'width of the two tanh hidden layers (policy and critic)'),
   learningRate: param.positive(3e-3, 'Adam learning rate of the policy'),
@@ -180,7 +186,9 @@ export class PpoBestResponse {
     const y = new Float32Array(mb);
     let lossSum = 0;
     let lossN = 0;
-    for (let e = 0; e < p['epochs']!; e++) {
+    const policyEpochs = p['epochs']!;
+    const criticEpochs = (p['valueEpochs'] ?? -1) === -1 ? policyEpochs : p['valueEpochs']!;
+    for (let e = 0; e < Math.max(policyEpochs, criticEpochs); e++) {
       for (let i = 0; i < rows; i++) order[i] = i;
       for (let i = rows - 1; i > 0; i--) {
         const j = rng.int(i + 1);
@@ -197,9 +205,11 @@ export class PpoBestResponse {
           ad[k] = adv[r]!;
           y[k] = targets[r]!;
         }
-        this.policy.trainStep(x, a, lp, ad, mb, p['clip']!, p['entCoef']!);
-        lossSum += this.critic.trainStep(x, y, mb);
-        lossN++;
+        if (e < policyEpochs) this.policy.trainStep(x, a, lp, ad, mb, p['clip']!, p['entCoef']!);
+        if (e < criticEpochs) {
+          lossSum += this.critic.trainStep(x, y, mb);
+          lossN++;
+        }
       }
     }
     return lossN ? lossSum / lossN : NaN;
