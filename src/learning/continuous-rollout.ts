@@ -52,15 +52,20 @@ export interface ContinuousStep {
  *   2, 5 and 15 epochs, a small basis for what changes fast near the end of a finite horizon
  *   (LQ's value curvature rises from 0.36 to 0.525, and the gain with it, over the last ten
  *   epochs), shared by all epochs unlike the one-hot's H free rows.
+ * - 'scalar+time-to-go+last': the same, then 1[t = H-1] (1 + 3 + 1 inputs). The last epoch of a
+ *   finite horizon has no continuation, so its best action is the myopic one and may differ
+ *   abruptly from the epoch before (LQ: gain 0.01 at t = H-1 next to 0.96 at t = H-2); without
+ *   the indicator the smooth features tie the two, and what the last epoch learns drags the
+ *   epochs before it.
  */
-export type TimeEncoding = 'scalar' | 'one-hot' | 'scalar+one-hot' | 'scalar+time-to-go';
+export type TimeEncoding = 'scalar' | 'one-hot' | 'scalar+one-hot' | 'scalar+time-to-go' | 'scalar+time-to-go+last';
 
 /** The decay lengths (in epochs) of the 'scalar+time-to-go' features exp(-(H-1-t)/tau). */
 export const TIME_TO_GO_SCALES: readonly number[] = [2, 5, 15];
 
 /** Inputs the epoch takes under an encoding. */
 export function timeInputs(encoding: TimeEncoding, horizon: number): number {
-  return encoding === 'scalar' ? 1 : encoding === 'one-hot' ? horizon : encoding === 'scalar+time-to-go' ? 1 + TIME_TO_GO_SCALES.length : 1 + horizon;
+  return encoding === 'scalar' ? 1 : encoding === 'one-hot' ? horizon : encoding === 'scalar+time-to-go' ? 1 + TIME_TO_GO_SCALES.length : encoding === 'scalar+time-to-go+last' ? 2 + TIME_TO_GO_SCALES.length : 1 + horizon;
 }
 
 /** Layout of the learners' network input: the state's coordinates, then the epoch (t/H or a one-hot of t). */
@@ -86,7 +91,7 @@ export class ContinuousInput {
     this.actionDim = env.actionSpace.size;
     this.horizon = env.horizon;
     this.inputDim = this.obsDim + timeInputs(timeEncoding, this.horizon);
-    this.oneHotStart = timeEncoding === 'scalar' || timeEncoding === 'scalar+time-to-go' ? this.inputDim : timeEncoding === 'one-hot' ? this.obsDim : this.obsDim + 1;
+    this.oneHotStart = timeEncoding === 'scalar' || timeEncoding === 'scalar+time-to-go' || timeEncoding === 'scalar+time-to-go+last' ? this.inputDim : timeEncoding === 'one-hot' ? this.obsDim : this.obsDim + 1;
     this.low = env.actionSpace.low;
     this.high = env.actionSpace.high;
   }
@@ -106,11 +111,12 @@ export class ContinuousInput {
       }
       return out;
     }
-    if (this.timeEncoding === 'scalar+time-to-go') {
+    if (this.timeEncoding === 'scalar+time-to-go' || this.timeEncoding === 'scalar+time-to-go+last') {
       const D = this.inputDim;
       const tau = t / this.horizon;
       const togo = this.horizon - 1 - t;
       const features = TIME_TO_GO_SCALES.map((s) => Math.exp(-togo / s));
+      if (this.timeEncoding === 'scalar+time-to-go+last') features.push(togo === 0 ? 1 : 0);
       for (let i = 0; i < n; i++) {
         for (let k = 0; k < d; k++) out[i * D + k] = states[i * d + k] = obs[i * w + k]!;
         out[i * D + d] = tau;

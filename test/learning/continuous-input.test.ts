@@ -101,6 +101,20 @@ describe('learning: ContinuousInput epoch encodings', function () {
     expect(timeEncodingOf(params)).to.equal('scalar+time-to-go');
   });
 
+  it('scalar+time-to-go+last: the time-to-go row then 1[t = H-1] (timeEncoding 4)', () => {
+    const H = 7;
+    const layout = new ContinuousInput(shape(3, 2, H), 'scalar+time-to-go+last');
+    expect(layout.inputDim).to.equal(2 + 1 + 3 + 1);
+    expect(layout.oneHotStart).to.equal(layout.inputDim);
+    for (const t of [0, 5, 6]) {
+      const out = layout.fill(obs, 3, t, new Float64Array(3 * 7).fill(-1), new Float64Array(6));
+      const f = [...[2, 5, 15].map((tau) => Math.exp(-(H - 1 - t) / tau)), t === H - 1 ? 1 : 0];
+      expect([...out]).to.deep.equal([0.5, -1.25, t / H, ...f, 3, 0.1, t / H, ...f, -2, 1e-9, t / H, ...f]);
+    }
+    const params = resolveParams({ name: 'ppo', params: PPO_PARAMS }, { timeEncoding: 4 });
+    expect(timeEncodingOf(params)).to.equal('scalar+time-to-go+last');
+  });
+
   it('PPO with the time-to-go features: its state records the encoding, resumes bit for bit, and a scalar learner refuses it', async () => {
     const game = linearQuadraticContinuous({ H: 4, dt: 0.5 });
     const env = new GameBoxEnv(game, new GaussianPopulation(game.exactFlow!()), 16);
@@ -112,10 +126,10 @@ describe('learning: ContinuousInput epoch encodings', function () {
     expect(e.code).to.equal('MFG_ERR_LEARNING_BAD_CHECKPOINT');
   });
 
-  it('timeEncoding takes 0, 1, 2 or 3 (default 0), anything else is a typed parameter error', () => {
+  it('timeEncoding takes 0, 1, 2, 3 or 4 (default 0), anything else is a typed parameter error', () => {
     expect(resolveParams({ name: 'ppo', params: PPO_PARAMS }, {})['timeEncoding']).to.equal(0);
-    for (const v of [0, 1, 2, 3]) expect(resolveParams({ name: 'ppo', params: PPO_PARAMS }, { timeEncoding: v })['timeEncoding']).to.equal(v);
-    for (const v of [4, 0.5, -1, null]) {
+    for (const v of [0, 1, 2, 3, 4]) expect(resolveParams({ name: 'ppo', params: PPO_PARAMS }, { timeEncoding: v })['timeEncoding']).to.equal(v);
+    for (const v of [5, 0.5, -1, null]) {
       expect(() => resolveParams({ name: 'ppo', params: PPO_PARAMS }, { timeEncoding: v })).to.throw(MfgError).with.property('code', 'MFG_ERR_SOLVER_BAD_PARAM');
     }
   });
@@ -212,8 +226,8 @@ describe('learning: ContinuousInput epoch encodings', function () {
       const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as { meta: { identity: { params: Record<string, unknown> }; learnerMeta: Record<string, unknown> } };
       expect(doc.meta.identity.params['timeEncoding']).to.equal(0);
       expect(doc.meta.learnerMeta['timeEncoding']).to.equal('scalar');
-      // ... and without the params added after it (advNorm, valueLambda, valueEpochs): their defaults are the old behaviour.
-      for (const k of ['timeEncoding', 'advNorm', 'valueLambda', 'valueEpochs']) delete doc.meta.identity.params[k];
+      // ... and without the params added after it (advNorm, valueLambda, valueEpochs, criticWarmup, valueBaseline): their defaults are the old behaviour.
+      for (const k of ['timeEncoding', 'advNorm', 'valueLambda', 'valueEpochs', 'criticWarmup', 'valueBaseline']) delete doc.meta.identity.params[k];
       delete doc.meta.learnerMeta['timeEncoding'];
       fs.writeFileSync(file, JSON.stringify(doc));
       const oldResumed = await runContinuousLearningSolver(game, 'ac-fp', { iterations: 2, seed: 5, params: small, resumeFrom: old });
@@ -230,7 +244,7 @@ describe('learning: ContinuousInput epoch encodings', function () {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfgym-critic-'));
     try {
       const game = linearQuadraticContinuous({ H: 6, dt: 0.5 });
-      const params = { agents: 32, brIterations: 2, minibatch: 96, poolSize: 64, evalBatches: 1, advNorm: 1, valueEpochs: 6, valueLambda: 0.95, timeEncoding: 3 };
+      const params = { agents: 32, brIterations: 3, minibatch: 96, poolSize: 64, evalBatches: 1, advNorm: 1, valueEpochs: 6, valueLambda: 0.95, timeEncoding: 4, criticWarmup: 1, valueBaseline: 1 };
       const full = await runContinuousLearningSolver(game, 'ac-fp', { iterations: 2, seed: 5, params });
       const ckpt = path.join(dir, 'run');
       await runContinuousLearningSolver(game, 'ac-fp', { iterations: 1, seed: 5, params, checkpointDir: ckpt });
@@ -238,7 +252,7 @@ describe('learning: ContinuousInput epoch encodings', function () {
       expect(resumed.exploitability).to.deep.equal(full.exploitability);
       expect(resumed.w2ToEquilibrium).to.deep.equal(full.w2ToEquilibrium);
       expect(resumed.curves).to.deep.equal(full.curves);
-      expect(resumed.run.layout.timeEncoding).to.equal('scalar+time-to-go');
+      expect(resumed.run.layout.timeEncoding).to.equal('scalar+time-to-go+last');
       const err = await caught(() => runContinuousLearningSolver(game, 'ac-fp', { iterations: 2, seed: 5, params: { ...params, valueEpochs: -1 }, resumeFrom: ckpt }));
       expect(err.code).to.equal('MFG_ERR_LEARNING_BAD_CHECKPOINT');
     } finally {

@@ -136,6 +136,88 @@ describe('learning: PPO actor-critic core', function () {
   });
 });
 
+describe('learning: PPO critic warm-up (criticWarmup)', function () {
+  this.timeout(120000);
+  const game = linearQuadraticContinuous({ H: 4, dt: 0.5 });
+  const env = new GameBoxEnv(game, new GaussianPopulation(game.exactFlow!()), 16);
+  const resolve = (extra: Record<string, number>) => resolveParams({ name: 'ppo', params: PPO_PARAMS }, { agents: 16, brIterations: 5, minibatch: 32, hidden: 8, ...extra });
+
+  it('the first criticWarmup iterations of every best response step the critic only: policy steps = (brIterations - criticWarmup) x epochs x minibatches, critic steps all of them', async () => {
+    for (const [warmup, valueEpochs] of [[0, -1], [3, -1], [2, 6]] as const) {
+      const ppo = await PpoBestResponse.create(env, resolve({ criticWarmup: warmup, valueEpochs }), 4);
+      let policySteps = 0;
+      let criticSteps = 0;
+      const pStep = ppo.policy.trainStep.bind(ppo.policy);
+      const cStep = ppo.critic.trainStep.bind(ppo.critic);
+      ppo.policy.trainStep = (...a) => (policySteps++, pStep(...a));
+      ppo.critic.trainStep = (...a) => (criticSteps++, cStep(...a));
+      const before = [...ppo.policy.net.weights.get('W0')!.data];
+      for (const call of [0, 1]) {
+        await ppo.learn(env, 10 + call, { episodeReturn: [], loss: [] });
+        // 16 agents x H = 4 epochs = 64 rows per rollout, minibatch 32: 2 steps per pass.
+        expect(policySteps, `warmup ${warmup}, call ${call}`).to.equal((call + 1) * (5 - warmup) * 4 * 2);
+        expect(criticSteps, `warmup ${warmup}, call ${call}`).to.equal((call + 1) * 5 * (valueEpochs === -1 ? 4 : valueEpochs) * 2);
+      }
+      expect([...ppo.policy.net.weights.get('W0')!.data]).to.not.deep.equal(before);
+    }
+  });
+
+  it('criticWarmup 0 is the default bit for bit; a warm-up changes the result; it must leave a policy iteration and be a non-negative integer', async () => {
+    const weightsAfter = async (extra: Record<string, number>): Promise<number[][]> => {
+      const ppo = await PpoBestResponse.create(env, resolve(extra), 4);
+      await ppo.learn(env, 10, { episodeReturn: [], loss: [] });
+      return [...ppo.critic.net.weights.values(), ...ppo.policy.net.weights.values()].map((w) => [...w.data]);
+    };
+    const byDefault = await weightsAfter({ lrAnneal: 1 });
+    expect(await weightsAfter({ lrAnneal: 1, criticWarmup: 0 })).to.deep.equal(byDefault);
+    expect(await weightsAfter({ lrAnneal: 1, criticWarmup: 2 })).to.not.deep.equal(byDefault);
+    expect(resolve({})['criticWarmup']).to.equal(0);
+    for (const v of [-1, 0.5, null]) expect(() => resolve({ criticWarmup: v as number })).to.throw(MfgError).with.property('code', 'MFG_ERR_SOLVER_BAD_PARAM');
+    const ppo = await PpoBestResponse.create(env, resolve({ criticWarmup: 5 }), 4);
+    const e = await ppo.learn(env, 1, { episodeReturn: [], loss: [] }).then(() => null, (err: MfgError) => err);
+    expect(e?.code).to.equal('MFG_ERR_SOLVER_BAD_PARAM');
+  });
+});
+
+describe('learning: PPO per-epoch value baseline (valueBaseline)', function () {
+  this.timeout(120000);
+  const game = linearQuadraticContinuous({ H: 4, dt: 0.5 });
+  const env = new GameBoxEnv(game, new GaussianPopulation(game.exactFlow!()), 16);
+  const resolve = (extra: Record<string, number>) => resolveParams({ name: 'ppo', params: PPO_PARAMS }, { agents: 16, brIterations: 3, minibatch: 32, hidden: 8, ...extra });
+
+  it('b_t is the mean of epoch t\'s targets: with lambda = 1 (returns-to-go), b_0 is the rollout\'s mean episode return exactly', async () => {
+    const ppo = await PpoBestResponse.create(env, resolve({ valueBaseline: 1, brIterations: 1, gaeLambda: 1 }), 4);
+    expect([...ppo.valueBaseline]).to.deep.equal([0, 0, 0, 0]);
+    const curves = { episodeReturn: [] as number[], loss: [] as number[] };
+    await ppo.learn(env, 10, curves);
+    expect(ppo.valueBaseline[0]).to.be.closeTo(curves.episodeReturn[0]!, 1e-12);
+    // Returns-to-go shrink towards the end (every reward is a cost): b_0 < b_1 < b_2 < b_3 < 0.
+    for (let t = 0; t < 3; t++) expect(ppo.valueBaseline[t]).to.be.below(ppo.valueBaseline[t + 1]!);
+    expect(ppo.valueBaseline[3]).to.be.below(0);
+  });
+
+  it('valueBaseline 0 is the default bit for bit, 1 changes the result; 1 resumes bit for bit and refuses a state without its baseline', async () => {
+    const weightsAfter = async (extra: Record<string, number>): Promise<number[][]> => {
+      const ppo = await PpoBestResponse.create(env, resolve(extra), 4);
+      await ppo.learn(env, 10, { episodeReturn: [], loss: [] });
+      return [...ppo.critic.net.weights.values(), ...ppo.policy.net.weights.values()].map((w) => [...w.data]);
+    };
+    const byDefault = await weightsAfter({});
+    expect(await weightsAfter({ valueBaseline: 0 })).to.deep.equal(byDefault);
+    expect(await weightsAfter({ valueBaseline: 1 })).to.not.deep.equal(byDefault);
+    expect(resolve({})['valueBaseline']).to.equal(0);
+    for (const v of [2, 0.5, -1]) expect(() => resolve({ valueBaseline: v })).to.throw(MfgError).with.property('code', 'MFG_ERR_SOLVER_BAD_PARAM');
+    const params = resolve({ valueBaseline: 1, criticWarmup: 1, timeEncoding: 4 });
+    const saved = await expectPpoResumesBitForBit(env, params);
+    expect(saved.arrays['critic.epochBaseline']).to.have.length(4);
+    const plain = await PpoBestResponse.create(env, resolve({ timeEncoding: 4 }), 1);
+    const fresh = await PpoBestResponse.create(env, params, 1);
+    const noBaseline = plain.saveState();
+    const e = await Promise.resolve().then(() => fresh.loadState(noBaseline.meta, noBaseline.arrays)).then(() => null, (err: MfgError) => err);
+    expect(e?.code).to.equal('MFG_ERR_LEARNING_BAD_CHECKPOINT');
+  });
+});
+
 describe('learning: exact values of LinearQuadraticContinuous (discrete-time Riccati)', () => {
   it('the best response to the equilibrium flow is worth at least the closed-form control, and barely more (time discretisation)', () => {
     const cf = lqClosedFormValue();
