@@ -57,9 +57,9 @@ export const PPO_PARAMS: ParamSpecs = {
   },
   timeEncoding: {
     default: 0,
-    expected: '0 (t/H), 1 (a one-hot of t), 2 (t/H and the one-hot), 3 (t/H and three time-to-go features) or 4 (those and a last-epoch indicator)',
+    expected: '0 (t/H), 1 (a one-hot of t), 2 (t/H and the one-hot), 3 (t/H and three time-to-go features) or 4 (those, a one-hot of the last 5 epochs, and the state times each of these 8 time features)',
     valid: (v) => v === 0 || v === 1 || v === 2 || v === 3 || v === 4,
-    description: 'how the networks read the epoch t: 0 as t/H; 1 as a one-hot of t (H inputs: every epoch its own first-layer weights, as the finite learners); 2 both (1 + H inputs); 3 t/H and exp(-(H-1-t)/tau) for tau = 2, 5, 15 (1 + 3 inputs); 4 those and 1[t = H-1] (1 + 3 + 1 inputs: the last epoch, with no continuation, free to act myopically without dragging the epochs before it)',
+    description: 'how the networks read the epoch t: 0 as t/H; 1 as a one-hot of t (H inputs: every epoch its own first-layer weights, as the finite learners); 2 both (1 + H inputs); 3 t/H and exp(-(H-1-t)/tau) for tau = 2, 5, 15 (1 + 3 inputs); 4 those, a one-hot of the last 5 epochs and x times each of the 8 time features (1 + 8 + 8·stateDim inputs, all but t/H and the time-to-go features zero-initialised: the last epochs get their own gains and intercepts, the last one, with no continuation, free to act myopically without dragging the epochs before it)',
   },
 };
 

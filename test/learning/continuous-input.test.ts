@@ -101,15 +101,16 @@ describe('learning: ContinuousInput epoch encodings', function () {
     expect(timeEncodingOf(params)).to.equal('scalar+time-to-go');
   });
 
-  it('scalar+time-to-go+last: the time-to-go row then 1[t = H-1] (timeEncoding 4)', () => {
+  it('scalar+time-to-go+last: the time-to-go row, a one-hot of the last 5 epochs, then each state coordinate times those 8 time features (timeEncoding 4)', () => {
     const H = 7;
     const layout = new ContinuousInput(shape(3, 2, H), 'scalar+time-to-go+last');
-    expect(layout.inputDim).to.equal(2 + 1 + 3 + 1);
-    expect(layout.oneHotStart).to.equal(layout.inputDim);
-    for (const t of [0, 5, 6]) {
-      const out = layout.fill(obs, 3, t, new Float64Array(3 * 7).fill(-1), new Float64Array(6));
-      const f = [...[2, 5, 15].map((tau) => Math.exp(-(H - 1 - t) / tau)), t === H - 1 ? 1 : 0];
-      expect([...out]).to.deep.equal([0.5, -1.25, t / H, ...f, 3, 0.1, t / H, ...f, -2, 1e-9, t / H, ...f]);
+    expect(layout.inputDim).to.equal(2 + 1 + 3 + 5 + 2 * 8);
+    expect(layout.oneHotStart).to.equal(2 + 1 + 3);
+    for (const t of [0, 1, 2, 5, 6]) {
+      const out = layout.fill(obs, 3, t, new Float64Array(3 * 27).fill(-1), new Float64Array(6));
+      const f = [...[2, 5, 15].map((tau) => Math.exp(-(H - 1 - t) / tau)), ...[0, 1, 2, 3, 4].map((k) => (H - 1 - t === k ? 1 : 0))];
+      const row = (x0: number, x1: number) => [x0, x1, t / H, ...f, ...f.map((v) => x0 * v), ...f.map((v) => x1 * v)];
+      expect([...out]).to.deep.equal([...row(0.5, -1.25), ...row(3, 0.1), ...row(-2, 1e-9)]);
     }
     const params = resolveParams({ name: 'ppo', params: PPO_PARAMS }, { timeEncoding: 4 });
     expect(timeEncodingOf(params)).to.equal('scalar+time-to-go+last');
