@@ -43,6 +43,7 @@ async function main(): Promise<void> {
   for (let r = 0; r < rounds; r++) {
     await ppo.learn(env, seed * 100 + r, { episodeReturn: [], loss: [] });
     const line: string[] = [];
+    const critic: string[] = [];
     for (const t of EPOCHS) {
       // Observation rows as the env sends them (x, t): x = 0.5, -0.5, 0.
       const obs = Float64Array.of(0.5, t, -0.5, t, 0, t);
@@ -50,6 +51,13 @@ async function main(): Promise<void> {
       const a = new Float64Array(3);
       ppo.policy.meanAction(inputs, 3, a);
       line.push(`${t}:${(a[1]! - a[0]!).toFixed(3)}/${riccati[t]!.toFixed(3)} ${a[2]!.toFixed(3)}`);
+      // The critic's curvature P_t (V_t(y) = -(P_t y² + ...)) next to the exact one, read off the
+      // Riccati gain of the epoch before: g_{t-1} = (q + 2 P_t)/(1 + 2 P_t dt) (K = 0).
+      const v = ppo.critic.values(inputs, 3, new Float64Array(3));
+      const learnedP = -(v[0]! + v[1]! - 2 * v[2]!) / (2 * 0.25);
+      const g = t > 0 ? riccati[t - 1]! : NaN;
+      const exactP = (g - 0.01) / (2 * (1 - 0.1 * g));
+      critic.push(`${t}:${learnedP.toFixed(3)}/${t > 0 ? exactP.toFixed(3) : '-'}`);
     }
     const points = Array.from({ length: H }, () => new Float64Array(Math.ceil(PATHS / N) * N));
     let b = 0;
@@ -68,6 +76,7 @@ async function main(): Promise<void> {
     const cpu = process.cpuUsage(cpu0);
     console.log(`round ${r + 1} (${(r + 1) * params['brIterations']!} PPO iterations): W2 of its own flow max ${max.toFixed(4)} at t = ${at}, mean ${mean.toFixed(4)}; cpu ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`);
     console.log(`  t:gain learned/Riccati, intercept  ${line.join('  ')}`);
+    console.log(`  t:critic curvature P learned/exact  ${critic.join('  ')}  · policy std ${Math.exp(ppo.policy.logStd()[0]!).toFixed(3)}`);
   }
   env.close();
 }

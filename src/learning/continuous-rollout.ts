@@ -47,12 +47,34 @@ export interface ContinuousStep {
  * - 'scalar+one-hot': t/H, then the one-hot (1 + H inputs): what is smooth in t (the critic's
  *   value-to-go, most of the gain) is shared across epochs through t/H, and the one-hot is free
  *   to correct single epochs.
+ * - 'scalar+time-to-go': t/H, then exp(-(H-1-t)/tau) for tau in TIME_TO_GO_SCALES (1 + 3
+ *   inputs): smooth features that are 0 far from the end and rise to 1 at the last epoch over
+ *   2, 5 and 15 epochs, a small basis for what changes fast near the end of a finite horizon
+ *   (LQ's value curvature rises from 0.36 to 0.525, and the gain with it, over the last ten
+ *   epochs), shared by all epochs unlike the one-hot's H free rows.
+ * - 'scalar+time-to-go+last': the same, then a one-hot of the last LAST_EPOCHS epochs
+ *   (1[t = H-1], 1[t = H-2], ...), then every state coordinate times each of those 3 + LAST_EPOCHS
+ *   time features (the one-hot and the products zero-initialised like the one-hot). Why the
+ *   products: through a one-hot row alone an epoch can shift its hidden units (an intercept) but
+ *   changes its slope in x only at second order (through tanh's curvature), so per-epoch gains
+ *   barely move; x·feature rows move a slope at first order, each weight at Adam's full speed
+ *   however few samples its epochs hold.
+ *   The last epoch of a finite horizon has no continuation, so its best action is the myopic one
+ *   and may differ abruptly from the epochs before (LQ: gain 0.01 at t = H-1 next to 0.96 at
+ *   t = H-2, a rise from 0.76 over the ten epochs before); with smooth features only, what the
+ *   last epoch learns drags the epochs before it (LQ: the learned gain falls over t = 95-98).
  */
-export type TimeEncoding = 'scalar' | 'one-hot' | 'scalar+one-hot';
+export type TimeEncoding = 'scalar' | 'one-hot' | 'scalar+one-hot' | 'scalar+time-to-go' | 'scalar+time-to-go+last';
+
+/** The decay lengths (in epochs) of the 'scalar+time-to-go' features exp(-(H-1-t)/tau). */
+export const TIME_TO_GO_SCALES: readonly number[] = [2, 5, 15];
+
+/** The final epochs that 'scalar+time-to-go+last' gives a one-hot each. */
+export const LAST_EPOCHS = 5;
 
 /** Inputs the epoch takes under an encoding. */
 export function timeInputs(encoding: TimeEncoding, horizon: number): number {
-  return encoding === 'scalar' ? 1 : encoding === 'one-hot' ? horizon : 1 + horizon;
+  return encoding === 'scalar' ? 1 : encoding === 'one-hot' ? horizon : encoding === 'scalar+time-to-go' ? 1 + TIME_TO_GO_SCALES.length : encoding === 'scalar+time-to-go+last' ? 1 + TIME_TO_GO_SCALES.length + LAST_EPOCHS : 1 + horizon;
 }
 
 /** Layout of the learners' network input: the state's coordinates, then the epoch (t/H or a one-hot of t). */
@@ -77,8 +99,8 @@ export class ContinuousInput {
     this.obsDim = env.stateDim ?? this.rowDim;
     this.actionDim = env.actionSpace.size;
     this.horizon = env.horizon;
-    this.inputDim = this.obsDim + timeInputs(timeEncoding, this.horizon);
-    this.oneHotStart = timeEncoding === 'scalar' ? this.inputDim : timeEncoding === 'one-hot' ? this.obsDim : this.obsDim + 1;
+    this.inputDim = this.obsDim + timeInputs(timeEncoding, this.horizon) + (timeEncoding === 'scalar+time-to-go+last' ? this.obsDim * (TIME_TO_GO_SCALES.length + LAST_EPOCHS) : 0);
+    this.oneHotStart = timeEncoding === 'scalar' || timeEncoding === 'scalar+time-to-go' ? this.inputDim : timeEncoding === 'scalar+time-to-go+last' ? this.obsDim + 1 + TIME_TO_GO_SCALES.length : timeEncoding === 'one-hot' ? this.obsDim : this.obsDim + 1;
     this.low = env.actionSpace.low;
     this.high = env.actionSpace.high;
   }
@@ -95,6 +117,23 @@ export class ContinuousInput {
       for (let i = 0; i < n; i++) {
         for (let k = 0; k < d; k++) out[i * (d + 1) + k] = states[i * d + k] = obs[i * w + k]!;
         out[i * (d + 1) + d] = tau;
+      }
+      return out;
+    }
+    if (this.timeEncoding === 'scalar+time-to-go' || this.timeEncoding === 'scalar+time-to-go+last') {
+      const D = this.inputDim;
+      const tau = t / this.horizon;
+      const togo = this.horizon - 1 - t;
+      const features = TIME_TO_GO_SCALES.map((s) => Math.exp(-togo / s));
+      const last = this.timeEncoding === 'scalar+time-to-go+last';
+      if (last) for (let k = 0; k < LAST_EPOCHS; k++) features.push(togo === k ? 1 : 0);
+      const F = features.length;
+      for (let i = 0; i < n; i++) {
+        for (let k = 0; k < d; k++) out[i * D + k] = states[i * d + k] = obs[i * w + k]!;
+        out[i * D + d] = tau;
+        for (let f = 0; f < F; f++) out[i * D + d + 1 + f] = features[f]!;
+        // x_k times every time feature: a per-feature slope in x, i.e. a gain that moves at first order.
+        if (last) for (let k = 0; k < d; k++) for (let f = 0; f < F; f++) out[i * D + d + 1 + F + k * F + f] = out[i * D + k]! * features[f]!;
       }
       return out;
     }

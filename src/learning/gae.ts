@@ -44,3 +44,31 @@ export function normaliseInPlace(x: Float64Array): Float64Array {
   for (let i = 0; i < n; i++) x[i] = (x[i]! - mean) / sd;
   return x;
 }
+
+/**
+ * (x - mean_t)/std_t within each epoch t, in place, for B batches of H epochs of N agents stored
+ * batch-major then epoch-major (row b·H·N + t·N + i): every epoch's advantages get mean 0 and sd 1
+ * over its B·N samples. Why: with the whole-rollout normalisation, an epoch's weight in the policy
+ * gradient is the raw scale of its advantages, and the late epochs of a finite horizon (few
+ * rewards left to sum, so small advantages) get little of it, although their feedback differs
+ * (LQ's Riccati gain rises over the last ten epochs). Per-epoch normalisation gives each epoch's
+ * decisions the same weight; a per-epoch shift does not bias the gradient (a baseline that
+ * depends on the epoch only), the per-epoch scale reweights the epochs.
+ */
+export function normalisePerEpochInPlace(x: Float64Array, B: number, H: number, N: number): Float64Array {
+  if (x.length !== B * H * N) throw new RangeError(`normalisePerEpochInPlace: ${x.length} values, expected ${B}*${H}*${N}`);
+  const n = B * N;
+  for (let t = 0; t < H; t++) {
+    let s = 0;
+    for (let b = 0; b < B; b++) for (let i = 0; i < N; i++) s += x[(b * H + t) * N + i]!;
+    const mean = s / n;
+    let v = 0;
+    for (let b = 0; b < B; b++) for (let i = 0; i < N; i++) v += (x[(b * H + t) * N + i]! - mean) ** 2;
+    const sd = Math.sqrt(v / Math.max(1, n - 1)) + 1e-8;
+    for (let b = 0; b < B; b++) for (let i = 0; i < N; i++) {
+      const j = (b * H + t) * N + i;
+      x[j] = (x[j]! - mean) / sd;
+    }
+  }
+  return x;
+}

@@ -3,7 +3,7 @@ import { Rng } from '../core/rng';
 import { loadTf, type TfHandle } from '../populations/generative/backend';
 import { param, type ParamSpecs, type SolverParams } from '../solvers/solver';
 import { ContinuousInput, playContinuousBatch, type BoxVectorEnv, type ContinuousActor, type TimeEncoding } from './continuous-rollout';
-import { generalisedAdvantages, normaliseInPlace } from './gae';
+import { generalisedAdvantages, normaliseInPlace, normalisePerEpochInPlace } from './gae';
 import type { DenseMlp } from './dense-mlp';
 import { GaussianPolicyNetwork } from './gaussian-policy-network';
 import type { LearningCurves } from './learning-result';
@@ -15,28 +15,58 @@ export const PPO_PARAMS: ParamSpecs = {
   brIterations: positiveInt(40, 'PPO iterations per best response (each: rolloutBatches batches of N agent-episodes, then the updates)'),
   rolloutBatches: positiveInt(1, 'batches of N agent-episodes per PPO iteration'),
   epochs: positiveInt(4, 'passes over each rollout'),
+  valueEpochs: {
+    default: -1,
+    expected: '-1 (the same as epochs) or a positive integer',
+    valid: (v) => v === -1 || (v !== null && Number.isInteger(v) && v >= 1),
+    description: 'passes of the critic over each rollout; -1: epochs. Passes beyond epochs train the critic alone: a critic that lags behind the improving policy biases the advantages (on LQ it overstates the value\'s curvature, and the learned gain with it)',
+  },
+  criticWarmup: {
+    default: 0,
+    expected: 'a non-negative integer below brIterations',
+    valid: (v) => v !== null && Number.isInteger(v) && v >= 0,
+    description: 'the first criticWarmup PPO iterations of every best response update the critic alone (the policy still plays the rollouts; its learning-rate anneal runs over the remaining iterations). Why: a critic warm-started on the previous flow, or fresh, values the current policy wrongly, and a policy step on its advantages is biased (on LQ the first steps overshoot the Riccati gain, and PPO undoes that slowly along the value\'s flat directions)',
+  },
   minibatch: positiveInt(3200, 'transitions per gradient step'),
   hidden: positiveInt(32, 'width of the two tanh hidden layers (policy and critic)'),
   learningRate: param.positive(3e-3, 'Adam learning rate of the policy'),
   valueLearningRate: param.positive(3e-3, 'Adam learning rate of the critic'),
   clip: param.range(0.2, 0, 1, 'PPO clip range epsilon of the probability ratio'),
   gaeLambda: param.range(0.8, 0, 1, 'GAE lambda'),
+  valueLambda: {
+    default: -1,
+    expected: '-1 (the same as gaeLambda) or a number in [0, 1]',
+    valid: (v) => v === -1 || (v !== null && v >= 0 && v <= 1),
+    description: 'lambda of the critic\'s targets (its lambda-returns); -1: gaeLambda. 1 gives Monte Carlo returns-to-go, which do not inherit the critic\'s own bias through bootstrapping',
+  },
+  valueBaseline: {
+    default: 0,
+    expected: '0 (the network is the whole value) or 1 (a per-epoch baseline plus the network)',
+    valid: (v) => v === 0 || v === 1,
+    description: 'critic form: 0 V(x, t) = net(x, t); 1 V(x, t) = b_t + net(x, t), b_t the mean of epoch t\'s value targets in the last rollout, the network fitting what is left (the x-dependence). Why: a finite horizon\'s value drifts with t by much more than it varies in x (LQ: about -4.5 at t = 0 to -0.35 at t = H-1, against a curvature of 0.36-0.53 in x), so a plain tanh critic spends its units on the drift, saturates, and goes flat in x near the end (LQ with the time-to-go features: curvature 0.00 at t = 90-99 against 0.40-0.53). An error in b_t shifts every advantage of epoch t alike, which does not bias the policy gradient',
+  },
   gamma: param.range(1, 0, 1, 'discount (1: the finite-horizon MFG objective)'),
   entCoef: param.nonNegative(0, 'entropy bonus weight'),
   initStd: param.positive(1, 'initial standard deviation of the Gaussian policy'),
   lrAnneal: flag(0, '1: both learning rates decay linearly to 0 over each best response (PPO practice)'),
+  advNorm: {
+    default: 0,
+    expected: '0 (over the whole rollout) or 1 (within each epoch)',
+    valid: (v) => v === 0 || v === 1,
+    description: 'advantage normalisation: 0 over the whole rollout (PPO practice); 1 within each epoch t, so every epoch\'s decisions weigh the same in the policy gradient (normalisePerEpochInPlace)',
+  },
   timeEncoding: {
     default: 0,
-    expected: '0 (t/H), 1 (a one-hot of t) or 2 (t/H and the one-hot)',
-    valid: (v) => v === 0 || v === 1 || v === 2,
-    description: 'how the networks read the epoch t: 0 as t/H; 1 as a one-hot of t (H inputs: every epoch its own first-layer weights, as the finite learners); 2 both (1 + H inputs)',
+    expected: '0 (t/H), 1 (a one-hot of t), 2 (t/H and the one-hot), 3 (t/H and three time-to-go features) or 4 (those, a one-hot of the last 5 epochs, and the state times each of these 8 time features)',
+    valid: (v) => v === 0 || v === 1 || v === 2 || v === 3 || v === 4,
+    description: 'how the networks read the epoch t: 0 as t/H; 1 as a one-hot of t (H inputs: every epoch its own first-layer weights, as the finite learners); 2 both (1 + H inputs); 3 t/H and exp(-(H-1-t)/tau) for tau = 2, 5, 15 (1 + 3 inputs); 4 those, a one-hot of the last 5 epochs and x times each of the 8 time features (1 + 8 + 8·stateDim inputs, all but t/H and the time-to-go features zero-initialised: the last epochs get their own gains and intercepts, the last one, with no continuation, free to act myopically without dragging the epochs before it)',
   },
 };
 
 /** The epoch encoding a learner's params ask for (timeEncoding; absent, as in runs before it existed: scalar). */
 export function timeEncodingOf(params: Readonly<SolverParams>): TimeEncoding {
   const v = params['timeEncoding'];
-  return v === 1 ? 'one-hot' : v === 2 ? 'scalar+one-hot' : 'scalar';
+  return v === 1 ? 'one-hot' : v === 2 ? 'scalar+one-hot' : v === 3 ? 'scalar+time-to-go' : v === 4 ? 'scalar+time-to-go+last' : 'scalar';
 }
 
 /** Zeroes the first-layer weights of inputs [from, to) (W0 is [inputs, hidden], row-major). */
@@ -69,6 +99,8 @@ export class PpoBestResponse {
   readonly policy: GaussianPolicyNetwork;
   readonly critic: ValueNetwork;
   readonly layout: ContinuousInput;
+  /** b_t of valueBaseline 1 (zeros until the first rollout, and always with valueBaseline 0). */
+  readonly valueBaseline: Float64Array;
 
   constructor(
     readonly handle: TfHandle,
@@ -77,6 +109,7 @@ export class PpoBestResponse {
     seed: number,
   ) {
     this.layout = new ContinuousInput(env, timeEncodingOf(params));
+    this.valueBaseline = new Float64Array(env.horizon);
     const init = new Rng(seed);
     const p = params;
     this.policy = new GaussianPolicyNetwork(handle, this.layout.inputDim, this.layout.actionDim, p['hidden']!, p['learningRate']!, p['initStd']!, new Rng(init.nextSeed()));
@@ -117,9 +150,14 @@ export class PpoBestResponse {
     const T = H * N;
     const mb = Math.min(p['minibatch']!, B * T);
     const iterations = p['brIterations']!;
+    const warmup = p['criticWarmup'] ?? 0;
+    if (warmup >= iterations && warmup > 0) {
+      throw new MfgError('MFG_ERR_SOLVER_BAD_PARAM', `criticWarmup ${warmup} leaves no policy update in ${iterations} PPO iterations (brIterations)`, { details: { criticWarmup: warmup, brIterations: iterations } });
+    }
     for (let it = 0; it < iterations; it++) {
       const frac = p['lrAnneal'] === 1 ? 1 - it / iterations : 1;
-      this.policy.trainer.learningRate = frac * p['learningRate']!;
+      const policyFrac = p['lrAnneal'] === 1 ? 1 - Math.max(0, it - warmup) / (iterations - warmup) : 1;
+      this.policy.trainer.learningRate = policyFrac * p['learningRate']!;
       this.critic.trainer.learningRate = frac * p['valueLearningRate']!;
       const inputs = new Float64Array(B * T * D);
       const actions = new Float64Array(B * T * dA);
@@ -139,23 +177,33 @@ export class PpoBestResponse {
         ret += batch.meanReturn / B;
       }
       const values = this.critic.values(inputs, B * T, new Float64Array(B * T));
+      const baseline = p['valueBaseline'] === 1;
+      if (baseline) for (let r = 0; r < B * T; r++) values[r]! += this.valueBaseline[Math.floor((r % T) / N)]!;
       const advantages = new Float64Array(B * T);
       const targets = new Float64Array(B * T);
       for (let b = 0; b < B; b++) {
         const g = generalisedAdvantages(rewards.subarray(b * T, (b + 1) * T), values.subarray(b * T, (b + 1) * T), H, N, p['gamma']!, p['gaeLambda']!);
         advantages.set(g.advantages, b * T);
-        targets.set(g.targets, b * T);
+        const vl = p['valueLambda'] ?? -1;
+        targets.set(vl === -1 || vl === p['gaeLambda'] ? g.targets : generalisedAdvantages(rewards.subarray(b * T, (b + 1) * T), values.subarray(b * T, (b + 1) * T), H, N, p['gamma']!, vl).targets, b * T);
       }
-      normaliseInPlace(advantages);
+      if (baseline) {
+        // b_t: the mean of epoch t's targets; the network is trained on the rest.
+        const b = this.valueBaseline.fill(0);
+        for (let r = 0; r < B * T; r++) b[Math.floor((r % T) / N)]! += targets[r]! / (B * N);
+        for (let r = 0; r < B * T; r++) targets[r]! -= b[Math.floor((r % T) / N)]!;
+      }
+      if (p['advNorm'] === 1) normalisePerEpochInPlace(advantages, B, H, N);
+      else normaliseInPlace(advantages);
       curves.episodeReturn.push(ret);
-      curves.loss.push(this.update(inputs, actions, logp, advantages, targets, B * T, mb, rng));
+      curves.loss.push(this.update(inputs, actions, logp, advantages, targets, B * T, mb, rng, it >= warmup));
       // One macrotask turn per iteration so a SIGINT can land.
       await new Promise<void>((r) => setImmediate(r));
     }
   }
 
   /** `epochs` shuffled passes of minibatch steps on both networks; returns the mean critic loss. */
-  private update(inputs: Float64Array, actions: Float64Array, logp: Float64Array, adv: Float64Array, targets: Float64Array, rows: number, mb: number, rng: Rng): number {
+  private update(inputs: Float64Array, actions: Float64Array, logp: Float64Array, adv: Float64Array, targets: Float64Array, rows: number, mb: number, rng: Rng, trainPolicy: boolean): number {
     const p = this.params;
     const { inputDim: D, actionDim: dA } = this.layout;
     const order = new Int32Array(rows);
@@ -166,7 +214,9 @@ export class PpoBestResponse {
     const y = new Float32Array(mb);
     let lossSum = 0;
     let lossN = 0;
-    for (let e = 0; e < p['epochs']!; e++) {
+    const policyEpochs = p['epochs']!;
+    const criticEpochs = (p['valueEpochs'] ?? -1) === -1 ? policyEpochs : p['valueEpochs']!;
+    for (let e = 0; e < Math.max(policyEpochs, criticEpochs); e++) {
       for (let i = 0; i < rows; i++) order[i] = i;
       for (let i = rows - 1; i > 0; i--) {
         const j = rng.int(i + 1);
@@ -183,9 +233,11 @@ export class PpoBestResponse {
           ad[k] = adv[r]!;
           y[k] = targets[r]!;
         }
-        this.policy.trainStep(x, a, lp, ad, mb, p['clip']!, p['entCoef']!);
-        lossSum += this.critic.trainStep(x, y, mb);
-        lossN++;
+        if (trainPolicy && e < policyEpochs) this.policy.trainStep(x, a, lp, ad, mb, p['clip']!, p['entCoef']!);
+        if (e < criticEpochs) {
+          lossSum += this.critic.trainStep(x, y, mb);
+          lossN++;
+        }
       }
     }
     return lossN ? lossSum / lossN : NaN;
@@ -195,7 +247,8 @@ export class PpoBestResponse {
   saveState(): { meta: Record<string, unknown>; arrays: Record<string, Float64Array | Float32Array> } {
     const pi = this.policy.saveState('policy');
     const v = this.critic.trainer.saveState('critic');
-    return { meta: { ...pi.meta, ...v.meta, timeEncoding: this.layout.timeEncoding }, arrays: { ...pi.arrays, ...v.arrays } };
+    const baseline: Record<string, Float64Array> = this.params['valueBaseline'] === 1 ? { 'critic.epochBaseline': Float64Array.from(this.valueBaseline) } : {};
+    return { meta: { ...pi.meta, ...v.meta, timeEncoding: this.layout.timeEncoding }, arrays: { ...pi.arrays, ...v.arrays, ...baseline } };
   }
 
   /**
@@ -212,5 +265,12 @@ export class PpoBestResponse {
     }
     this.policy.loadState('policy', meta, arrays);
     this.critic.trainer.loadState('critic', meta, arrays);
+    if (this.params['valueBaseline'] === 1) {
+      const b = arrays['critic.epochBaseline'];
+      if (!b || b.length !== this.valueBaseline.length) {
+        throw new MfgError('MFG_ERR_LEARNING_BAD_CHECKPOINT', `the saved critic has no per-epoch baseline of length ${this.valueBaseline.length} (valueBaseline 1)`, { details: { savedLength: b ? b.length : null } });
+      }
+      this.valueBaseline.set(b);
+    }
   }
 }

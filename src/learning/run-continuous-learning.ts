@@ -119,14 +119,23 @@ export async function runContinuousLearningSolver(game: ContinuousGame, name: st
 }
 
 /**
- * The identity a checkpoint was written with, as this version reads it: a checkpoint from before
- * the one-hot epoch encoding has no timeEncoding and was trained on t/H (timeEncoding 0).
+ * Learner params added after checkpoints were first written, with the value that reproduces what
+ * a run before them did: timeEncoding 0 (t/H), advNorm 0 (whole-rollout advantage normalisation),
+ * valueLambda -1 (the critic's targets use gaeLambda), valueEpochs -1 (the critic takes `epochs` passes), criticWarmup 0 (the policy learns from the first iteration), valueBaseline 0 (the critic is the network alone).
+ */
+const PARAMS_AS_BEFORE: Readonly<Record<string, number>> = { timeEncoding: 0, advNorm: 0, valueLambda: -1, valueEpochs: -1, criticWarmup: 0, valueBaseline: 0 };
+
+/**
+ * The identity a checkpoint was written with, as this version reads it: a param it lacks
+ * predates that param, so the run behaved as its PARAMS_AS_BEFORE value.
  */
 function savedIdentity(meta: Record<string, unknown>): Record<string, unknown> {
   const id = (meta['identity'] ?? {}) as Record<string, unknown>;
   const params = id['params'] as Record<string, unknown> | undefined;
-  if (!params || 'timeEncoding' in params) return id;
-  return { ...id, params: { ...params, timeEncoding: 0 } };
+  if (!params) return id;
+  const missing = Object.entries(PARAMS_AS_BEFORE).filter(([k]) => !(k in params));
+  if (missing.length === 0) return id;
+  return { ...id, params: { ...params, ...Object.fromEntries(missing) } };
 }
 
 /** JSON with the keys of every object sorted, so two identities compare by content, not by key order. */

@@ -6,7 +6,7 @@ import { linearQuadraticContinuous } from '../../envs/linear-quadratic-continuou
 import { MfgError } from '../../src/core/errors';
 import { Box } from '../../src/core/spaces/box';
 import { ContinuousInput, playContinuousBatch, type BoxVectorEnv } from '../../src/learning/continuous-rollout';
-import { PPO_PARAMS, PpoBestResponse } from '../../src/learning/ppo';
+import { PPO_PARAMS, PpoBestResponse, timeEncodingOf } from '../../src/learning/ppo';
 import { runContinuousLearningSolver } from '../../src/learning/run-continuous-learning';
 import { GaussianPopulation } from '../../src/populations/gaussian-population';
 import { resolveParams } from '../../src/solvers/solver';
@@ -86,10 +86,51 @@ describe('learning: ContinuousInput epoch encodings', function () {
     expect([...out]).to.deep.equal([0.5, -1.25, 2 / 4, 0, 0, 1, 0, 3, 0.1, 2 / 4, 0, 0, 1, 0, -2, 1e-9, 2 / 4, 0, 0, 1, 0]);
   });
 
-  it('timeEncoding takes 0, 1 or 2 (default 0), anything else is a typed parameter error', () => {
+  it('scalar+time-to-go: each row is the state, t/H, then exp(-(H-1-t)/tau) for tau = 2, 5, 15 (1 at the last epoch); no one-hot', () => {
+    const H = 7;
+    const layout = new ContinuousInput(shape(3, 2, H), 'scalar+time-to-go');
+    expect(layout.inputDim).to.equal(2 + 1 + 3);
+    expect(layout.oneHotStart).to.equal(layout.inputDim);
+    for (const t of [0, 3, 6]) {
+      const out = layout.fill(obs, 3, t, new Float64Array(3 * 6).fill(-1), new Float64Array(6));
+      const f = [2, 5, 15].map((tau) => Math.exp(-(H - 1 - t) / tau));
+      expect([...out]).to.deep.equal([0.5, -1.25, t / H, ...f, 3, 0.1, t / H, ...f, -2, 1e-9, t / H, ...f]);
+      if (t === H - 1) expect(f).to.deep.equal([1, 1, 1]);
+    }
+    const params = resolveParams({ name: 'ppo', params: PPO_PARAMS }, { timeEncoding: 3 });
+    expect(timeEncodingOf(params)).to.equal('scalar+time-to-go');
+  });
+
+  it('scalar+time-to-go+last: the time-to-go row, a one-hot of the last 5 epochs, then each state coordinate times those 8 time features (timeEncoding 4)', () => {
+    const H = 7;
+    const layout = new ContinuousInput(shape(3, 2, H), 'scalar+time-to-go+last');
+    expect(layout.inputDim).to.equal(2 + 1 + 3 + 5 + 2 * 8);
+    expect(layout.oneHotStart).to.equal(2 + 1 + 3);
+    for (const t of [0, 1, 2, 5, 6]) {
+      const out = layout.fill(obs, 3, t, new Float64Array(3 * 27).fill(-1), new Float64Array(6));
+      const f = [...[2, 5, 15].map((tau) => Math.exp(-(H - 1 - t) / tau)), ...[0, 1, 2, 3, 4].map((k) => (H - 1 - t === k ? 1 : 0))];
+      const row = (x0: number, x1: number) => [x0, x1, t / H, ...f, ...f.map((v) => x0 * v), ...f.map((v) => x1 * v)];
+      expect([...out]).to.deep.equal([...row(0.5, -1.25), ...row(3, 0.1), ...row(-2, 1e-9)]);
+    }
+    const params = resolveParams({ name: 'ppo', params: PPO_PARAMS }, { timeEncoding: 4 });
+    expect(timeEncodingOf(params)).to.equal('scalar+time-to-go+last');
+  });
+
+  it('PPO with the time-to-go features: its state records the encoding, resumes bit for bit, and a scalar learner refuses it', async () => {
+    const game = linearQuadraticContinuous({ H: 4, dt: 0.5 });
+    const env = new GameBoxEnv(game, new GaussianPopulation(game.exactFlow!()), 16);
+    const params = resolveParams({ name: 'ppo', params: PPO_PARAMS }, { agents: 16, brIterations: 2, minibatch: 32, hidden: 8, timeEncoding: 3 });
+    const saved = await expectPpoResumesBitForBit(env, params);
+    expect(saved.meta['timeEncoding']).to.equal('scalar+time-to-go');
+    const scalar = await PpoBestResponse.create(env, resolveParams({ name: 'ppo', params: PPO_PARAMS }, { hidden: 8 }), 1);
+    const e = await caught(() => scalar.loadState(saved.meta, saved.arrays));
+    expect(e.code).to.equal('MFG_ERR_LEARNING_BAD_CHECKPOINT');
+  });
+
+  it('timeEncoding takes 0, 1, 2, 3 or 4 (default 0), anything else is a typed parameter error', () => {
     expect(resolveParams({ name: 'ppo', params: PPO_PARAMS }, {})['timeEncoding']).to.equal(0);
-    for (const v of [0, 1, 2]) expect(resolveParams({ name: 'ppo', params: PPO_PARAMS }, { timeEncoding: v })['timeEncoding']).to.equal(v);
-    for (const v of [3, 0.5, -1, null]) {
+    for (const v of [0, 1, 2, 3, 4]) expect(resolveParams({ name: 'ppo', params: PPO_PARAMS }, { timeEncoding: v })['timeEncoding']).to.equal(v);
+    for (const v of [5, 0.5, -1, null]) {
       expect(() => resolveParams({ name: 'ppo', params: PPO_PARAMS }, { timeEncoding: v })).to.throw(MfgError).with.property('code', 'MFG_ERR_SOLVER_BAD_PARAM');
     }
   });
@@ -186,7 +227,8 @@ describe('learning: ContinuousInput epoch encodings', function () {
       const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as { meta: { identity: { params: Record<string, unknown> }; learnerMeta: Record<string, unknown> } };
       expect(doc.meta.identity.params['timeEncoding']).to.equal(0);
       expect(doc.meta.learnerMeta['timeEncoding']).to.equal('scalar');
-      delete doc.meta.identity.params['timeEncoding'];
+      // ... and without the params added after it (advNorm, valueLambda, valueEpochs, criticWarmup, valueBaseline): their defaults are the old behaviour.
+      for (const k of ['timeEncoding', 'advNorm', 'valueLambda', 'valueEpochs', 'criticWarmup', 'valueBaseline']) delete doc.meta.identity.params[k];
       delete doc.meta.learnerMeta['timeEncoding'];
       fs.writeFileSync(file, JSON.stringify(doc));
       const oldResumed = await runContinuousLearningSolver(game, 'ac-fp', { iterations: 2, seed: 5, params: small, resumeFrom: old });
@@ -194,6 +236,26 @@ describe('learning: ContinuousInput epoch encodings', function () {
       expect(oldResumed.curves).to.deep.equal(flatFull.curves);
       const refused = await caught(() => runContinuousLearningSolver(game, 'ac-fp', { iterations: 2, seed: 5, params: hot, resumeFrom: old }));
       expect(refused.details).to.include({ checkpointTimeEncoding: 'scalar', runTimeEncoding: 'one-hot' });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('ac-fp checkpoints with the critic and advantage options (and the time-to-go features) resume bit for bit; a run with other values refuses them', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfgym-critic-'));
+    try {
+      const game = linearQuadraticContinuous({ H: 6, dt: 0.5 });
+      const params = { agents: 32, brIterations: 3, minibatch: 96, poolSize: 64, evalBatches: 1, advNorm: 1, valueEpochs: 6, valueLambda: 0.95, timeEncoding: 4, criticWarmup: 1, valueBaseline: 1 };
+      const full = await runContinuousLearningSolver(game, 'ac-fp', { iterations: 2, seed: 5, params });
+      const ckpt = path.join(dir, 'run');
+      await runContinuousLearningSolver(game, 'ac-fp', { iterations: 1, seed: 5, params, checkpointDir: ckpt });
+      const resumed = await runContinuousLearningSolver(game, 'ac-fp', { iterations: 2, seed: 5, params, resumeFrom: ckpt });
+      expect(resumed.exploitability).to.deep.equal(full.exploitability);
+      expect(resumed.w2ToEquilibrium).to.deep.equal(full.w2ToEquilibrium);
+      expect(resumed.curves).to.deep.equal(full.curves);
+      expect(resumed.run.layout.timeEncoding).to.equal('scalar+time-to-go+last');
+      const err = await caught(() => runContinuousLearningSolver(game, 'ac-fp', { iterations: 2, seed: 5, params: { ...params, valueEpochs: -1 }, resumeFrom: ckpt }));
+      expect(err.code).to.equal('MFG_ERR_LEARNING_BAD_CHECKPOINT');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

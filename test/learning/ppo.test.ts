@@ -1,8 +1,9 @@
 import { expect } from 'chai';
+import { MfgError } from '../../src/core/errors';
 import { linearQuadraticContinuous } from '../../envs/linear-quadratic-continuous';
 import { Rng } from '../../src/core/rng';
 import { ContinuousInput, evaluateActor } from '../../src/learning/continuous-rollout';
-import { generalisedAdvantages } from '../../src/learning/gae';
+import { generalisedAdvantages, normaliseInPlace, normalisePerEpochInPlace } from '../../src/learning/gae';
 import { lqBestResponse, lqClosedFormValue } from '../../src/learning/lq-best-response';
 import { PPO_PARAMS, PpoBestResponse } from '../../src/learning/ppo';
 import { GaussianPopulation } from '../../src/populations/gaussian-population';
@@ -84,6 +85,136 @@ describe('learning: PPO actor-critic core', function () {
   it('saveState/loadState resumes bit for bit: learn twice = learn, save, load into a fresh learner, learn', async () => {
     const params = resolveParams({ name: 'ppo', params: PPO_PARAMS }, { agents: 64, brIterations: 2, minibatch: 64 });
     await expectPpoResumesBitForBit(new GameBoxEnv(bandit(), noFlow, 64), params);
+  });
+
+  it('per-epoch advantage normalisation: every epoch of every batch layout gets mean 0 and sd 1 over its B·N samples, each value (x - mean_t)/sd_t', () => {
+    const B = 3;
+    const H = 4;
+    const N = 5;
+    const rng = new Rng(11);
+    // Epoch t's raw advantages have mean 10·t and scale 1 + t: the whole-rollout normalisation would leave them unequal.
+    const raw = new Float64Array(B * H * N).map((_, j) => 10 * Math.floor((j % (H * N)) / N) + (1 + Math.floor((j % (H * N)) / N)) * rng.normal());
+    const x = normalisePerEpochInPlace(raw.slice(), B, H, N);
+    for (let t = 0; t < H; t++) {
+      const rows: number[] = [];
+      for (let b = 0; b < B; b++) for (let i = 0; i < N; i++) rows.push((b * H + t) * N + i);
+      const mean = rows.reduce((s, j) => s + x[j]!, 0) / rows.length;
+      const sd = Math.sqrt(rows.reduce((s, j) => s + (x[j]! - mean) ** 2, 0) / (rows.length - 1));
+      expect(mean, `epoch ${t}`).to.be.closeTo(0, 1e-12);
+      expect(sd, `epoch ${t}`).to.be.closeTo(1, 1e-7); // the 1e-8 guard in the divisor
+      // Against the whole-rollout normalisation of that epoch's raw values alone: the same numbers.
+      const alone = normaliseInPlace(Float64Array.from(rows, (j) => raw[j]!));
+      rows.forEach((j, k) => expect(x[j]).to.be.closeTo(alone[k]!, 1e-12));
+    }
+    expect(() => normalisePerEpochInPlace(new Float64Array(7), B, H, N)).to.throw(RangeError);
+  });
+
+  it('advNorm, valueLambda and valueEpochs resume bit for bit; valueLambda = gaeLambda and valueEpochs = epochs are the default -1 exactly; the new params validate', async () => {
+    const game = linearQuadraticContinuous({ H: 4, dt: 0.5 });
+    const env = new GameBoxEnv(game, new GaussianPopulation(game.exactFlow!()), 16);
+    const base = { agents: 16, brIterations: 2, minibatch: 32, hidden: 8 };
+    const resolve = (extra: Record<string, number>) => resolveParams({ name: 'ppo', params: PPO_PARAMS }, { ...base, ...extra });
+    await expectPpoResumesBitForBit(env, resolve({ advNorm: 1, valueLambda: 1, valueEpochs: 7 }));
+    const weightsAfter = async (extra: Record<string, number>): Promise<number[][]> => {
+      const ppo = await PpoBestResponse.create(env, resolve(extra), 4);
+      await ppo.learn(env, 10, { episodeReturn: [], loss: [] });
+      return [...ppo.critic.net.weights.values(), ...ppo.policy.net.weights.values()].map((w) => [...w.data]);
+    };
+    const byDefault = await weightsAfter({});
+    expect(await weightsAfter({ valueLambda: 0.8 })).to.deep.equal(byDefault);
+    expect(await weightsAfter({ advNorm: 0, valueLambda: -1, valueEpochs: -1 })).to.deep.equal(byDefault);
+    expect(await weightsAfter({ valueEpochs: 4 })).to.deep.equal(byDefault); // epochs is 4
+    expect(await weightsAfter({ valueEpochs: 6 })).to.not.deep.equal(byDefault);
+    expect(await weightsAfter({ advNorm: 1 })).to.not.deep.equal(byDefault);
+    expect(await weightsAfter({ valueLambda: 0.5 })).to.not.deep.equal(byDefault);
+    expect(resolve({})['advNorm']).to.equal(0);
+    expect(resolve({})['valueLambda']).to.equal(-1);
+    expect(resolve({})['valueEpochs']).to.equal(-1);
+    for (const [k, v] of [['advNorm', 2], ['advNorm', 0.5], ['valueLambda', 1.5], ['valueLambda', -0.5], ['valueEpochs', 0], ['valueEpochs', 2.5], ['valueEpochs', -2]] as const) {
+      expect(() => resolve({ [k]: v })).to.throw(MfgError).with.property('code', 'MFG_ERR_SOLVER_BAD_PARAM');
+    }
+  });
+});
+
+describe('learning: PPO critic warm-up (criticWarmup)', function () {
+  this.timeout(120000);
+  const game = linearQuadraticContinuous({ H: 4, dt: 0.5 });
+  const env = new GameBoxEnv(game, new GaussianPopulation(game.exactFlow!()), 16);
+  const resolve = (extra: Record<string, number>) => resolveParams({ name: 'ppo', params: PPO_PARAMS }, { agents: 16, brIterations: 5, minibatch: 32, hidden: 8, ...extra });
+
+  it('the first criticWarmup iterations of every best response step the critic only: policy steps = (brIterations - criticWarmup) x epochs x minibatches, critic steps all of them', async () => {
+    for (const [warmup, valueEpochs] of [[0, -1], [3, -1], [2, 6]] as const) {
+      const ppo = await PpoBestResponse.create(env, resolve({ criticWarmup: warmup, valueEpochs }), 4);
+      let policySteps = 0;
+      let criticSteps = 0;
+      const pStep = ppo.policy.trainStep.bind(ppo.policy);
+      const cStep = ppo.critic.trainStep.bind(ppo.critic);
+      ppo.policy.trainStep = (...a) => (policySteps++, pStep(...a));
+      ppo.critic.trainStep = (...a) => (criticSteps++, cStep(...a));
+      const before = [...ppo.policy.net.weights.get('W0')!.data];
+      for (const call of [0, 1]) {
+        await ppo.learn(env, 10 + call, { episodeReturn: [], loss: [] });
+        // 16 agents x H = 4 epochs = 64 rows per rollout, minibatch 32: 2 steps per pass.
+        expect(policySteps, `warmup ${warmup}, call ${call}`).to.equal((call + 1) * (5 - warmup) * 4 * 2);
+        expect(criticSteps, `warmup ${warmup}, call ${call}`).to.equal((call + 1) * 5 * (valueEpochs === -1 ? 4 : valueEpochs) * 2);
+      }
+      expect([...ppo.policy.net.weights.get('W0')!.data]).to.not.deep.equal(before);
+    }
+  });
+
+  it('criticWarmup 0 is the default bit for bit; a warm-up changes the result; it must leave a policy iteration and be a non-negative integer', async () => {
+    const weightsAfter = async (extra: Record<string, number>): Promise<number[][]> => {
+      const ppo = await PpoBestResponse.create(env, resolve(extra), 4);
+      await ppo.learn(env, 10, { episodeReturn: [], loss: [] });
+      return [...ppo.critic.net.weights.values(), ...ppo.policy.net.weights.values()].map((w) => [...w.data]);
+    };
+    const byDefault = await weightsAfter({ lrAnneal: 1 });
+    expect(await weightsAfter({ lrAnneal: 1, criticWarmup: 0 })).to.deep.equal(byDefault);
+    expect(await weightsAfter({ lrAnneal: 1, criticWarmup: 2 })).to.not.deep.equal(byDefault);
+    expect(resolve({})['criticWarmup']).to.equal(0);
+    for (const v of [-1, 0.5, null]) expect(() => resolve({ criticWarmup: v as number })).to.throw(MfgError).with.property('code', 'MFG_ERR_SOLVER_BAD_PARAM');
+    const ppo = await PpoBestResponse.create(env, resolve({ criticWarmup: 5 }), 4);
+    const e = await ppo.learn(env, 1, { episodeReturn: [], loss: [] }).then(() => null, (err: MfgError) => err);
+    expect(e?.code).to.equal('MFG_ERR_SOLVER_BAD_PARAM');
+  });
+});
+
+describe('learning: PPO per-epoch value baseline (valueBaseline)', function () {
+  this.timeout(120000);
+  const game = linearQuadraticContinuous({ H: 4, dt: 0.5 });
+  const env = new GameBoxEnv(game, new GaussianPopulation(game.exactFlow!()), 16);
+  const resolve = (extra: Record<string, number>) => resolveParams({ name: 'ppo', params: PPO_PARAMS }, { agents: 16, brIterations: 3, minibatch: 32, hidden: 8, ...extra });
+
+  it('b_t is the mean of epoch t\'s targets: with lambda = 1 (returns-to-go), b_0 is the rollout\'s mean episode return exactly', async () => {
+    const ppo = await PpoBestResponse.create(env, resolve({ valueBaseline: 1, brIterations: 1, gaeLambda: 1 }), 4);
+    expect([...ppo.valueBaseline]).to.deep.equal([0, 0, 0, 0]);
+    const curves = { episodeReturn: [] as number[], loss: [] as number[] };
+    await ppo.learn(env, 10, curves);
+    expect(ppo.valueBaseline[0]).to.be.closeTo(curves.episodeReturn[0]!, 1e-12);
+    // Returns-to-go shrink towards the end (every reward is a cost): b_0 < b_1 < b_2 < b_3 < 0.
+    for (let t = 0; t < 3; t++) expect(ppo.valueBaseline[t]).to.be.below(ppo.valueBaseline[t + 1]!);
+    expect(ppo.valueBaseline[3]).to.be.below(0);
+  });
+
+  it('valueBaseline 0 is the default bit for bit, 1 changes the result; 1 resumes bit for bit and refuses a state without its baseline', async () => {
+    const weightsAfter = async (extra: Record<string, number>): Promise<number[][]> => {
+      const ppo = await PpoBestResponse.create(env, resolve(extra), 4);
+      await ppo.learn(env, 10, { episodeReturn: [], loss: [] });
+      return [...ppo.critic.net.weights.values(), ...ppo.policy.net.weights.values()].map((w) => [...w.data]);
+    };
+    const byDefault = await weightsAfter({});
+    expect(await weightsAfter({ valueBaseline: 0 })).to.deep.equal(byDefault);
+    expect(await weightsAfter({ valueBaseline: 1 })).to.not.deep.equal(byDefault);
+    expect(resolve({})['valueBaseline']).to.equal(0);
+    for (const v of [2, 0.5, -1]) expect(() => resolve({ valueBaseline: v })).to.throw(MfgError).with.property('code', 'MFG_ERR_SOLVER_BAD_PARAM');
+    const params = resolve({ valueBaseline: 1, criticWarmup: 1, timeEncoding: 4 });
+    const saved = await expectPpoResumesBitForBit(env, params);
+    expect(saved.arrays['critic.epochBaseline']).to.have.length(4);
+    const plain = await PpoBestResponse.create(env, resolve({ timeEncoding: 4 }), 1);
+    const fresh = await PpoBestResponse.create(env, params, 1);
+    const noBaseline = plain.saveState();
+    const e = await Promise.resolve().then(() => fresh.loadState(noBaseline.meta, noBaseline.arrays)).then(() => null, (err: MfgError) => err);
+    expect(e?.code).to.equal('MFG_ERR_LEARNING_BAD_CHECKPOINT');
   });
 });
 
