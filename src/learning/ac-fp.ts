@@ -7,13 +7,17 @@ import type { ParamSpecs } from '../solvers/solver';
 import { actorReturns, pairedEstimate, playContinuousBatch, type BoxVectorEnv, type ContinuousActor, type ContinuousInput } from './continuous-rollout';
 import type { LearningCurves } from './learning-result';
 import { MixturePolicy } from './mixture-policy';
-import { flag, positiveInt } from './params';
+import { flag, nonNegativeInt, positiveInt } from './params';
 import { PPO_PARAMS, PpoBestResponse } from './ppo';
 import { TrajectoryPool } from './trajectory-pool';
 
 export const AC_FP_PARAMS: ParamSpecs = {
   ...PPO_PARAMS,
   brIterations: positiveInt(20, 'PPO iterations per best response (the networks carry over between best responses)'),
+  firstBrIterations: nonNegativeInt(
+    0,
+    'PPO iterations of the first best response (0: brIterations). FP\'s averaged mean is m_K = m_0 + sum_k e_k/k when a best response tracks the mean it answers (LQ), so the first best response\'s error keeps weight 1 and a later one\'s 1/k',
+  ),
   poolSize: positiveInt(2048, 'agent trajectories carrying the averaged flow (rounded up to a multiple of agents)'),
   evalBatches: positiveInt(8, 'batches of N agent-episodes behind each exploitability estimate'),
   generative: flag(0, '1: the population is a generator fitted to the visited states (MDN / coupling flow); 0: particles with a KDE'),
@@ -33,6 +37,8 @@ export interface AcFpOptions {
   seed: number;
   poolSize: number;
   evalBatches: number;
+  /** PPO iterations of the first best response (absent or 0: the learner's brIterations). */
+  firstBrIterations?: number;
   buildFlow: FlowBuilder;
   /** The closed-form equilibrium flow, when the game has one (LQ): W2 per iteration is reported against it. */
   reference?: GaussianFlowParams;
@@ -149,8 +155,8 @@ export async function runAcFp(env: ContinuousFlowEnv, ppo: PpoBestResponse, opti
   }
   const elapsed = (): number => offset + Number(process.hrtime.bigint() - t0) / 1e9;
   if (!options.resume) st.seconds.push(elapsed());
-  const estimateAgainstFlow = async (br: PpoBestResponse, rng: Rng, curves: LearningCurves): Promise<void> => {
-    await br.learn(env, rng.nextSeed(), curves);
+  const estimateAgainstFlow = async (br: PpoBestResponse, rng: Rng, curves: LearningCurves, iterations?: number): Promise<void> => {
+    await br.learn(env, rng.nextSeed(), curves, iterations);
     const seed = rng.nextSeed();
     const e = pairedEstimate(actorReturns(env, layout, br.actor(), options.evalBatches, seed), actorReturns(env, layout, policy.actor(), options.evalBatches, seed));
     st.exploitability.push(e.mean);
@@ -165,7 +171,8 @@ export async function runAcFp(env: ContinuousFlowEnv, ppo: PpoBestResponse, opti
       break;
     }
     const rng = iterationRng(options.seed, k);
-    await estimateAgainstFlow(ppo, rng, st.curves);
+    const first = options.firstBrIterations ?? 0;
+    await estimateAgainstFlow(ppo, rng, st.curves, k === 1 && first > 0 ? first : undefined);
     pool.mixIn(play(ppo.actor(), rng.nextSeed()), new Rng(rng.nextSeed()));
     policy.add(ppo.policy.net);
     await setFlow(rng.nextSeed());

@@ -140,7 +140,7 @@ export class PpoBestResponse {
    * rollout's mean episode return (of the stochastic policy) to curves.episodeReturn and each
    * iteration's mean critic loss to curves.loss.
    */
-  async learn(env: BoxVectorEnv, seed: number, curves: LearningCurves): Promise<void> {
+  async learn(env: BoxVectorEnv, seed: number, curves: LearningCurves, brIterations?: number): Promise<void> {
     const p = this.params;
     const rng = new Rng(seed);
     const { inputDim: D, actionDim: dA } = this.layout;
@@ -149,7 +149,7 @@ export class PpoBestResponse {
     const B = p['rolloutBatches']!;
     const T = H * N;
     const mb = Math.min(p['minibatch']!, B * T);
-    const iterations = p['brIterations']!;
+    const iterations = brIterations ?? p['brIterations']!;
     const warmup = p['criticWarmup'] ?? 0;
     if (warmup >= iterations && warmup > 0) {
       throw new MfgError('MFG_ERR_SOLVER_BAD_PARAM', `criticWarmup ${warmup} leaves no policy update in ${iterations} PPO iterations (brIterations)`, { details: { criticWarmup: warmup, brIterations: iterations } });

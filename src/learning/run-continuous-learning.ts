@@ -85,6 +85,7 @@ export async function runContinuousLearningSolver(game: ContinuousGame, name: st
     seed: options.seed,
     poolSize: params['poolSize']!,
     evalBatches: params['evalBatches']!,
+    firstBrIterations: params['firstBrIterations'] ?? 0,
     buildFlow,
     reference,
     signal: options.signal,
@@ -123,7 +124,7 @@ export async function runContinuousLearningSolver(game: ContinuousGame, name: st
  * a run before them did: timeEncoding 0 (t/H), advNorm 0 (whole-rollout advantage normalisation),
  * valueLambda -1 (the critic's targets use gaeLambda), valueEpochs -1 (the critic takes `epochs` passes), criticWarmup 0 (the policy learns from the first iteration), valueBaseline 0 (the critic is the network alone).
  */
-const PARAMS_AS_BEFORE: Readonly<Record<string, number>> = { timeEncoding: 0, advNorm: 0, valueLambda: -1, valueEpochs: -1, criticWarmup: 0, valueBaseline: 0 };
+const PARAMS_AS_BEFORE: Readonly<Record<string, number>> = { timeEncoding: 0, advNorm: 0, valueLambda: -1, valueEpochs: -1, criticWarmup: 0, valueBaseline: 0, firstBrIterations: 0 };
 
 /**
  * The identity a checkpoint was written with, as this version reads it: a param it lacks

@@ -228,7 +228,7 @@ describe('learning: ContinuousInput epoch encodings', function () {
       expect(doc.meta.identity.params['timeEncoding']).to.equal(0);
       expect(doc.meta.learnerMeta['timeEncoding']).to.equal('scalar');
       // ... and without the params added after it (advNorm, valueLambda, valueEpochs, criticWarmup, valueBaseline): their defaults are the old behaviour.
-      for (const k of ['timeEncoding', 'advNorm', 'valueLambda', 'valueEpochs', 'criticWarmup', 'valueBaseline']) delete doc.meta.identity.params[k];
+      for (const k of ['timeEncoding', 'advNorm', 'valueLambda', 'valueEpochs', 'criticWarmup', 'valueBaseline', 'firstBrIterations']) delete doc.meta.identity.params[k];
       delete doc.meta.learnerMeta['timeEncoding'];
       fs.writeFileSync(file, JSON.stringify(doc));
       const oldResumed = await runContinuousLearningSolver(game, 'ac-fp', { iterations: 2, seed: 5, params: small, resumeFrom: old });

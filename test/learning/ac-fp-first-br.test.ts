@@ -1,0 +1,54 @@
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { linearQuadraticContinuous } from '../../envs/linear-quadratic-continuous';
+import { runContinuousLearningSolver } from '../../src/learning/run-continuous-learning';
+
+describe('ac-fp: firstBrIterations', function () {
+  this.timeout(60_000);
+  const game = linearQuadraticContinuous({ H: 6, dt: 0.5 });
+  const small = { agents: 32, brIterations: 2, minibatch: 96, poolSize: 64, evalBatches: 1 };
+
+  it('the first best response takes firstBrIterations PPO iterations and the later ones brIterations (one curve point each); 0 is the plain run, bit for bit', async () => {
+    const plain = await runContinuousLearningSolver(game, 'ac-fp', { iterations: 3, seed: 4, params: small });
+    const zero = await runContinuousLearningSolver(game, 'ac-fp', { iterations: 3, seed: 4, params: { ...small, firstBrIterations: 0 } });
+    const longer = await runContinuousLearningSolver(game, 'ac-fp', { iterations: 3, seed: 4, params: { ...small, firstBrIterations: 5 } });
+    expect(plain.curves.episodeReturn).to.have.length(2 + 2 + 2);
+    expect(longer.curves.episodeReturn).to.have.length(5 + 2 + 2);
+    expect(longer.curves.loss).to.have.length(5 + 2 + 2);
+    expect(zero.exploitability).to.deep.equal(plain.exploitability);
+    expect(zero.w2ToEquilibrium).to.deep.equal(plain.w2ToEquilibrium);
+    // The first five PPO iterations see the same flow and draws as the plain run's first two, so they start alike.
+    expect(longer.curves.episodeReturn.slice(0, 2)).to.deep.equal(plain.curves.episodeReturn.slice(0, 2));
+    expect(longer.w2ToEquilibrium![1]).to.not.equal(plain.w2ToEquilibrium![1]);
+  });
+
+  it('a run resumed after its first iteration continues bit for bit, and a checkpoint from before the option resumes as 0', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfgym-firstbr-'));
+    try {
+      const params = { ...small, firstBrIterations: 4 };
+      const full = await runContinuousLearningSolver(game, 'ac-fp', { iterations: 3, seed: 4, params });
+      const ckpt = path.join(dir, 'run');
+      await runContinuousLearningSolver(game, 'ac-fp', { iterations: 1, seed: 4, params, checkpointDir: ckpt });
+      const resumed = await runContinuousLearningSolver(game, 'ac-fp', { iterations: 3, seed: 4, params, resumeFrom: ckpt });
+      expect(resumed.exploitability).to.deep.equal(full.exploitability);
+      expect(resumed.w2ToEquilibrium).to.deep.equal(full.w2ToEquilibrium);
+      expect(resumed.curves).to.deep.equal(full.curves);
+
+      const plainFull = await runContinuousLearningSolver(game, 'ac-fp', { iterations: 2, seed: 4, params: small });
+      const old = path.join(dir, 'old');
+      await runContinuousLearningSolver(game, 'ac-fp', { iterations: 1, seed: 4, params: small, checkpointDir: old });
+      const file = path.join(old, 'checkpoint.json');
+      const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as { meta: { identity: { params: Record<string, unknown> } } };
+      expect(doc.meta.identity.params['firstBrIterations']).to.equal(0);
+      delete doc.meta.identity.params['firstBrIterations'];
+      fs.writeFileSync(file, JSON.stringify(doc));
+      const oldResumed = await runContinuousLearningSolver(game, 'ac-fp', { iterations: 2, seed: 4, params: small, resumeFrom: old });
+      expect(oldResumed.exploitability).to.deep.equal(plainFull.exploitability);
+      expect(oldResumed.curves).to.deep.equal(plainFull.curves);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
