@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { linearQuadraticContinuous } from '../../envs/linear-quadratic-continuous';
 import { runContinuousLearningSolver } from '../../src/learning/run-continuous-learning';
+import { expectAcFpResumesBitForBit } from './ppo-resume';
 
 describe('ac-fp: firstBrIterations', function () {
   this.timeout(60_000);
@@ -28,13 +29,7 @@ describe('ac-fp: firstBrIterations', function () {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfgym-firstbr-'));
     try {
       const params = { ...small, firstBrIterations: 4 };
-      const full = await runContinuousLearningSolver(game, 'ac-fp', { iterations: 3, seed: 4, params });
-      const ckpt = path.join(dir, 'run');
-      await runContinuousLearningSolver(game, 'ac-fp', { iterations: 1, seed: 4, params, checkpointDir: ckpt });
-      const resumed = await runContinuousLearningSolver(game, 'ac-fp', { iterations: 3, seed: 4, params, resumeFrom: ckpt });
-      expect(resumed.exploitability).to.deep.equal(full.exploitability);
-      expect(resumed.w2ToEquilibrium).to.deep.equal(full.w2ToEquilibrium);
-      expect(resumed.curves).to.deep.equal(full.curves);
+      await expectAcFpResumesBitForBit(game, params, path.join(dir, 'run'), 3, 4);
 
       const plainFull = await runContinuousLearningSolver(game, 'ac-fp', { iterations: 2, seed: 4, params: small });
       const old = path.join(dir, 'old');

@@ -12,7 +12,7 @@ import { GaussianPopulation } from '../../src/populations/gaussian-population';
 import { resolveParams } from '../../src/solvers/solver';
 import { bandit, noFlow } from './bandit-game';
 import { GameBoxEnv } from './game-box-env';
-import { expectPpoResumesBitForBit } from './ppo-resume';
+import { expectAcFpResumesBitForBit, expectPpoResumesBitForBit } from './ppo-resume';
 
 /** An env shape only (fill never steps it): rows of `row` numbers whose first `state` are the state, horizon H. */
 function shape(row: number, state: number, H: number): BoxVectorEnv {
@@ -207,13 +207,8 @@ describe('learning: ContinuousInput epoch encodings', function () {
       const game = linearQuadraticContinuous({ H: 6, dt: 0.5 });
       const small = { agents: 32, brIterations: 2, minibatch: 96, poolSize: 64, evalBatches: 1 };
       const hot = { ...small, timeEncoding: 1 };
-      const full = await runContinuousLearningSolver(game, 'ac-fp', { iterations: 2, seed: 5, params: hot });
       const ckpt = path.join(dir, 'hot');
-      await runContinuousLearningSolver(game, 'ac-fp', { iterations: 1, seed: 5, params: hot, checkpointDir: ckpt });
-      const resumed = await runContinuousLearningSolver(game, 'ac-fp', { iterations: 2, seed: 5, params: hot, resumeFrom: ckpt });
-      expect(resumed.exploitability).to.deep.equal(full.exploitability);
-      expect(resumed.w2ToEquilibrium).to.deep.equal(full.w2ToEquilibrium);
-      expect(resumed.curves).to.deep.equal(full.curves);
+      const resumed = await expectAcFpResumesBitForBit(game, hot, ckpt);
       expect(resumed.run.layout.timeEncoding).to.equal('one-hot');
       const err = await caught(() => runContinuousLearningSolver(game, 'ac-fp', { iterations: 2, seed: 5, params: small, resumeFrom: ckpt }));
       expect(err.code).to.equal('MFG_ERR_LEARNING_BAD_CHECKPOINT');
@@ -246,13 +241,8 @@ describe('learning: ContinuousInput epoch encodings', function () {
     try {
       const game = linearQuadraticContinuous({ H: 6, dt: 0.5 });
       const params = { agents: 32, brIterations: 3, minibatch: 96, poolSize: 64, evalBatches: 1, advNorm: 1, valueEpochs: 6, valueLambda: 0.95, timeEncoding: 4, criticWarmup: 1, valueBaseline: 1 };
-      const full = await runContinuousLearningSolver(game, 'ac-fp', { iterations: 2, seed: 5, params });
       const ckpt = path.join(dir, 'run');
-      await runContinuousLearningSolver(game, 'ac-fp', { iterations: 1, seed: 5, params, checkpointDir: ckpt });
-      const resumed = await runContinuousLearningSolver(game, 'ac-fp', { iterations: 2, seed: 5, params, resumeFrom: ckpt });
-      expect(resumed.exploitability).to.deep.equal(full.exploitability);
-      expect(resumed.w2ToEquilibrium).to.deep.equal(full.w2ToEquilibrium);
-      expect(resumed.curves).to.deep.equal(full.curves);
+      const resumed = await expectAcFpResumesBitForBit(game, params, ckpt);
       expect(resumed.run.layout.timeEncoding).to.equal('scalar+time-to-go+last');
       const err = await caught(() => runContinuousLearningSolver(game, 'ac-fp', { iterations: 2, seed: 5, params: { ...params, valueEpochs: -1 }, resumeFrom: ckpt }));
       expect(err.code).to.equal('MFG_ERR_LEARNING_BAD_CHECKPOINT');

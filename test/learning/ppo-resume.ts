@@ -1,6 +1,8 @@
 import { expect } from 'chai';
+import type { ContinuousGame } from '../../src/core/continuous-game';
 import type { BoxVectorEnv } from '../../src/learning/continuous-rollout';
 import { PpoBestResponse } from '../../src/learning/ppo';
+import { runContinuousLearningSolver } from '../../src/learning/run-continuous-learning';
 import type { SolverParams } from '../../src/solvers/solver';
 
 /**
@@ -23,4 +25,25 @@ export async function expectPpoResumesBitForBit(env: BoxVectorEnv, params: Reado
   expect(c2).to.deep.equal(curves);
   for (const [k, w] of straight.policy.net.weights) expect([...resumed.policy.net.weights.get(k)!.data], k).to.deep.equal([...w.data]);
   return saved;
+}
+
+/**
+ * Asserts that an ac-fp run resumes bit for bit: `iterations` straight equal 1 iteration with a
+ * checkpoint in checkpointDir, then a run resumed from it (exploitability, W2 and curves).
+ * Returns the straight run.
+ */
+export async function expectAcFpResumesBitForBit(
+  game: ContinuousGame,
+  params: Readonly<Record<string, number>>,
+  checkpointDir: string,
+  iterations = 2,
+  seed = 5,
+): Promise<Awaited<ReturnType<typeof runContinuousLearningSolver>>> {
+  const full = await runContinuousLearningSolver(game, 'ac-fp', { iterations, seed, params });
+  await runContinuousLearningSolver(game, 'ac-fp', { iterations: 1, seed, params, checkpointDir });
+  const resumed = await runContinuousLearningSolver(game, 'ac-fp', { iterations, seed, params, resumeFrom: checkpointDir });
+  expect(resumed.exploitability).to.deep.equal(full.exploitability);
+  expect(resumed.w2ToEquilibrium).to.deep.equal(full.w2ToEquilibrium);
+  expect(resumed.curves).to.deep.equal(full.curves);
+  return resumed;
 }
