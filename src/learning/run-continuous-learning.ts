@@ -122,7 +122,8 @@ export async function runContinuousLearningSolver(game: ContinuousGame, name: st
 /**
  * Learner params added after checkpoints were first written, with the value that reproduces what
  * a run before them did: timeEncoding 0 (t/H), advNorm 0 (whole-rollout advantage normalisation),
- * valueLambda -1 (the critic's targets use gaeLambda), valueEpochs -1 (the critic takes `epochs` passes), criticWarmup 0 (the policy learns from the first iteration), valueBaseline 0 (the critic is the network alone).
+ * valueLambda -1 (the critic's targets use gaeLambda), valueEpochs -1 (the critic takes `epochs` passes), criticWarmup 0 (the policy learns from the first iteration), valueBaseline 0 (the critic is the network alone),
+ * firstBrIterations 0 (the first best response takes brIterations like the others).
  */
 const PARAMS_AS_BEFORE: Readonly<Record<string, number>> = { timeEncoding: 0, advNorm: 0, valueLambda: -1, valueEpochs: -1, criticWarmup: 0, valueBaseline: 0, firstBrIterations: 0 };
 

@@ -222,7 +222,7 @@ describe('learning: ContinuousInput epoch encodings', function () {
       const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as { meta: { identity: { params: Record<string, unknown> }; learnerMeta: Record<string, unknown> } };
       expect(doc.meta.identity.params['timeEncoding']).to.equal(0);
       expect(doc.meta.learnerMeta['timeEncoding']).to.equal('scalar');
-      // ... and without the params added after it (advNorm, valueLambda, valueEpochs, criticWarmup, valueBaseline): their defaults are the old behaviour.
+      // ... and without the params added after it (advNorm, valueLambda, valueEpochs, criticWarmup, valueBaseline, firstBrIterations): their defaults are the old behaviour.
       for (const k of ['timeEncoding', 'advNorm', 'valueLambda', 'valueEpochs', 'criticWarmup', 'valueBaseline', 'firstBrIterations']) delete doc.meta.identity.params[k];
       delete doc.meta.learnerMeta['timeEncoding'];
       fs.writeFileSync(file, JSON.stringify(doc));
