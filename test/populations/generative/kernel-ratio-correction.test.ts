@@ -157,6 +157,20 @@ describe('generative population: the kernel density-ratio correction', function 
     expect(corrected).to.be.below(plain - 0.02);
   });
 
+  it("correct 'auto' applies the kernel correction only when the verdict rejects: on the under-fit generator it is the correct-true fit, bit for bit", async () => {
+    const auto = await fitGenerativePopulation(game, samples, { ...base, steps: 1, maxRounds: 1, correct: 'auto', correction: 'kernel' });
+    const on = await fitGenerativePopulation(game, samples, { ...base, steps: 1, maxRounds: 1, correct: true, correction: 'kernel' });
+    expect(auto.report.consensus).to.equal(false);
+    expect(auto.report.corrected).to.equal(true);
+    expect(auto.report.kernelCorrection).to.deep.equal(on.report.kernelCorrection);
+    for (let t = 0; t < H; t++) expect(Array.from(auto.population.logStateMassAll(0, t))).to.deep.equal(Array.from(on.population.logStateMassAll(0, t)));
+    // A fit the verdict accepts: 'auto' leaves the generator alone.
+    const good = await fitGenerativePopulation(game, samples, { ...base, steps: 2000, maxRounds: 1, correct: 'auto', correction: 'kernel' });
+    expect(good.report.consensus).to.equal(true);
+    expect(good.report.corrected).to.equal(false);
+    expect(good.report.kernelCorrection).to.have.length(1); // still chosen and reported, not applied
+  });
+
   it("a correction setting other than 'logit' or 'kernel' is a typed error", () => {
     expect(() => optionsFromSettings({ correction: 'blur' })).to.throw(/correction must be logit or kernel/).with.property('code', 'MFG_ERR_GENERATIVE_BAD_OPTION');
     expect(optionsFromSettings({ correct: true, correction: 'kernel' })).to.deep.equal({ correct: true, correction: 'kernel' });
