@@ -7,7 +7,7 @@ import { generalisedAdvantages, normaliseInPlace, normalisePerEpochInPlace } fro
 import { lqBestResponse, lqClosedFormValue } from '../../src/learning/lq-best-response';
 import { PPO_PARAMS, PpoBestResponse } from '../../src/learning/ppo';
 import { GaussianPopulation } from '../../src/populations/gaussian-population';
-import { resolveParams } from '../../src/solvers/solver';
+import { resolveParams, type SolverParams } from '../../src/solvers/solver';
 import { bandit, noFlow } from './bandit-game';
 import { GameBoxEnv } from './game-box-env';
 import { expectPpoResumesBitForBit } from './ppo-resume';
@@ -19,6 +19,13 @@ async function learnBandit(seed: number, iterations: number): Promise<PpoBestRes
   const ppo = await PpoBestResponse.create(env, params, seed);
   await ppo.learn(env, seed + 1, { episodeReturn: [], loss: [] });
   return ppo;
+}
+
+/** Every critic and policy weight after one best response (learner seed 4, rollout seed 10): what two param sets are compared by. */
+async function weightsAfterLearning(env: GameBoxEnv, params: Readonly<SolverParams>): Promise<number[][]> {
+  const ppo = await PpoBestResponse.create(env, params, 4);
+  await ppo.learn(env, 10, { episodeReturn: [], loss: [] });
+  return [...ppo.critic.net.weights.values(), ...ppo.policy.net.weights.values()].map((w) => [...w.data]);
 }
 
 describe('learning: PPO actor-critic core', function () {
@@ -115,11 +122,7 @@ describe('learning: PPO actor-critic core', function () {
     const base = { agents: 16, brIterations: 2, minibatch: 32, hidden: 8 };
     const resolve = (extra: Record<string, number>) => resolveParams({ name: 'ppo', params: PPO_PARAMS }, { ...base, ...extra });
     await expectPpoResumesBitForBit(env, resolve({ advNorm: 1, valueLambda: 1, valueEpochs: 7 }));
-    const weightsAfter = async (extra: Record<string, number>): Promise<number[][]> => {
-      const ppo = await PpoBestResponse.create(env, resolve(extra), 4);
-      await ppo.learn(env, 10, { episodeReturn: [], loss: [] });
-      return [...ppo.critic.net.weights.values(), ...ppo.policy.net.weights.values()].map((w) => [...w.data]);
-    };
+    const weightsAfter = (extra: Record<string, number>): Promise<number[][]> => weightsAfterLearning(env, resolve(extra));
     const byDefault = await weightsAfter({});
     expect(await weightsAfter({ valueLambda: 0.8 })).to.deep.equal(byDefault);
     expect(await weightsAfter({ advNorm: 0, valueLambda: -1, valueEpochs: -1 })).to.deep.equal(byDefault);
@@ -163,11 +166,7 @@ describe('learning: PPO critic warm-up (criticWarmup)', function () {
   });
 
   it('criticWarmup 0 is the default bit for bit; a warm-up changes the result; it must leave a policy iteration and be a non-negative integer', async () => {
-    const weightsAfter = async (extra: Record<string, number>): Promise<number[][]> => {
-      const ppo = await PpoBestResponse.create(env, resolve(extra), 4);
-      await ppo.learn(env, 10, { episodeReturn: [], loss: [] });
-      return [...ppo.critic.net.weights.values(), ...ppo.policy.net.weights.values()].map((w) => [...w.data]);
-    };
+    const weightsAfter = (extra: Record<string, number>): Promise<number[][]> => weightsAfterLearning(env, resolve(extra));
     const byDefault = await weightsAfter({ lrAnneal: 1 });
     expect(await weightsAfter({ lrAnneal: 1, criticWarmup: 0 })).to.deep.equal(byDefault);
     expect(await weightsAfter({ lrAnneal: 1, criticWarmup: 2 })).to.not.deep.equal(byDefault);
@@ -197,11 +196,7 @@ describe('learning: PPO per-epoch value baseline (valueBaseline)', function () {
   });
 
   it('valueBaseline 0 is the default bit for bit, 1 changes the result; 1 resumes bit for bit and refuses a state without its baseline', async () => {
-    const weightsAfter = async (extra: Record<string, number>): Promise<number[][]> => {
-      const ppo = await PpoBestResponse.create(env, resolve(extra), 4);
-      await ppo.learn(env, 10, { episodeReturn: [], loss: [] });
-      return [...ppo.critic.net.weights.values(), ...ppo.policy.net.weights.values()].map((w) => [...w.data]);
-    };
+    const weightsAfter = (extra: Record<string, number>): Promise<number[][]> => weightsAfterLearning(env, resolve(extra));
     const byDefault = await weightsAfter({});
     expect(await weightsAfter({ valueBaseline: 0 })).to.deep.equal(byDefault);
     expect(await weightsAfter({ valueBaseline: 1 })).to.not.deep.equal(byDefault);
