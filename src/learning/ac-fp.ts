@@ -19,6 +19,10 @@ export const AC_FP_PARAMS: ParamSpecs = {
     'PPO iterations of the first best response (0: brIterations). FP\'s averaged mean is m_K = m_0 + sum_k e_k/k when a best response tracks the mean it answers (LQ), so the first best response\'s error keeps weight 1 and a later one\'s 1/k',
   ),
   poolSize: positiveInt(2048, 'agent trajectories carrying the averaged flow (rounded up to a multiple of agents)'),
+  initialFlowMultiple: positiveInt(
+    1,
+    'the initial (passive) flow that the first best response answers is simulated with this many times poolSize agent-episodes. Why: a best response tracks the mean of the flow it answers, and FP\'s averaged mean keeps that (m_K = m_0 + sum_k e_k/k on LQ), so the Monte Carlo error of the initial flow\'s mean stays in the limit; the passive flow spreads most (LQ: sd 3.3 at T against 0.8 at equilibrium), so its mean is the noisiest, and it costs no network to simulate',
+  ),
   evalBatches: positiveInt(8, 'batches of N agent-episodes behind each exploitability estimate'),
   generative: flag(0, '1: the population is a generator fitted to the visited states (MDN / coupling flow); 0: particles with a KDE'),
   kdePoints: positiveInt(2048, 'particles only: kernel centres of the KDE density (what crowd aversion reads)'),
@@ -39,6 +43,8 @@ export interface AcFpOptions {
   evalBatches: number;
   /** PPO iterations of the first best response (absent or 0: the learner's brIterations). */
   firstBrIterations?: number;
+  /** The initial flow the first best response answers is simulated with this many pools' worth of paths (absent: 1). */
+  initialFlowMultiple?: number;
   buildFlow: FlowBuilder;
   /** The closed-form equilibrium flow, when the game has one (LQ): W2 per iteration is reported against it. */
   reference?: GaussianFlowParams;
@@ -110,10 +116,11 @@ export async function runAcFp(env: ContinuousFlowEnv, ppo: PpoBestResponse, opti
   const t0 = process.hrtime.bigint();
   let offset = 0;
   const st: Omit<AcFpState, 'arrays' | 'learnerMeta' | 'poolUpdates' | 'flowSeed'> = { iteration: 0, exploitability: [], standardError: [], w2: [], w2Mean: [], seconds: [], curves: { episodeReturn: [], loss: [] } };
-  const play = (act: ContinuousActor, seed: number): Float64Array[] => {
-    const fresh = Array.from({ length: H }, () => new Float64Array(pool.size * layout.obsDim));
+  /** `multiple` pools' worth of agent-episodes of `act`; the first pool's worth is the same for every multiple. */
+  const play = (act: ContinuousActor, seed: number, multiple = 1): Float64Array[] => {
+    const fresh = Array.from({ length: H }, () => new Float64Array(multiple * pool.size * layout.obsDim));
     const seeds = new Rng(seed);
-    for (let b = 0; b < batches; b++) {
+    for (let b = 0; b < multiple * batches; b++) {
       playContinuousBatch(env, layout, act, (s) => fresh[s.t]!.set(s.obs, b * N * layout.obsDim), seeds.nextSeed());
     }
     return fresh;
@@ -132,9 +139,9 @@ export async function runAcFp(env: ContinuousFlowEnv, ppo: PpoBestResponse, opti
     st.w2Mean.push(sum / H);
   };
   let flowSeed = 0;
-  const setFlow = async (seed: number): Promise<void> => {
+  const setFlow = async (seed: number, points: readonly Float64Array[] = pool.points): Promise<void> => {
     flowSeed = seed;
-    const copy = { horizon: H, dim: pool.dim, points: pool.points.map((p) => p.slice()) };
+    const copy = { horizon: H, dim: pool.dim, points: points.map((p) => p.slice()) };
     env.setFlow(await options.buildFlow(copy, seed));
   };
   if (options.resume) {
@@ -148,9 +155,10 @@ export async function runAcFp(env: ContinuousFlowEnv, ppo: PpoBestResponse, opti
   } else {
     // mu_bar_0: the passive policy's flow in the env as it starts (its initial flow).
     const r0 = iterationRng(options.seed, 0);
-    const initial = play(policy.actor(), r0.nextSeed());
-    pool.points.forEach((p, t) => p.set(initial[t]!));
-    await setFlow(r0.nextSeed());
+    const multiple = options.initialFlowMultiple ?? 1;
+    const initial = play(policy.actor(), r0.nextSeed(), multiple);
+    pool.points.forEach((p, t) => p.set(initial[t]!.subarray(0, p.length)));
+    await setFlow(r0.nextSeed(), multiple > 1 ? initial : pool.points);
     recordW2();
   }
   const elapsed = (): number => offset + Number(process.hrtime.bigint() - t0) / 1e9;
@@ -174,7 +182,7 @@ export async function runAcFp(env: ContinuousFlowEnv, ppo: PpoBestResponse, opti
     const first = options.firstBrIterations ?? 0;
     await estimateAgainstFlow(ppo, rng, st.curves, k === 1 && first > 0 ? first : undefined);
     pool.mixIn(play(ppo.actor(), rng.nextSeed()), new Rng(rng.nextSeed()));
-    policy.add(ppo.policy.net);
+    policy.add(ppo.outputNet);
     await setFlow(rng.nextSeed());
     recordW2();
     st.seconds.push(elapsed());
