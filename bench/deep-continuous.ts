@@ -97,6 +97,16 @@ export async function continuousRow(id: string, game: ContinuousGame, kwargs: Re
       s += gaussianW2([m], [v2], ref.mean[t]!, ref.variance[t]!) / game.horizon;
     }
     w2MeanLast = s;
+    // Where the W2 comes from: the mean and sd of the averaged flow at a few epochs, next to the closed form's.
+    const means0 = pool.means().map((m) => m[0]!);
+    const shown = [0, Math.floor(game.horizon / 2), game.horizon - 10, game.horizon - 5, game.horizon - 1].filter((t, i, a) => t >= 0 && a.indexOf(t) === i);
+    const sd = (t: number): number => {
+      const pts = pool.points[t]!;
+      let v2 = 0;
+      for (const v of pts) v2 += (v - means0[t]!) ** 2 / (pts.length - 1);
+      return Math.sqrt(v2);
+    };
+    log(`${id.padEnd(28)} ac-fp  final averaged flow, epoch: mean / sd (closed form): ${shown.map((t) => `${t}: ${means0[t]!.toFixed(3)} / ${sd(t).toFixed(3)} (${ref.mean[t]![0]!.toFixed(3)} / ${Math.sqrt(ref.variance[t]![0]!).toFixed(3)})`).join(', ')}`);
     // The exact best response to the final averaged flow (LQ reads only its means), against the
     // output policy's value under that flow by simulation.
     const means = pool.means().map((m) => m[0]!);

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { linearQuadraticContinuous } from '../../envs/linear-quadratic-continuous';
 import { runContinuousLearningSolver } from '../../src/learning/run-continuous-learning';
-import { expectAcFpResumesBitForBit } from './ppo-resume';
+import { expectAcFpResumesBitForBit, expectPreOptionCheckpointResumesAsDefault } from './ppo-resume';
 
 describe('ac-fp: firstBrIterations', function () {
   this.timeout(60_000);
@@ -31,17 +31,7 @@ describe('ac-fp: firstBrIterations', function () {
       const params = { ...small, firstBrIterations: 4 };
       await expectAcFpResumesBitForBit(game, params, path.join(dir, 'run'), 3, 4);
 
-      const plainFull = await runContinuousLearningSolver(game, 'ac-fp', { iterations: 2, seed: 4, params: small });
-      const old = path.join(dir, 'old');
-      await runContinuousLearningSolver(game, 'ac-fp', { iterations: 1, seed: 4, params: small, checkpointDir: old });
-      const file = path.join(old, 'checkpoint.json');
-      const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as { meta: { identity: { params: Record<string, unknown> } } };
-      expect(doc.meta.identity.params['firstBrIterations']).to.equal(0);
-      delete doc.meta.identity.params['firstBrIterations'];
-      fs.writeFileSync(file, JSON.stringify(doc));
-      const oldResumed = await runContinuousLearningSolver(game, 'ac-fp', { iterations: 2, seed: 4, params: small, resumeFrom: old });
-      expect(oldResumed.exploitability).to.deep.equal(plainFull.exploitability);
-      expect(oldResumed.curves).to.deep.equal(plainFull.curves);
+      await expectPreOptionCheckpointResumesAsDefault(game, small, { firstBrIterations: 0 }, path.join(dir, 'old'));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -12,7 +12,7 @@ import { makeContinuousPopulation } from '../../src/populations/make-continuous-
 import type { ContinuousFlowSamples } from '../../src/populations/population';
 import { passivePolicy } from '../../src/populations/simulate-continuous';
 import { resolveParams } from '../../src/solvers/solver';
-import { expectAcFpResumesBitForBit } from './ppo-resume';
+import { expectAcFpResumesBitForBit, expectPreOptionCheckpointResumesAsDefault } from './ppo-resume';
 
 describe('ac-fp: initialFlowMultiple', function () {
   this.timeout(60_000);
@@ -60,18 +60,7 @@ describe('ac-fp: initialFlowMultiple', function () {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfgym-initialflow-'));
     try {
       await expectAcFpResumesBitForBit(game, { ...small, initialFlowMultiple: 3, tailAverage: 0.5 }, path.join(dir, 'run'), 3, 4);
-      const old = path.join(dir, 'old');
-      await runContinuousLearningSolver(game, 'ac-fp', { iterations: 1, seed: 4, params: small, checkpointDir: old });
-      const file = path.join(old, 'checkpoint.json');
-      const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as { meta: { identity: { params: Record<string, unknown> } } };
-      expect(doc.meta.identity.params['initialFlowMultiple']).to.equal(1);
-      expect(doc.meta.identity.params['tailAverage']).to.equal(0);
-      delete doc.meta.identity.params['initialFlowMultiple'];
-      delete doc.meta.identity.params['tailAverage'];
-      fs.writeFileSync(file, JSON.stringify(doc));
-      const resumed = await runContinuousLearningSolver(game, 'ac-fp', { iterations: 2, seed: 4, params: small, resumeFrom: old });
-      expect(resumed.exploitability).to.deep.equal(plain.exploitability);
-      expect(resumed.curves).to.deep.equal(plain.curves);
+      await expectPreOptionCheckpointResumesAsDefault(game, small, { initialFlowMultiple: 1, tailAverage: 0 }, path.join(dir, 'old'));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

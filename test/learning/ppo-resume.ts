@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { ContinuousGame } from '../../src/core/continuous-game';
 import type { BoxVectorEnv } from '../../src/learning/continuous-rollout';
 import { PpoBestResponse } from '../../src/learning/ppo';
@@ -46,4 +48,25 @@ export async function expectAcFpResumesBitForBit(
   expect(resumed.w2ToEquilibrium).to.deep.equal(full.w2ToEquilibrium);
   expect(resumed.curves).to.deep.equal(full.curves);
   return resumed;
+}
+
+/**
+ * Asserts that a checkpoint written before the params `added` existed resumes as they default:
+ * a 1-iteration checkpoint of `params` (which leave `added` at their defaults) records them at
+ * those values; with them deleted from its identity it resumes, to 2 iterations, into the plain
+ * 2-iteration run (seed 4) bit for bit.
+ */
+export async function expectPreOptionCheckpointResumesAsDefault(game: ContinuousGame, params: Readonly<Record<string, number>>, added: Readonly<Record<string, number>>, checkpointDir: string): Promise<void> {
+  const plain = await runContinuousLearningSolver(game, 'ac-fp', { iterations: 2, seed: 4, params });
+  await runContinuousLearningSolver(game, 'ac-fp', { iterations: 1, seed: 4, params, checkpointDir });
+  const file = path.join(checkpointDir, 'checkpoint.json');
+  const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as { meta: { identity: { params: Record<string, unknown> } } };
+  for (const [k, v] of Object.entries(added)) {
+    expect(doc.meta.identity.params[k], k).to.equal(v);
+    delete doc.meta.identity.params[k];
+  }
+  fs.writeFileSync(file, JSON.stringify(doc));
+  const resumed = await runContinuousLearningSolver(game, 'ac-fp', { iterations: 2, seed: 4, params, resumeFrom: checkpointDir });
+  expect(resumed.exploitability).to.deep.equal(plain.exploitability);
+  expect(resumed.curves).to.deep.equal(plain.curves);
 }
