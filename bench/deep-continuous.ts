@@ -106,6 +106,16 @@ export async function continuousRow(id: string, game: ContinuousGame, kwargs: Re
       for (const v of pts) v2 += (v - means0[t]!) ** 2 / (pts.length - 1);
       return Math.sqrt(v2);
     };
+    // Moments or shape: at the worst epoch, the W2 to a Gaussian with the pool's own mean and sd is
+    // what no mean or variance can fix (heavy tails: a feedback learned flat where few states are).
+    let worst = 0;
+    let worstW2 = -1;
+    for (let t = 0; t < game.horizon; t++) {
+      const w = w2ToGaussian(pool.points[t]!, 1, ref.mean[t]!, ref.variance[t]!);
+      if (w > worstW2) [worst, worstW2] = [t, w];
+    }
+    const own = w2ToGaussian(pool.points[worst]!, 1, [means0[worst]!], [sd(worst) ** 2]);
+    log(`${id.padEnd(28)} ac-fp  worst epoch ${worst}: W2 ${worstW2.toFixed(4)}; to the Gaussian of its own mean and sd ${own.toFixed(4)} (the shape's part)`);
     log(`${id.padEnd(28)} ac-fp  final averaged flow, epoch: mean / sd (closed form): ${shown.map((t) => `${t}: ${means0[t]!.toFixed(3)} / ${sd(t).toFixed(3)} (${ref.mean[t]![0]!.toFixed(3)} / ${Math.sqrt(ref.variance[t]![0]!).toFixed(3)})`).join(', ')}`);
     // The exact best response to the final averaged flow (LQ reads only its means), against the
     // output policy's value under that flow by simulation.

@@ -49,7 +49,7 @@ async function main(): Promise<void> {
       const obs = Float64Array.of(0.5, t, -0.5, t, 0, t);
       const inputs = L.fill(obs, 3, t, new Float64Array(3 * L.inputDim), new Float64Array(3));
       const a = new Float64Array(3);
-      ppo.outputNet.forward(inputs, 3, a);
+      ppo.policy.meanAction(inputs, 3, a);
       line.push(`${t}:${(a[1]! - a[0]!).toFixed(3)}/${riccati[t]!.toFixed(3)} ${a[2]!.toFixed(3)}`);
       // The critic's curvature P_t (V_t(y) = -(P_t y² + ...)) next to the exact one, read off the
       // Riccati gain of the epoch before: g_{t-1} = (q + 2 P_t)/(1 + 2 P_t dt) (K = 0).

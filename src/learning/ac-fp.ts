@@ -182,7 +182,7 @@ export async function runAcFp(env: ContinuousFlowEnv, ppo: PpoBestResponse, opti
     const first = options.firstBrIterations ?? 0;
     await estimateAgainstFlow(ppo, rng, st.curves, k === 1 && first > 0 ? first : undefined);
     pool.mixIn(play(ppo.actor(), rng.nextSeed()), new Rng(rng.nextSeed()));
-    policy.add(ppo.outputNet);
+    policy.add(ppo.policy.net);
     await setFlow(rng.nextSeed());
     recordW2();
     st.seconds.push(elapsed());

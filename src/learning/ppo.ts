@@ -4,7 +4,7 @@ import { loadTf, type TfHandle } from '../populations/generative/backend';
 import { param, type ParamSpecs, type SolverParams } from '../solvers/solver';
 import { ContinuousInput, playContinuousBatch, type BoxVectorEnv, type ContinuousActor, type TimeEncoding } from './continuous-rollout';
 import { generalisedAdvantages, normaliseInPlace, normalisePerEpochInPlace } from './gae';
-import { DenseMlp } from './dense-mlp';
+import type { DenseMlp } from './dense-mlp';
 import { GaussianPolicyNetwork } from './gaussian-policy-network';
 import type { LearningCurves } from './learning-result';
 import { flag, positiveInt } from './params';
@@ -49,12 +49,6 @@ export const PPO_PARAMS: ParamSpecs = {
   entCoef: param.nonNegative(0, 'entropy bonus weight'),
   initStd: param.positive(1, 'initial standard deviation of the Gaussian policy'),
   lrAnneal: flag(0, '1: both learning rates decay linearly to 0 over each best response (PPO practice)'),
-  tailAverage: param.range(
-    0,
-    0,
-    0.999,
-    'fraction of each best response\'s PPO iterations, the last ones, whose policy-mean weights are averaged into the best response that is played and output (Polyak-Ruppert tail averaging; 0: the last iterate). Why: Adam moves every weight by about the learning rate whatever its gradient\'s size, so along the value\'s flat directions (on LQ the intercept at late epochs) the last iterate is a random walk; the average of the tail iterates has less of that noise. Training continues from the last iterate',
-  ),
   advNorm: {
     default: 0,
     expected: '0 (over the whole rollout) or 1 (within each epoch)',
@@ -73,19 +67,6 @@ export const PPO_PARAMS: ParamSpecs = {
 export function timeEncodingOf(params: Readonly<SolverParams>): TimeEncoding {
   const v = params['timeEncoding'];
   return v === 1 ? 'one-hot' : v === 2 ? 'scalar+one-hot' : v === 3 ? 'scalar+time-to-go' : v === 4 ? 'scalar+time-to-go+last' : 'scalar';
-}
-
-/** A network shaped like `like` whose weights are sums / count (float32, as every network's). */
-function averageOf(like: DenseMlp, sums: Map<string, Float64Array>, count: number): DenseMlp {
-  const out = new DenseMlp(like.sizes, null, like.activation);
-  for (const [k, w] of like.weights) {
-    const sum = sums.get(k)!;
-    const data = new Float32Array(sum.length);
-    for (let j = 0; j < sum.length; j++) data[j] = sum[j]! / count;
-    out.weights.set(k, { ...w, data });
-  }
-  out.refresh();
-  return out;
 }
 
 /** Zeroes the first-layer weights of inputs [from, to) (W0 is [inputs, hidden], row-major). */
@@ -120,8 +101,6 @@ export class PpoBestResponse {
   readonly layout: ContinuousInput;
   /** b_t of valueBaseline 1 (zeros until the first rollout, and always with valueBaseline 0). */
   readonly valueBaseline: Float64Array;
-  /** tailAverage > 0: the average of the last learn's tail iterates (null before a learn, or with tailAverage 0). */
-  private averaged: DenseMlp | null = null;
 
   constructor(
     readonly handle: TfHandle,
@@ -149,18 +128,10 @@ export class PpoBestResponse {
     return new PpoBestResponse(await loadTf(), env, params, seed);
   }
 
-  /**
-   * The policy-mean network of the best response: the tail average of the last learn when
-   * tailAverage > 0, otherwise the training network itself (what is evaluated and plays the flow).
-   */
-  get outputNet(): DenseMlp {
-    return this.averaged ?? this.policy.net;
-  }
-
-  /** The deterministic policy a = mu(x, t) of outputNet. */
+  /** The deterministic policy a = mu(x, t) (what is evaluated and what plays the flow). */
   actor(): ContinuousActor {
     return (_t, inputs, n, actions) => {
-      this.outputNet.forward(inputs, n, actions);
+      this.policy.meanAction(inputs, n, actions);
     };
   }
 
@@ -183,9 +154,6 @@ export class PpoBestResponse {
     if (warmup >= iterations && warmup > 0) {
       throw new MfgError('MFG_ERR_SOLVER_BAD_PARAM', `criticWarmup ${warmup} leaves no policy update in ${iterations} PPO iterations (brIterations)`, { details: { criticWarmup: warmup, brIterations: iterations } });
     }
-    const tail = p['tailAverage'] ?? 0;
-    const tailStart = tail > 0 ? Math.min(iterations - 1, Math.floor(iterations * (1 - tail))) : iterations;
-    const sums = new Map<string, Float64Array>();
     for (let it = 0; it < iterations; it++) {
       const frac = p['lrAnneal'] === 1 ? 1 - it / iterations : 1;
       const policyFrac = p['lrAnneal'] === 1 ? 1 - Math.max(0, it - warmup) / (iterations - warmup) : 1;
@@ -229,14 +197,9 @@ export class PpoBestResponse {
       else normaliseInPlace(advantages);
       curves.episodeReturn.push(ret);
       curves.loss.push(this.update(inputs, actions, logp, advantages, targets, B * T, mb, rng, it >= warmup));
-      if (it >= tailStart) for (const [k, w] of this.policy.net.weights) {
-        const sum = sums.get(k) ?? sums.set(k, new Float64Array(w.data.length)).get(k)!;
-        for (let j = 0; j < sum.length; j++) sum[j]! += w.data[j]!;
-      }
       // One macrotask turn per iteration so a SIGINT can land.
       await new Promise<void>((r) => setImmediate(r));
     }
-    this.averaged = tailStart < iterations ? averageOf(this.policy.net, sums, iterations - tailStart) : null;
   }
 
   /** `epochs` shuffled passes of minibatch steps on both networks; returns the mean critic loss. */

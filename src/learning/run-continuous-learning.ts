@@ -124,10 +124,10 @@ export async function runContinuousLearningSolver(game: ContinuousGame, name: st
  * Learner params added after checkpoints were first written, with the value that reproduces what
  * a run before them did: timeEncoding 0 (t/H), advNorm 0 (whole-rollout advantage normalisation),
  * valueLambda -1 (the critic's targets use gaeLambda), valueEpochs -1 (the critic takes `epochs` passes), criticWarmup 0 (the policy learns from the first iteration), valueBaseline 0 (the critic is the network alone),
- * firstBrIterations 0 (the first best response takes brIterations like the others), tailAverage 0 (the
- * last iterate is the best response), initialFlowMultiple 1 (the initial flow is one pool of paths).
+ * firstBrIterations 0 (the first best response takes brIterations like the others), initialFlowMultiple 1
+ * (the initial flow is one pool of paths).
  */
-const PARAMS_AS_BEFORE: Readonly<Record<string, number>> = { timeEncoding: 0, advNorm: 0, valueLambda: -1, valueEpochs: -1, criticWarmup: 0, valueBaseline: 0, firstBrIterations: 0, tailAverage: 0, initialFlowMultiple: 1 };
+const PARAMS_AS_BEFORE: Readonly<Record<string, number>> = { timeEncoding: 0, advNorm: 0, valueLambda: -1, valueEpochs: -1, criticWarmup: 0, valueBaseline: 0, firstBrIterations: 0, initialFlowMultiple: 1 };
 
 /**
  * The identity a checkpoint was written with, as this version reads it: a param it lacks

@@ -213,53 +213,6 @@ describe('learning: PPO per-epoch value baseline (valueBaseline)', function () {
   });
 });
 
-describe('learning: PPO tail averaging of the policy (tailAverage)', function () {
-  this.timeout(120000);
-  const game = linearQuadraticContinuous({ H: 4, dt: 0.5 });
-  const env = new GameBoxEnv(game, new GaussianPopulation(game.exactFlow!()), 16);
-  // lrAnneal 0: a learn of k iterations is the first k iterations of a longer one, so the iterates can be read off.
-  const resolve = (extra: Record<string, number>) => resolveParams({ name: 'ppo', params: PPO_PARAMS }, { agents: 16, brIterations: 4, minibatch: 32, hidden: 8, ...extra });
-  const learned = async (extra: Record<string, number>): Promise<PpoBestResponse> => {
-    const ppo = await PpoBestResponse.create(env, resolve(extra), 4);
-    await ppo.learn(env, 10, { episodeReturn: [], loss: [] });
-    return ppo;
-  };
-  const meanWeights = (ppo: PpoBestResponse): number[][] => [...ppo.policy.net.weights].filter(([k]) => k !== 'logStd').map(([, w]) => [...w.data]);
-  const outputWeights = (ppo: PpoBestResponse): number[][] => [...ppo.outputNet.weights].filter(([k]) => k !== 'logStd').map(([, w]) => [...w.data]);
-
-  it('the output policy is the float32 mean of the last iterates; training continues from the last iterate untouched', async () => {
-    const iterates: number[][][] = [];
-    for (let k = 1; k <= 4; k++) iterates.push(meanWeights(await learned({ brIterations: k })));
-    const plain = await learned({});
-    expect(plain.outputNet).to.equal(plain.policy.net);
-    const half = await learned({ tailAverage: 0.5 }); // iterations 3 and 4
-    expect(meanWeights(half)).to.deep.equal(iterates[3]);
-    expect(meanWeights(plain)).to.deep.equal(iterates[3]);
-    const expected = iterates[3]!.map((w, l) => w.map((v, j) => Math.fround((iterates[2]![l]![j]! + v) / 2)));
-    expect(outputWeights(half)).to.deep.equal(expected);
-    expect(outputWeights(half)).to.not.deep.equal(iterates[3]);
-    const most = await learned({ tailAverage: 0.75 }); // iterations 2, 3 and 4
-    expect(outputWeights(most)).to.deep.equal(iterates[3]!.map((w, l) => w.map((v, j) => Math.fround((iterates[1]![l]![j]! + iterates[2]![l]![j]! + v) / 3))));
-    // The actor plays the output network.
-    const L = half.layout;
-    const obs = new Float64Array(2 * L.rowDim).fill(1); // x, then the epoch where the row carries it
-    obs[0] = 0.7;
-    obs[L.rowDim] = -0.3;
-    const inputs = L.fill(obs, 2, 1, new Float64Array(2 * L.inputDim), new Float64Array(2 * L.obsDim));
-    const acted = new Float64Array(2);
-    half.actor()(1, inputs, 2, acted);
-    expect([...acted]).to.deep.equal([...half.outputNet.forward(inputs, 2, new Float64Array(2))]);
-    expect([...acted]).to.not.deep.equal([...half.policy.net.forward(inputs, 2, new Float64Array(2))]);
-  });
-
-  it('tailAverage 0 is the default; a tail shorter than one iteration keeps the last one; the value must lie in [0, 1)', async () => {
-    expect(resolve({})['tailAverage']).to.equal(0);
-    const last = await learned({ tailAverage: 0.1 });
-    expect(outputWeights(last)).to.deep.equal(meanWeights(last));
-    for (const v of [1, -0.1, 2]) expect(() => resolve({ tailAverage: v })).to.throw(MfgError).with.property('code', 'MFG_ERR_SOLVER_BAD_PARAM');
-  });
-});
-
 describe('learning: exact values of LinearQuadraticContinuous (discrete-time Riccati)', () => {
   it('the best response to the equilibrium flow is worth at least the closed-form control, and barely more (time discretisation)', () => {
     const cf = lqClosedFormValue();
