@@ -3,7 +3,7 @@
  * equilibrium flow (the env's exact Gaussian population, fixed mode), read as a linear feedback:
  * after every `--rounds` block of brIterations PPO iterations it prints the learned gain
  * -(mu(0.5, t) - mu(-0.5, t)) and intercept mu(0, t) at chosen epochs next to the discrete
- * Riccati gain, and the W2 (max and mean over epochs) of the best response's own flow (8192
+ * Riccati gain, the effective gain -mu(x)/x at x = ±3 (the tails), and the W2 (max and mean over epochs) of the best response's own flow (8192
  * paths) to the closed form. It screens the learner's knobs (epoch encoding, budget) for ac-fp
  * faster than a whole fictitious-play run: ac-fp's W2 cannot beat its best responses'.
  *
@@ -44,6 +44,7 @@ async function main(): Promise<void> {
     await ppo.learn(env, seed * 100 + r, { episodeReturn: [], loss: [] });
     const line: string[] = [];
     const critic: string[] = [];
+    const tails: string[] = [];
     for (const t of EPOCHS) {
       // Observation rows as the env sends them (x, t): x = 0.5, -0.5, 0.
       const obs = Float64Array.of(0.5, t, -0.5, t, 0, t);
@@ -58,6 +59,11 @@ async function main(): Promise<void> {
       const g = t > 0 ? riccati[t - 1]! : NaN;
       const exactP = (g - 0.01) / (2 * (1 - 0.1 * g));
       critic.push(`${t}:${learnedP.toFixed(3)}/${t > 0 ? exactP.toFixed(3) : '-'}`);
+      // The effective gain -mu(x)/x in the tails (x = ±3, about 3.5 sd of the flow), where a
+      // policy learned from visited states has few samples; the closed-form control is linear.
+      const far = L.fill(Float64Array.of(3, t, -3, t), 2, t, new Float64Array(2 * L.inputDim), new Float64Array(2));
+      const af = ppo.policy.meanAction(far, 2, new Float64Array(2));
+      tails.push(`${t}:${(-af[0]! / 3).toFixed(3)}/${(af[1]! / 3).toFixed(3)}`);
     }
     const points = Array.from({ length: H }, () => new Float64Array(Math.ceil(PATHS / N) * N));
     let b = 0;
@@ -76,6 +82,7 @@ async function main(): Promise<void> {
     const cpu = process.cpuUsage(cpu0);
     console.log(`round ${r + 1} (${(r + 1) * params['brIterations']!} PPO iterations): W2 of its own flow max ${max.toFixed(4)} at t = ${at}, mean ${mean.toFixed(4)}; cpu ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`);
     console.log(`  t:gain learned/Riccati, intercept  ${line.join('  ')}`);
+    console.log(`  t:effective gain -mu(x)/x at x = +3 / -3 (Riccati as above)  ${tails.join('  ')}`);
     console.log(`  t:critic curvature P learned/exact  ${critic.join('  ')}  · policy std ${Math.exp(ppo.policy.logStd()[0]!).toFixed(3)}`);
   }
   env.close();
