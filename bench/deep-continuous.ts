@@ -87,6 +87,9 @@ export async function continuousRow(id: string, game: ContinuousGame, kwargs: Re
     );
     const ref = game.exactFlow();
     const pool = r.run.pool;
+    // The pool's mean and sd per epoch (LQ is one-dimensional).
+    const means: number[] = [];
+    const sds: number[] = [];
     let s = 0;
     for (let t = 0; t < game.horizon; t++) {
       const pts = pool.points[t]!;
@@ -94,18 +97,13 @@ export async function continuousRow(id: string, game: ContinuousGame, kwargs: Re
       for (const v of pts) m += v / pts.length;
       let v2 = 0;
       for (const v of pts) v2 += (v - m) ** 2 / (pts.length - 1);
+      means.push(m);
+      sds.push(Math.sqrt(v2));
       s += gaussianW2([m], [v2], ref.mean[t]!, ref.variance[t]!) / game.horizon;
     }
     w2MeanLast = s;
     // Where the W2 comes from: the mean and sd of the averaged flow at a few epochs, next to the closed form's.
-    const means0 = pool.means().map((m) => m[0]!);
     const shown = [0, Math.floor(game.horizon / 2), game.horizon - 10, game.horizon - 5, game.horizon - 1].filter((t, i, a) => t >= 0 && a.indexOf(t) === i);
-    const sd = (t: number): number => {
-      const pts = pool.points[t]!;
-      let v2 = 0;
-      for (const v of pts) v2 += (v - means0[t]!) ** 2 / (pts.length - 1);
-      return Math.sqrt(v2);
-    };
     // Moments or shape: at the worst epoch, the W2 to a Gaussian with the pool's own mean and sd is
     // what no mean or variance can fix (heavy tails: a feedback learned flat where few states are).
     let worst = 0;
@@ -114,12 +112,11 @@ export async function continuousRow(id: string, game: ContinuousGame, kwargs: Re
       const w = w2ToGaussian(pool.points[t]!, 1, ref.mean[t]!, ref.variance[t]!);
       if (w > worstW2) [worst, worstW2] = [t, w];
     }
-    const own = w2ToGaussian(pool.points[worst]!, 1, [means0[worst]!], [sd(worst) ** 2]);
+    const own = w2ToGaussian(pool.points[worst]!, 1, [means[worst]!], [sds[worst]! ** 2]);
     log(`${id.padEnd(28)} ac-fp  worst epoch ${worst}: W2 ${worstW2.toFixed(4)}; to the Gaussian of its own mean and sd ${own.toFixed(4)} (the shape's part)`);
-    log(`${id.padEnd(28)} ac-fp  final averaged flow, epoch: mean / sd (closed form): ${shown.map((t) => `${t}: ${means0[t]!.toFixed(3)} / ${sd(t).toFixed(3)} (${ref.mean[t]![0]!.toFixed(3)} / ${Math.sqrt(ref.variance[t]![0]!).toFixed(3)})`).join(', ')}`);
+    log(`${id.padEnd(28)} ac-fp  final averaged flow, epoch: mean / sd (closed form): ${shown.map((t) => `${t}: ${means[t]!.toFixed(3)} / ${sds[t]!.toFixed(3)} (${ref.mean[t]![0]!.toFixed(3)} / ${Math.sqrt(ref.variance[t]![0]!).toFixed(3)})`).join(', ')}`);
     // The exact best response to the final averaged flow (LQ reads only its means), against the
     // output policy's value under that flow by simulation.
-    const means = pool.means().map((m) => m[0]!);
     const br = lqBestResponse(means, kwargs).bestResponse;
     const env = new ContinuousVectorEnv(game, { numAgents: 1024, meanField: 'fixed', population: new ContinuousParticleFlow({ horizon: game.horizon, dim: 1, points: pool.points.map((p) => p.slice()) }), dtype: 'float64', entropySeed: 1 });
     const value = estimate(actorReturns(env, new ContinuousInput(env, r.run.layout.timeEncoding), r.run.policy.actor(), 4, 99));

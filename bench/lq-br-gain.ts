@@ -3,8 +3,8 @@
  * equilibrium flow (the env's exact Gaussian population, fixed mode), read as a linear feedback:
  * after every `--rounds` block of brIterations PPO iterations it prints the learned gain
  * -(mu(0.5, t) - mu(-0.5, t)) and intercept mu(0, t) at chosen epochs next to the discrete
- * Riccati gain, the effective gain -mu(x)/x at x = ±3 (the tails), and the W2 (max and mean over epochs) of the best response's own flow (8192
- * paths) to the closed form. It screens the learner's knobs (epoch encoding, budget) for ac-fp
+ * Riccati gain, the effective gain -mu(x)/x at x = ±3 (the tails), and the W2 (max and mean
+ * over epochs) of the best response's own flow (8192 paths) to the closed form. It screens the learner's knobs (epoch encoding, budget) for ac-fp
  * faster than a whole fictitious-play run: ac-fp's W2 cannot beat its best responses'.
  *
  *   node dist/bench/lq-br-gain.js --ppo '{"timeEncoding":2}' --rounds 3 --seed 1
