@@ -158,7 +158,7 @@ export async function runAcFp(env: ContinuousFlowEnv, ppo: PpoBestResponse, opti
     const multiple = options.initialFlowMultiple ?? 1;
     const initial = play(policy.actor(), r0.nextSeed(), multiple);
     pool.points.forEach((p, t) => p.set(initial[t]!.subarray(0, p.length)));
-    await setFlow(r0.nextSeed(), multiple > 1 ? initial : pool.points);
+    await setFlow(r0.nextSeed(), initial);
     recordW2();
   }
   const elapsed = (): number => offset + Number(process.hrtime.bigint() - t0) / 1e9;
