@@ -28,6 +28,14 @@ async function weightsAfterLearning(env: GameBoxEnv, params: Readonly<SolverPara
   return [...ppo.critic.net.weights.values(), ...ppo.policy.net.weights.values()].map((w) => [...w.data]);
 }
 
+/** A 4-epoch LQ env of 16 agents against its closed-form flow, and small PPO params (brIterations given) over it. */
+function smallLq(brIterations: number): { env: GameBoxEnv; resolve: (extra: Record<string, number>) => SolverParams } {
+  const game = linearQuadraticContinuous({ H: 4, dt: 0.5 });
+  const env = new GameBoxEnv(game, new GaussianPopulation(game.exactFlow!()), 16);
+  const resolve = (extra: Record<string, number>): SolverParams => resolveParams({ name: 'ppo', params: PPO_PARAMS }, { agents: 16, brIterations, minibatch: 32, hidden: 8, ...extra });
+  return { env, resolve };
+}
+
 describe('learning: PPO actor-critic core', function () {
   this.timeout(120000);
 
@@ -117,10 +125,7 @@ describe('learning: PPO actor-critic core', function () {
   });
 
   it('advNorm, valueLambda and valueEpochs resume bit for bit; valueLambda = gaeLambda and valueEpochs = epochs are the default -1 exactly; the new params validate', async () => {
-    const game = linearQuadraticContinuous({ H: 4, dt: 0.5 });
-    const env = new GameBoxEnv(game, new GaussianPopulation(game.exactFlow!()), 16);
-    const base = { agents: 16, brIterations: 2, minibatch: 32, hidden: 8 };
-    const resolve = (extra: Record<string, number>) => resolveParams({ name: 'ppo', params: PPO_PARAMS }, { ...base, ...extra });
+    const { env, resolve } = smallLq(2);
     await expectPpoResumesBitForBit(env, resolve({ advNorm: 1, valueLambda: 1, valueEpochs: 7 }));
     const weightsAfter = (extra: Record<string, number>): Promise<number[][]> => weightsAfterLearning(env, resolve(extra));
     const byDefault = await weightsAfter({});
@@ -141,9 +146,7 @@ describe('learning: PPO actor-critic core', function () {
 
 describe('learning: PPO critic warm-up (criticWarmup)', function () {
   this.timeout(120000);
-  const game = linearQuadraticContinuous({ H: 4, dt: 0.5 });
-  const env = new GameBoxEnv(game, new GaussianPopulation(game.exactFlow!()), 16);
-  const resolve = (extra: Record<string, number>) => resolveParams({ name: 'ppo', params: PPO_PARAMS }, { agents: 16, brIterations: 5, minibatch: 32, hidden: 8, ...extra });
+  const { env, resolve } = smallLq(5);
 
   it('the first criticWarmup iterations of every best response step the critic only: policy steps = (brIterations - criticWarmup) x epochs x minibatches, critic steps all of them', async () => {
     for (const [warmup, valueEpochs] of [[0, -1], [3, -1], [2, 6]] as const) {
@@ -180,9 +183,7 @@ describe('learning: PPO critic warm-up (criticWarmup)', function () {
 
 describe('learning: PPO per-epoch value baseline (valueBaseline)', function () {
   this.timeout(120000);
-  const game = linearQuadraticContinuous({ H: 4, dt: 0.5 });
-  const env = new GameBoxEnv(game, new GaussianPopulation(game.exactFlow!()), 16);
-  const resolve = (extra: Record<string, number>) => resolveParams({ name: 'ppo', params: PPO_PARAMS }, { agents: 16, brIterations: 3, minibatch: 32, hidden: 8, ...extra });
+  const { env, resolve } = smallLq(3);
 
   it('b_t is the mean of epoch t\'s targets: with lambda = 1 (returns-to-go), b_0 is the rollout\'s mean episode return exactly', async () => {
     const ppo = await PpoBestResponse.create(env, resolve({ valueBaseline: 1, brIterations: 1, gaeLambda: 1 }), 4);
