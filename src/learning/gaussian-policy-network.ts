@@ -30,9 +30,10 @@ export class GaussianPolicyNetwork {
     learningRate: number,
     initStd: number,
     rng: Rng,
+    hiddenLayers = 2,
   ) {
     this.actionDim = actionDim;
-    this.net = new DenseMlp([inputDim, hidden, hidden, actionDim], rng, 'tanh', 0.01);
+    this.net = new DenseMlp([inputDim, ...Array<number>(hiddenLayers).fill(hidden), actionDim], rng, 'tanh', 0.01);
     this.net.weights.set('logStd', weight([actionDim], new Float32Array(actionDim).fill(Math.log(initStd))));
     this.trainer = new MlpTrainer(handle, this.net, learningRate);
   }

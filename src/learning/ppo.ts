@@ -29,6 +29,12 @@ export const PPO_PARAMS: ParamSpecs = {
   },
   minibatch: positiveInt(3200, 'transitions per gradient step'),
   hidden: positiveInt(32, 'width of the two tanh hidden layers (policy and critic)'),
+  policyLayers: {
+    default: 2,
+    expected: '0, 1 or 2',
+    valid: (v) => v === 0 || v === 1 || v === 2,
+    description: 'hidden layers of the policy mean (the critic keeps two). 0: the mean is linear in the network input, a linear-Gaussian policy (the class of LQ control; with timeEncoding 4 the input holds x times the time features, so the gain and the intercept vary with t)',
+  },
   learningRate: param.positive(3e-3, 'Adam learning rate of the policy'),
   valueLearningRate: param.positive(3e-3, 'Adam learning rate of the critic'),
   clip: param.range(0.2, 0, 1, 'PPO clip range epsilon of the probability ratio'),
@@ -112,7 +118,7 @@ export class PpoBestResponse {
     this.valueBaseline = new Float64Array(env.horizon);
     const init = new Rng(seed);
     const p = params;
-    this.policy = new GaussianPolicyNetwork(handle, this.layout.inputDim, this.layout.actionDim, p['hidden']!, p['learningRate']!, p['initStd']!, new Rng(init.nextSeed()));
+    this.policy = new GaussianPolicyNetwork(handle, this.layout.inputDim, this.layout.actionDim, p['hidden']!, p['learningRate']!, p['initStd']!, new Rng(init.nextSeed()), p['policyLayers'] ?? 2);
     this.critic = new ValueNetwork(handle, this.layout.inputDim, p['hidden']!, p['valueLearningRate']!, new Rng(init.nextSeed()));
     // The one-hot epoch inputs start with zero weights, so both networks start as the same
     // function at every epoch (of x, and t/H if given): Glorot-drawn one-hot rows would give every
