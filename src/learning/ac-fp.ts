@@ -1,4 +1,5 @@
 import type { GaussianFlowParams } from '../core/continuous-game';
+import { MfgError } from '../core/errors';
 import { Rng } from '../core/rng';
 import { w2ToGaussian } from '../populations/gaussian-population';
 import type { ContinuousFlowSamples, ContinuousPopulationFlow } from '../populations/population';
@@ -22,6 +23,10 @@ export const AC_FP_PARAMS: ParamSpecs = {
   initialFlowMultiple: positiveInt(
     1,
     'the initial (passive) flow that the first best response answers is simulated with this many times poolSize agent-episodes. Why: a best response tracks the mean of the flow it answers, and FP\'s averaged mean keeps that (m_K = m_0 + sum_k e_k/k on LQ), so the Monte Carlo error of the initial flow\'s mean stays in the limit; the passive flow spreads most (LQ: sd 3.3 at T against 0.8 at equilibrium), so its mean is the noisiest, and it costs no network to simulate',
+  ),
+  brEnsemble: positiveInt(
+    1,
+    'independently seeded PPO learners per iteration (M). Each learns against the same flow; their uniform mixture is iteration k\'s best response (its 1/k share of the pool and of the output policy, and what the exploitability estimate plays). Why: a learned best response\'s flow misses the mean it answers by its own random error (LQ: about ±0.05 late, Adam\'s walk along the value\'s flat intercept direction), and FP keeps those errors (m_K = m_0 + sum_k e_k/k); the mixture of M independent ones has about 1/sqrt(M) of it. Costs M times the learning',
   ),
   evalBatches: positiveInt(8, 'batches of N agent-episodes behind each exploitability estimate'),
   generative: flag(0, '1: the population is a generator fitted to the visited states (MDN / coupling flow); 0: particles with a KDE'),
@@ -70,6 +75,7 @@ export interface AcFpState {
   /** Seed of the fit of the flow the env carries (a generator's fit is seeded). */
   flowSeed: number;
   arrays: Record<string, Float64Array | Float32Array | Int32Array>;
+  /** The first learner's saveState meta; with brEnsemble M > 1 also `ensemble`: the other learners' metas, in order. */
   learnerMeta: Record<string, unknown>;
 }
 
@@ -90,11 +96,42 @@ export function iterationRng(seed: number, k: number): Rng {
   return new Rng(r.nextSeed());
 }
 
+/** The array keys of ensemble learner j in a checkpoint: learner 0 keeps its own (the same checkpoint as a single learner). */
+function learnerPrefix(j: number): string {
+  return j === 0 ? '' : `ensemble${j}.`;
+}
+
+/** The learners' states in one checkpoint (learnerMeta and arrays of AcFpState). */
+function saveLearners(learners: readonly PpoBestResponse[]): { meta: Record<string, unknown>; arrays: Record<string, Float64Array | Float32Array> } {
+  const states = learners.map((l) => l.saveState());
+  const arrays: Record<string, Float64Array | Float32Array> = {};
+  states.forEach((st, j) => {
+    for (const [k, a] of Object.entries(st.arrays)) arrays[learnerPrefix(j) + k] = a;
+  });
+  const meta = learners.length > 1 ? { ...states[0]!.meta, ensemble: states.slice(1).map((st) => st.meta) } : states[0]!.meta;
+  return { meta, arrays };
+}
+
+/** Loads saveLearners' output into learners of the same count. */
+function loadLearners(learners: readonly PpoBestResponse[], meta: Record<string, unknown>, arrays: Record<string, ArrayLike<number>>): void {
+  const others = (meta['ensemble'] ?? []) as Record<string, unknown>[];
+  if (others.length !== learners.length - 1) {
+    throw new MfgError('MFG_ERR_LEARNING_BAD_CHECKPOINT', `the checkpoint holds ${others.length + 1} learners, this run has ${learners.length} (brEnsemble)`, { details: { checkpointLearners: others.length + 1, runLearners: learners.length } });
+  }
+  learners.forEach((l, j) => {
+    const prefix = learnerPrefix(j);
+    const own = j === 0 ? arrays : Object.fromEntries(Object.entries(arrays).filter(([k]) => k.startsWith(prefix)).map(([k, a]) => [k.slice(prefix.length), a]));
+    const { ensemble: _ensemble, ...meta0 } = meta;
+    l.loadState(j === 0 ? meta0 : others[j - 1]!, own);
+  });
+}
+
 /**
  * Continuous fictitious play with an actor-critic best response (GD-MFRL for continuous games):
  * the env stays in `fixed` mode carrying the averaged flow mu_bar (particles or a generator fitted
  * to a TrajectoryPool of the agents' visited states). Iteration k = 1, 2, ...:
- *   1. PPO learns BR_k against mu_bar_{k-1} from the env's samples (warm-started);
+ *   1. PPO learns BR_k against mu_bar_{k-1} from the env's samples (warm-started); with M
+ *      learners (brEnsemble) each learns its own, and BR_k is their uniform mixture;
  *   2. the exploitability of the previous output policy is estimated:
  *      V(BR_k; mu_bar_{k-1}) - V(mixture of BR_1..BR_{k-1}; mu_bar_{k-1}), both by simulation in
  *      the env with common random numbers, with the standard error of the paired difference;
@@ -105,8 +142,9 @@ export function iterationRng(seed: number, k: number): Rng {
  * After the last iteration one more best response (on a copy of the learner, so the run state is
  * untouched and a resumed run continues exactly) estimates the last output's exploitability.
  */
-export async function runAcFp(env: ContinuousFlowEnv, ppo: PpoBestResponse, options: AcFpOptions): Promise<AcFpResult> {
-  // The learner's layout: the pool's play and every estimate feed its networks (and the mixture's, the same shapes).
+export async function runAcFp(env: ContinuousFlowEnv, learners: readonly PpoBestResponse[], options: AcFpOptions): Promise<AcFpResult> {
+  // The learners' layout: the pool's play and every estimate feed their networks (and the mixture's, the same shapes).
+  const ppo = learners[0]!;
   const layout = ppo.layout;
   const N = env.numAgents;
   const H = env.horizon;
@@ -148,8 +186,8 @@ export async function runAcFp(env: ContinuousFlowEnv, ppo: PpoBestResponse, opti
     const r = options.resume;
     Object.assign(st, { iteration: r.iteration, exploitability: [...r.exploitability], standardError: [...r.standardError], w2: [...r.w2], w2Mean: [...(r.w2Mean ?? [])], seconds: [...r.seconds], curves: { episodeReturn: [...r.curves.episodeReturn], loss: [...r.curves.loss] } });
     pool.loadArrays('pool', r.poolUpdates, r.arrays);
-    policy.loadArrays('mixture', r.iteration, ppo.policy.net, r.arrays);
-    ppo.loadState(r.learnerMeta, r.arrays);
+    policy.loadArrays('mixture', r.iteration * learners.length, ppo.policy.net, r.arrays);
+    loadLearners(learners, r.learnerMeta, r.arrays);
     offset = r.seconds[r.seconds.length - 1] ?? 0;
     await setFlow(r.flowSeed);
   } else {
@@ -163,13 +201,26 @@ export async function runAcFp(env: ContinuousFlowEnv, ppo: PpoBestResponse, opti
   }
   const elapsed = (): number => offset + Number(process.hrtime.bigint() - t0) / 1e9;
   if (!options.resume) st.seconds.push(elapsed());
-  const estimateAgainstFlow = async (br: PpoBestResponse, rng: Rng, curves: LearningCurves, iterations?: number): Promise<void> => {
-    await br.learn(env, rng.nextSeed(), curves, iterations);
+  /**
+   * The learners learn against the current flow (learner 0 from the iteration's stream, learner
+   * j > 0 from the j-th seed drawn from learner 0's seed, so M = 1 is the single-learner run);
+   * the best response is their uniform mixture, whose exploitability estimate is recorded.
+   * Learner 0 appends to `curves`.
+   */
+  const estimateAgainstFlow = async (brs: readonly PpoBestResponse[], rng: Rng, curves: LearningCurves, iterations?: number): Promise<MixturePolicy> => {
+    const seed0 = rng.nextSeed();
+    const others = new Rng(seed0);
+    const br = new MixturePolicy(layout.actionDim);
+    for (let j = 0; j < brs.length; j++) {
+      await brs[j]!.learn(env, j === 0 ? seed0 : others.nextSeed(), j === 0 ? curves : { episodeReturn: [], loss: [] }, iterations);
+      br.add(brs[j]!.policy.net);
+    }
     const seed = rng.nextSeed();
     const e = pairedEstimate(actorReturns(env, layout, br.actor(), options.evalBatches, seed), actorReturns(env, layout, policy.actor(), options.evalBatches, seed));
     st.exploitability.push(e.mean);
     st.standardError.push(e.standardError);
     options.onIteration?.(st.exploitability.length - 1, e.mean, e.standardError);
+    return br;
   };
   let stopped: StopReason = 'completed';
   for (let k = st.iteration + 1; k <= options.iterations; k++) {
@@ -180,24 +231,27 @@ export async function runAcFp(env: ContinuousFlowEnv, ppo: PpoBestResponse, opti
     }
     const rng = iterationRng(options.seed, k);
     const first = options.firstBrIterations ?? 0;
-    await estimateAgainstFlow(ppo, rng, st.curves, k === 1 && first > 0 ? first : undefined);
-    pool.mixIn(play(ppo.actor(), rng.nextSeed()), new Rng(rng.nextSeed()));
-    policy.add(ppo.policy.net);
+    const br = await estimateAgainstFlow(learners, rng, st.curves, k === 1 && first > 0 ? first : undefined);
+    pool.mixIn(play(br.actor(), rng.nextSeed()), new Rng(rng.nextSeed()));
+    for (const l of learners) policy.add(l.policy.net);
     await setFlow(rng.nextSeed());
     recordW2();
     st.seconds.push(elapsed());
     st.iteration = k;
     if (options.onCheckpoint) {
-      const learner = ppo.saveState();
+      const learner = saveLearners(learners);
       await options.onCheckpoint({ ...structuredClone(st), poolUpdates: pool.updates, flowSeed, learnerMeta: learner.meta, arrays: { ...pool.toArrays('pool'), ...policy.toArrays('mixture'), ...learner.arrays } });
     }
   }
   if (stopped === 'completed' && st.exploitability.length === st.iteration) {
-    // The last output's estimate: one more best response, on a copy of the learner.
-    const copy = new PpoBestResponse(ppo.handle, env, ppo.params, 0);
-    const saved = ppo.saveState();
-    copy.loadState(saved.meta, saved.arrays);
-    await estimateAgainstFlow(copy, iterationRng(options.seed, st.iteration + 1), { episodeReturn: [], loss: [] });
+    // The last output's estimate: one more best response, on copies of the learners.
+    const copies = learners.map((l) => {
+      const copy = new PpoBestResponse(l.handle, env, l.params, 0);
+      const saved = l.saveState();
+      copy.loadState(saved.meta, saved.arrays);
+      return copy;
+    });
+    await estimateAgainstFlow(copies, iterationRng(options.seed, st.iteration + 1), { episodeReturn: [], loss: [] });
   }
   return { exploitability: st.exploitability, standardError: st.standardError, w2: st.w2, w2Mean: st.w2Mean, seconds: st.seconds, curves: st.curves, iterations: st.iteration, stopped, policy, pool, layout };
 }

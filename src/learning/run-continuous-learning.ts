@@ -1,5 +1,6 @@
 import type { ContinuousGame } from '../core/continuous-game';
 import { MfgError } from '../core/errors';
+import { Rng } from '../core/rng';
 import { ContinuousVectorEnv } from '../gym/continuous/continuous-vector-env';
 import { ContinuousParticleFlow } from '../populations/continuous-particles';
 import { makeContinuousPopulation } from '../populations/make-continuous-population';
@@ -78,9 +79,13 @@ export async function runContinuousLearningSolver(game: ContinuousGame, name: st
     generative ? makeContinuousPopulation(game, { kind: 'generative', samples, seed }) : new ContinuousParticleFlow(samples, kde);
   const identity = { algo: name, params, seed: options.seed, horizon: game.horizon, stateDim: env.stateDim, actionDim: env.actionDim };
   const resume = options.resumeFrom === undefined ? undefined : stateFromCheckpoint(options.resumeFrom, identity);
-  const ppo = await PpoBestResponse.create(env, params, options.seed);
+  // Learner 0 is seeded as a single learner is; learner j > 0 by the j-th seed drawn from the run's.
+  const ensembleSeeds = new Rng(options.seed);
+  const learners: PpoBestResponse[] = [];
+  for (let j = 0; j < (params['brEnsemble'] ?? 1); j++) learners.push(await PpoBestResponse.create(env, params, j === 0 ? options.seed : ensembleSeeds.nextSeed()));
+  const ppo = learners[0]!;
   const reference = game.referencePolicy && game.exactFlow ? game.exactFlow() : undefined;
-  const run = await runAcFp(env, ppo, {
+  const run = await runAcFp(env, learners, {
     iterations: options.iterations,
     seed: options.seed,
     poolSize: params['poolSize']!,
@@ -125,9 +130,9 @@ export async function runContinuousLearningSolver(game: ContinuousGame, name: st
  * a run before them did: timeEncoding 0 (t/H), advNorm 0 (whole-rollout advantage normalisation),
  * valueLambda -1 (the critic's targets use gaeLambda), valueEpochs -1 (the critic takes `epochs` passes), criticWarmup 0 (the policy learns from the first iteration), valueBaseline 0 (the critic is the network alone),
  * firstBrIterations 0 (the first best response takes brIterations like the others), initialFlowMultiple 1
- * (the initial flow is one pool of paths).
+ * (the initial flow is one pool of paths), brEnsemble 1 (one learner), policyLayers 2 (a two-hidden-layer policy).
  */
-const PARAMS_AS_BEFORE: Readonly<Record<string, number>> = { timeEncoding: 0, advNorm: 0, valueLambda: -1, valueEpochs: -1, criticWarmup: 0, valueBaseline: 0, firstBrIterations: 0, initialFlowMultiple: 1 };
+const PARAMS_AS_BEFORE: Readonly<Record<string, number>> = { timeEncoding: 0, advNorm: 0, valueLambda: -1, valueEpochs: -1, criticWarmup: 0, valueBaseline: 0, firstBrIterations: 0, initialFlowMultiple: 1, brEnsemble: 1, policyLayers: 2 };
 
 /**
  * The identity a checkpoint was written with, as this version reads it: a param it lacks

@@ -30,7 +30,7 @@ describe('ac-fp: initialFlowMultiple', function () {
       return new ContinuousParticleFlow(samples, { maxKernelPoints: 64 });
     };
     const ppo = await PpoBestResponse.create(env, params, 4);
-    const run = await runAcFp(env, ppo, { iterations: 2, seed: 4, poolSize: 64, evalBatches: 1, initialFlowMultiple: multiple, buildFlow, reference: game.exactFlow!() });
+    const run = await runAcFp(env, [ppo], { iterations: 2, seed: 4, poolSize: 64, evalBatches: 1, initialFlowMultiple: multiple, buildFlow, reference: game.exactFlow!() });
     return { flows, w2: run.w2 };
   }
 
