@@ -68,3 +68,20 @@ export function lqClosedFormValue(kwargs: Partial<LqContinuousKwargs> = {}): num
   }
   return v - (p.c / 2) * variance[p.H - 1]!;
 }
+
+/**
+ * The variances of the stepped game's own equilibrium flow: the mean stays at mean0 (the control
+ * pulls toward the mean, and the noise has mean zero), the best response to that flow is the
+ * discrete Riccati feedback a_t = -gain_t·(x - mean0) (lqBestResponse, no offset), and under it
+ * v_{t+1} = (1 - K·dt - gain_t·dt)²·v_t + sigma²·dt. Why: the closed-form flow (lqClosedForm)
+ * uses the continuous-time gain q + eta_t (0.707 at the defaults against the discrete 0.683), so
+ * even an exact solver of the game as stepped sits at a small W2 from it.
+ */
+export function lqDiscreteEquilibriumVariance(kwargs: Partial<LqContinuousKwargs> = {}): Float64Array {
+  const { H, dt, K, sigma, mean0, var0 } = { ...LQ_CONTINUOUS_DEFAULTS, ...kwargs };
+  const { gain } = lqBestResponse(new Float64Array(H).fill(mean0), kwargs);
+  const v = new Float64Array(H);
+  v[0] = var0;
+  for (let t = 0; t + 1 < H; t++) v[t + 1] = (1 - K * dt - gain[t]! * dt) ** 2 * v[t]! + sigma * sigma * dt;
+  return v;
+}

@@ -1,12 +1,13 @@
 import { expect } from 'chai';
 import { MfgError } from '../../src/core/errors';
-import { linearQuadraticContinuous } from '../../envs/linear-quadratic-continuous';
+import { linearQuadraticContinuous, lqClosedForm, LQ_CONTINUOUS_DEFAULTS } from '../../envs/linear-quadratic-continuous';
 import { Rng } from '../../src/core/rng';
 import { ContinuousInput, evaluateActor } from '../../src/learning/continuous-rollout';
 import { generalisedAdvantages, normaliseInPlace, normalisePerEpochInPlace } from '../../src/learning/gae';
-import { lqBestResponse, lqClosedFormValue } from '../../src/learning/lq-best-response';
+import { lqBestResponse, lqClosedFormValue, lqDiscreteEquilibriumVariance } from '../../src/learning/lq-best-response';
 import { PPO_PARAMS, PpoBestResponse } from '../../src/learning/ppo';
 import { GaussianPopulation } from '../../src/populations/gaussian-population';
+import { simulateContinuous } from '../../src/populations/simulate-continuous';
 import { resolveParams, type SolverParams } from '../../src/solvers/solver';
 import { bandit, noFlow } from './bandit-game';
 import { GameBoxEnv } from './game-box-env';
@@ -243,6 +244,28 @@ describe('learning: exact values of LinearQuadraticContinuous (discrete-time Ric
       a.set(closed(t, xs, n, flow.at(t)));
     }, 1, 3);
     expect(Math.abs(cf.mean - lqClosedFormValue())).to.be.below(4 * cf.standardError);
+  });
+
+  it("the stepped game's equilibrium variances: the Riccati feedback's own flow (simulated, 4 standard errors), a little off the closed form", () => {
+    const v = lqDiscreteEquilibriumVariance();
+    const cf = lqClosedForm(LQ_CONTINUOUS_DEFAULTS).variance;
+    expect(v[0]).to.equal(1);
+    // Mid-horizon the gain is constant (0.683), so v is near its fixed point sigma²dt / (1 - (1 - g dt)²).
+    const g = lqBestResponse(new Float64Array(100)).gain[50]!;
+    expect(v[50]).to.be.closeTo(0.1 / (1 - (1 - 0.1 * g) ** 2), 1e-3);
+    const game = linearQuadraticContinuous();
+    const { gain } = lqBestResponse(new Float64Array(100));
+    const sim = simulateContinuous(game, (t, x, n) => Float64Array.from({ length: n }, (_, i) => -gain[t]! * x[i]!), 20000, new Rng(7));
+    for (const t of [10, 50, 99]) {
+      const pts = sim.points[t]!;
+      const m2 = pts.reduce((a, x) => a + x * x, 0) / pts.length;
+      // The sample second moment's standard error is about v·sqrt(2/n).
+      expect(Math.abs(m2 - v[t]!), `t = ${t}`).to.be.below(4 * v[t]! * Math.sqrt(2 / pts.length));
+    }
+    // The closed form uses the continuous-time gain (0.707), so its flow is narrower mid-horizon.
+    let worst = 0;
+    for (let t = 0; t < 100; t++) worst = Math.max(worst, Math.abs(Math.sqrt(v[t]!) - Math.sqrt(cf[t]!)));
+    expect(worst).to.be.within(0.01, 0.02);
   });
 
   it('a flow whose mean moves shifts the best response by the offset term', () => {
