@@ -118,10 +118,10 @@ function loadLearners(learners: readonly PpoBestResponse[], meta: Record<string,
   if (others.length !== learners.length - 1) {
     throw new MfgError('MFG_ERR_LEARNING_BAD_CHECKPOINT', `the checkpoint holds ${others.length + 1} learners, this run has ${learners.length} (brEnsemble)`, { details: { checkpointLearners: others.length + 1, runLearners: learners.length } });
   }
+  const { ensemble: _ensemble, ...meta0 } = meta;
   learners.forEach((l, j) => {
     const prefix = learnerPrefix(j);
     const own = j === 0 ? arrays : Object.fromEntries(Object.entries(arrays).filter(([k]) => k.startsWith(prefix)).map(([k, a]) => [k.slice(prefix.length), a]));
-    const { ensemble: _ensemble, ...meta0 } = meta;
     l.loadState(j === 0 ? meta0 : others[j - 1]!, own);
   });
 }
@@ -139,7 +139,7 @@ function loadLearners(learners: readonly PpoBestResponse[], meta: Record<string,
  *      from below (up to Monte Carlo noise);
  *   3. BR_k plays greedily (its mean action) for poolSize agent-episodes; the pool mixes its
  *      trajectories in with weight 1/k and the env's flow is refitted to the pool.
- * After the last iteration one more best response (on a copy of the learner, so the run state is
+ * After the last iteration one more best response (on copies of the learners, so the run state is
  * untouched and a resumed run continues exactly) estimates the last output's exploitability.
  */
 export async function runAcFp(env: ContinuousFlowEnv, learners: readonly PpoBestResponse[], options: AcFpOptions): Promise<AcFpResult> {

@@ -28,7 +28,7 @@ export const PPO_PARAMS: ParamSpecs = {
     description: 'the first criticWarmup PPO iterations of every best response update the critic alone (the policy still plays the rollouts; its learning-rate anneal runs over the remaining iterations). Why: a critic warm-started on the previous flow, or fresh, values the current policy wrongly, and a policy step on its advantages is biased (on LQ the first steps overshoot the Riccati gain, and PPO undoes that slowly along the value\'s flat directions)',
   },
   minibatch: positiveInt(3200, 'transitions per gradient step'),
-  hidden: positiveInt(32, 'width of the two tanh hidden layers (policy and critic)'),
+  hidden: positiveInt(32, 'width of the tanh hidden layers (the policy\'s policyLayers, the critic\'s two)'),
   policyLayers: {
     default: 2,
     expected: '0, 1 or 2',
