@@ -2,14 +2,13 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { linearQuadraticContinuous } from '../../envs/linear-quadratic-continuous';
 import { runContinuousLearningSolver } from '../../src/learning/run-continuous-learning';
-import { expectAcFpResumesBitForBit, expectPreOptionCheckpointResumesAsDefault } from './ppo-resume';
+import { SMALL_AC_FP, SMALL_LQ, expectAcFpResumesBitForBit, expectPreOptionCheckpointResumesAsDefault } from './ppo-resume';
 
 describe('ac-fp: brEnsemble and policyLayers', function () {
   this.timeout(60_000);
-  const game = linearQuadraticContinuous({ H: 6, dt: 0.5 });
-  const small = { agents: 32, brIterations: 2, minibatch: 96, poolSize: 64, evalBatches: 1 };
+  const game = SMALL_LQ;
+  const small = SMALL_AC_FP;
 
   it('M learners per iteration: the output mixture holds M x iterations distinct networks, learner 0 is the single learner of M = 1, and 1 is the default bit for bit', async () => {
     const plain = await runContinuousLearningSolver(game, 'ac-fp', { iterations: 2, seed: 4, params: small });

@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { linearQuadraticContinuous } from '../../envs/linear-quadratic-continuous';
 import { ContinuousVectorEnv } from '../../src/gym/continuous/continuous-vector-env';
 import { AC_FP_PARAMS, runAcFp, type FlowBuilder } from '../../src/learning/ac-fp';
 import { PpoBestResponse } from '../../src/learning/ppo';
@@ -12,12 +11,12 @@ import { makeContinuousPopulation } from '../../src/populations/make-continuous-
 import type { ContinuousFlowSamples } from '../../src/populations/population';
 import { passivePolicy } from '../../src/populations/simulate-continuous';
 import { resolveParams } from '../../src/solvers/solver';
-import { expectAcFpResumesBitForBit, expectPreOptionCheckpointResumesAsDefault } from './ppo-resume';
+import { SMALL_AC_FP, SMALL_LQ, expectAcFpResumesBitForBit, expectPreOptionCheckpointResumesAsDefault } from './ppo-resume';
 
 describe('ac-fp: initialFlowMultiple', function () {
   this.timeout(60_000);
-  const game = linearQuadraticContinuous({ H: 6, dt: 0.5 });
-  const small = { agents: 32, brIterations: 2, minibatch: 96, poolSize: 64, evalBatches: 1 };
+  const game = SMALL_LQ;
+  const small = SMALL_AC_FP;
 
   /** runAcFp as runContinuousLearningSolver calls it, with every flow the env is given recorded. */
   async function recordedRun(multiple: number): Promise<{ flows: ContinuousFlowSamples[]; w2: number[] }> {

@@ -12,7 +12,7 @@ import { GaussianPopulation } from '../../src/populations/gaussian-population';
 import { resolveParams } from '../../src/solvers/solver';
 import { bandit, noFlow } from './bandit-game';
 import { GameBoxEnv } from './game-box-env';
-import { expectAcFpResumesBitForBit, expectPpoResumesBitForBit } from './ppo-resume';
+import { SMALL_AC_FP, SMALL_LQ, expectAcFpResumesBitForBit, expectPpoResumesBitForBit } from './ppo-resume';
 
 /** An env shape only (fill never steps it): rows of `row` numbers whose first `state` are the state, horizon H. */
 function shape(row: number, state: number, H: number): BoxVectorEnv {
@@ -204,8 +204,8 @@ describe('learning: ContinuousInput epoch encodings', function () {
   it('ac-fp checkpoints: a one-hot run resumes bit for bit; a scalar run refuses its checkpoint, by name; a checkpoint from before the option resumes as scalar', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfgym-onehot-'));
     try {
-      const game = linearQuadraticContinuous({ H: 6, dt: 0.5 });
-      const small = { agents: 32, brIterations: 2, minibatch: 96, poolSize: 64, evalBatches: 1 };
+      const game = SMALL_LQ;
+      const small = SMALL_AC_FP;
       const hot = { ...small, timeEncoding: 1 };
       const ckpt = path.join(dir, 'hot');
       const resumed = await expectAcFpResumesBitForBit(game, hot, ckpt);
@@ -239,7 +239,7 @@ describe('learning: ContinuousInput epoch encodings', function () {
   it('ac-fp checkpoints with the critic and advantage options (and the time-to-go features) resume bit for bit; a run with other values refuses them', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfgym-critic-'));
     try {
-      const game = linearQuadraticContinuous({ H: 6, dt: 0.5 });
+      const game = SMALL_LQ;
       const params = { agents: 32, brIterations: 3, minibatch: 96, poolSize: 64, evalBatches: 1, advNorm: 1, valueEpochs: 6, valueLambda: 0.95, timeEncoding: 4, criticWarmup: 1, valueBaseline: 1 };
       const ckpt = path.join(dir, 'run');
       const resumed = await expectAcFpResumesBitForBit(game, params, ckpt);

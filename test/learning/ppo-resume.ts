@@ -1,11 +1,18 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { linearQuadraticContinuous } from '../../envs/linear-quadratic-continuous';
 import type { ContinuousGame } from '../../src/core/continuous-game';
 import type { BoxVectorEnv } from '../../src/learning/continuous-rollout';
 import { PpoBestResponse } from '../../src/learning/ppo';
 import { runContinuousLearningSolver } from '../../src/learning/run-continuous-learning';
 import type { SolverParams } from '../../src/solvers/solver';
+
+/** The small LQ (H = 6, dt = 0.5) that the ac-fp option and resume tests run on, a few hundred ms a run. */
+export const SMALL_LQ: ContinuousGame = linearQuadraticContinuous({ H: 6, dt: 0.5 });
+
+/** The ac-fp budget of those tests. */
+export const SMALL_AC_FP: Readonly<Record<string, number>> = { agents: 32, brIterations: 2, minibatch: 96, poolSize: 64, evalBatches: 1 };
 
 /**
  * Asserts that PPO resumes bit for bit: learning rounds 10 and 11 straight gives the curves and

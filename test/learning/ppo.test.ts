@@ -251,10 +251,9 @@ describe('learning: exact values of LinearQuadraticContinuous (discrete-time Ric
     const cf = lqClosedForm(LQ_CONTINUOUS_DEFAULTS).variance;
     expect(v[0]).to.equal(1);
     // Mid-horizon the gain is constant (0.683), so v is near its fixed point sigma²dt / (1 - (1 - g dt)²).
-    const g = lqBestResponse(new Float64Array(100)).gain[50]!;
-    expect(v[50]).to.be.closeTo(0.1 / (1 - (1 - 0.1 * g) ** 2), 1e-3);
-    const game = linearQuadraticContinuous();
     const { gain } = lqBestResponse(new Float64Array(100));
+    expect(v[50]).to.be.closeTo(0.1 / (1 - (1 - 0.1 * gain[50]!) ** 2), 1e-3);
+    const game = linearQuadraticContinuous();
     const sim = simulateContinuous(game, (t, x, n) => Float64Array.from({ length: n }, (_, i) => -gain[t]! * x[i]!), 20000, new Rng(7));
     for (const t of [10, 50, 99]) {
       const pts = sim.points[t]!;
