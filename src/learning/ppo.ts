@@ -6,6 +6,7 @@ import { ContinuousInput, playContinuousBatch, type BoxVectorEnv, type Continuou
 import { generalisedAdvantages, normaliseInPlace, normalisePerEpochInPlace } from './gae';
 import type { DenseMlp } from './dense-mlp';
 import { GaussianPolicyNetwork } from './gaussian-policy-network';
+import { naturalLinearStep } from './natural-linear-step';
 import type { LearningCurves } from './learning-result';
 import { flag, positiveInt } from './params';
 import { ValueNetwork } from './value-network';
@@ -35,6 +36,12 @@ export const PPO_PARAMS: ParamSpecs = {
     valid: (v) => v === 0 || v === 1 || v === 2,
     description: 'hidden layers of the policy mean (the critic keeps two). 0: the mean is linear in the network input, a linear-Gaussian policy (the class of LQ control; with timeEncoding 4 the input holds x times the time features, so the gain and the intercept vary with t)',
   },
+  naturalStep: param.range(
+    0,
+    0,
+    1,
+    'policyLayers 0 only: 0 the policy learns by PPO (Adam on the clipped surrogate); eta in (0, 1] the mean takes, once per PPO iteration, eta times the Newton step fitted to the rollout\'s advantages (naturalLinearStep: a natural actor-critic step whose quadratic term gives its length), annealed with lrAnneal, and the exploration std stays initStd. Why: Adam\'s steps along the value\'s flat directions (LQ\'s gain and intercept) do not grow with the distance to the optimum, so the learned gain stops short or wanders; the Newton step contracts every direction alike',
+  ),
   learningRate: param.positive(3e-3, 'Adam learning rate of the policy'),
   valueLearningRate: param.positive(3e-3, 'Adam learning rate of the critic'),
   clip: param.range(0.2, 0, 1, 'PPO clip range epsilon of the probability ratio'),
@@ -63,16 +70,16 @@ export const PPO_PARAMS: ParamSpecs = {
   },
   timeEncoding: {
     default: 0,
-    expected: '0 (t/H), 1 (a one-hot of t), 2 (t/H and the one-hot), 3 (t/H and three time-to-go features) or 4 (those, a one-hot of the last 5 epochs, and the state times each of these 8 time features)',
-    valid: (v) => v === 0 || v === 1 || v === 2 || v === 3 || v === 4,
-    description: 'how the networks read the epoch t: 0 as t/H; 1 as a one-hot of t (H inputs: every epoch its own first-layer weights, as the finite learners); 2 both (1 + H inputs); 3 t/H and exp(-(H-1-t)/tau) for tau = 2, 5, 15 (1 + 3 inputs); 4 those, a one-hot of the last 5 epochs and x times each of the 8 time features (1 + 8 + 8·stateDim inputs, all but t/H and the time-to-go features zero-initialised: the last epochs get their own gains and intercepts, the last one, with no continuation, free to act myopically without dragging the epochs before it)',
+    expected: '0 (t/H), 1 (a one-hot of t), 2 (t/H and the one-hot), 3 (t/H and three time-to-go features), 4 (those, a one-hot of the last 5 epochs, and the state times each of these 8 time features) or 5 (as 4 with a one-hot of the final epoch only)',
+    valid: (v) => v === 0 || v === 1 || v === 2 || v === 3 || v === 4 || v === 5,
+    description: 'how the networks read the epoch t: 0 as t/H; 1 as a one-hot of t (H inputs: every epoch its own first-layer weights, as the finite learners); 2 both (1 + H inputs); 3 t/H and exp(-(H-1-t)/tau) for tau = 2, 5, 15 (1 + 3 inputs); 4 those, a one-hot of the last 5 epochs and x times each of the 8 time features (1 + 8 + 8·stateDim inputs, all but t/H and the time-to-go features zero-initialised: the last epochs get their own gains and intercepts, the last one, with no continuation, free to act myopically without dragging the epochs before it); 5 the same with a one-hot of the final epoch only (1 + 4 + 4·stateDim inputs: a one-hot epoch learns its gain and intercept from 1/H of the samples, so they are noisy, and only the final epoch, with no continuation, needs its own)',
   },
 };
 
 /** The epoch encoding a learner's params ask for (timeEncoding; absent, as in runs before it existed: scalar). */
 export function timeEncodingOf(params: Readonly<SolverParams>): TimeEncoding {
   const v = params['timeEncoding'];
-  return v === 1 ? 'one-hot' : v === 2 ? 'scalar+one-hot' : v === 3 ? 'scalar+time-to-go' : v === 4 ? 'scalar+time-to-go+last' : 'scalar';
+  return v === 1 ? 'one-hot' : v === 2 ? 'scalar+one-hot' : v === 3 ? 'scalar+time-to-go' : v === 4 ? 'scalar+time-to-go+last' : v === 5 ? 'scalar+time-to-go+final' : 'scalar';
 }
 
 /** Zeroes the first-layer weights of inputs [from, to) (W0 is [inputs, hidden], row-major). */
@@ -120,6 +127,11 @@ export class PpoBestResponse {
     const p = params;
     this.policy = new GaussianPolicyNetwork(handle, this.layout.inputDim, this.layout.actionDim, p['hidden']!, p['learningRate']!, p['initStd']!, new Rng(init.nextSeed()), p['policyLayers'] ?? 2);
     this.critic = new ValueNetwork(handle, this.layout.inputDim, p['hidden']!, p['valueLearningRate']!, new Rng(init.nextSeed()));
+    if ((p['naturalStep'] ?? 0) > 0 && (p['policyLayers'] ?? 2) !== 0) {
+      throw new MfgError('MFG_ERR_SOLVER_BAD_PARAM', `naturalStep ${p['naturalStep']} needs the linear-Gaussian policy (policyLayers 0), got policyLayers ${p['policyLayers'] ?? 2}`, {
+        details: { naturalStep: p['naturalStep'], policyLayers: p['policyLayers'] ?? 2 },
+      });
+    }
     // The one-hot epoch inputs start with zero weights, so both networks start as the same
     // function at every epoch (of x, and t/H if given): Glorot-drawn one-hot rows would give every
     // epoch its own random offset of the hidden units, i.e. a random intercept per epoch once the
@@ -202,10 +214,27 @@ export class PpoBestResponse {
       if (p['advNorm'] === 1) normalisePerEpochInPlace(advantages, B, H, N);
       else normaliseInPlace(advantages);
       curves.episodeReturn.push(ret);
-      curves.loss.push(this.update(inputs, actions, logp, advantages, targets, B * T, mb, rng, it >= warmup));
+      const natural = p['naturalStep'] ?? 0;
+      if (natural > 0 && it >= warmup) this.naturalStep(inputs, actions, advantages, B * T, natural * policyFrac);
+      curves.loss.push(this.update(inputs, actions, logp, advantages, targets, B * T, mb, rng, natural === 0 && it >= warmup));
       // One macrotask turn per iteration so a SIGINT can land.
       await new Promise<void>((r) => setImmediate(r));
     }
+  }
+
+  /** naturalStep: the linear policy's weights and bias move by eta times the fitted Newton step. */
+  private naturalStep(inputs: Float64Array, actions: Float64Array, advantages: Float64Array, rows: number, eta: number): void {
+    const { inputDim: D, actionDim: dA } = this.layout;
+    const means = this.policy.meanAction(inputs, rows, new Float64Array(rows * dA));
+    const sigma = this.policy.logStd().map(Math.exp);
+    const { step } = naturalLinearStep(inputs, actions, means, sigma, advantages, rows, D, dA);
+    const w = this.policy.net.weights.get('W0')!.data;
+    const b = this.policy.net.weights.get('b0')!.data;
+    for (let k = 0; k < dA; k++) {
+      for (let j = 0; j < D; j++) w[j * dA + k]! += eta * step[j * dA + k]!;
+      b[k]! += eta * step[D * dA + k]!;
+    }
+    this.policy.net.refresh();
   }
 
   /** `epochs` shuffled passes of minibatch steps on both networks; returns the mean critic loss. */

@@ -130,9 +130,9 @@ export async function runContinuousLearningSolver(game: ContinuousGame, name: st
  * a run before them did: timeEncoding 0 (t/H), advNorm 0 (whole-rollout advantage normalisation),
  * valueLambda -1 (the critic's targets use gaeLambda), valueEpochs -1 (the critic takes `epochs` passes), criticWarmup 0 (the policy learns from the first iteration), valueBaseline 0 (the critic is the network alone),
  * firstBrIterations 0 (the first best response takes brIterations like the others), initialFlowMultiple 1
- * (the initial flow is one pool of paths), brEnsemble 1 (one learner), policyLayers 2 (a two-hidden-layer policy).
+ * (the initial flow is one pool of paths), brEnsemble 1 (one learner), policyLayers 2 (a two-hidden-layer policy), naturalStep 0 (PPO's own policy step).
  */
-const PARAMS_AS_BEFORE: Readonly<Record<string, number>> = { timeEncoding: 0, advNorm: 0, valueLambda: -1, valueEpochs: -1, criticWarmup: 0, valueBaseline: 0, firstBrIterations: 0, initialFlowMultiple: 1, brEnsemble: 1, policyLayers: 2 };
+const PARAMS_AS_BEFORE: Readonly<Record<string, number>> = { timeEncoding: 0, advNorm: 0, valueLambda: -1, valueEpochs: -1, criticWarmup: 0, valueBaseline: 0, firstBrIterations: 0, initialFlowMultiple: 1, brEnsemble: 1, policyLayers: 2, naturalStep: 0 };
 
 /**
  * The identity a checkpoint was written with, as this version reads it: a param it lacks

@@ -32,12 +32,12 @@ describe('ac-fp: brEnsemble and policyLayers', function () {
     expect(three.exploitability[1]).to.not.equal(plain.exploitability[1]);
   });
 
-  it('an ensemble run and a linear-policy run resume bit for bit; a checkpoint from before the options resumes as 1 and 2', async () => {
+  it('an ensemble run and a linear-policy run resume bit for bit; a checkpoint from before the options resumes as 1, 2 and 0 (brEnsemble, policyLayers, naturalStep)', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfgym-ensemble-'));
     try {
       await expectAcFpResumesBitForBit(game, { ...small, brEnsemble: 2 }, path.join(dir, 'run'), 3, 4);
       await expectAcFpResumesBitForBit(game, { ...small, policyLayers: 0 }, path.join(dir, 'linear'), 3, 4);
-      await expectPreOptionCheckpointResumesAsDefault(game, small, { brEnsemble: 1, policyLayers: 2 }, path.join(dir, 'old'));
+      await expectPreOptionCheckpointResumesAsDefault(game, small, { brEnsemble: 1, policyLayers: 2, naturalStep: 0 }, path.join(dir, 'old'));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -116,6 +116,21 @@ describe('learning: ContinuousInput epoch encodings', function () {
     expect(timeEncodingOf(params)).to.equal('scalar+time-to-go+last');
   });
 
+  it('scalar+time-to-go+final: the time-to-go row, a one-hot of the final epoch only, then each state coordinate times those 4 time features (timeEncoding 5)', () => {
+    const H = 7;
+    const layout = new ContinuousInput(shape(3, 2, H), 'scalar+time-to-go+final');
+    expect(layout.inputDim).to.equal(2 + 1 + 3 + 1 + 2 * 4);
+    expect(layout.oneHotStart).to.equal(2 + 1 + 3);
+    for (const t of [0, 1, 5, 6]) {
+      const out = layout.fill(obs, 3, t, new Float64Array(3 * 15).fill(-1), new Float64Array(6));
+      const f = [...[2, 5, 15].map((tau) => Math.exp(-(H - 1 - t) / tau)), t === H - 1 ? 1 : 0];
+      const row = (x0: number, x1: number) => [x0, x1, t / H, ...f, ...f.map((v) => x0 * v), ...f.map((v) => x1 * v)];
+      expect([...out]).to.deep.equal([...row(0.5, -1.25), ...row(3, 0.1), ...row(-2, 1e-9)]);
+    }
+    const params = resolveParams({ name: 'ppo', params: PPO_PARAMS }, { timeEncoding: 5 });
+    expect(timeEncodingOf(params)).to.equal('scalar+time-to-go+final');
+  });
+
   it('PPO with the time-to-go features: its state records the encoding, resumes bit for bit, and a scalar learner refuses it', async () => {
     const game = linearQuadraticContinuous({ H: 4, dt: 0.5 });
     const env = new GameBoxEnv(game, new GaussianPopulation(game.exactFlow!()), 16);
@@ -127,10 +142,10 @@ describe('learning: ContinuousInput epoch encodings', function () {
     expect(e.code).to.equal('MFG_ERR_LEARNING_BAD_CHECKPOINT');
   });
 
-  it('timeEncoding takes 0, 1, 2, 3 or 4 (default 0), anything else is a typed parameter error', () => {
+  it('timeEncoding takes 0, 1, 2, 3, 4 or 5 (default 0), anything else is a typed parameter error', () => {
     expect(resolveParams({ name: 'ppo', params: PPO_PARAMS }, {})['timeEncoding']).to.equal(0);
-    for (const v of [0, 1, 2, 3, 4]) expect(resolveParams({ name: 'ppo', params: PPO_PARAMS }, { timeEncoding: v })['timeEncoding']).to.equal(v);
-    for (const v of [5, 0.5, -1, null]) {
+    for (const v of [0, 1, 2, 3, 4, 5]) expect(resolveParams({ name: 'ppo', params: PPO_PARAMS }, { timeEncoding: v })['timeEncoding']).to.equal(v);
+    for (const v of [6, 0.5, -1, null]) {
       expect(() => resolveParams({ name: 'ppo', params: PPO_PARAMS }, { timeEncoding: v })).to.throw(MfgError).with.property('code', 'MFG_ERR_SOLVER_BAD_PARAM');
     }
   });
