@@ -98,7 +98,9 @@ function zeroInputRows(net: DenseMlp, from: number, to: number): void {
  *   2. the critic values every visited (x, t); GAE(gamma, lambda) gives the advantages
  *      (normalised per rollout) and the lambda-return targets;
  *   3. `epochs` passes of shuffled minibatches: one Adam step on the clipped surrogate (policy)
- *      and one on the squared error (critic) per minibatch.
+ *      and one on the squared error (critic) per minibatch. With naturalStep (a linear policy
+ *      only) the policy instead takes one Newton step per iteration (naturalLinearStep) and the
+ *      passes train the critic alone.
  * Why PPO rather than SAC: the vector env hands over whole synchronous batches of N
  * agent-episodes, which is PPO's on-policy unit; a fresh best response against each new flow of
  * fictitious play would find SAC's replay full of transitions scored under older flows; and the
