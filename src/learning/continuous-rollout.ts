@@ -141,7 +141,7 @@ export class ContinuousInput {
       const tau = t / this.horizon;
       const togo = this.horizon - 1 - t;
       const features = TIME_TO_GO_SCALES.map((s) => Math.exp(-togo / s));
-      const last = hasStateProducts(this.timeEncoding);
+      const products = hasStateProducts(this.timeEncoding);
       for (let k = 0; k < lastEpochs(this.timeEncoding); k++) features.push(togo === k ? 1 : 0);
       const F = features.length;
       for (let i = 0; i < n; i++) {
@@ -149,7 +149,7 @@ export class ContinuousInput {
         out[i * D + d] = tau;
         for (let f = 0; f < F; f++) out[i * D + d + 1 + f] = features[f]!;
         // x_k times every time feature: a per-feature slope in x, i.e. a gain that moves at first order.
-        if (last) for (let k = 0; k < d; k++) for (let f = 0; f < F; f++) out[i * D + d + 1 + F + k * F + f] = out[i * D + k]! * features[f]!;
+        if (products) for (let k = 0; k < d; k++) for (let f = 0; f < F; f++) out[i * D + d + 1 + F + k * F + f] = out[i * D + k]! * features[f]!;
       }
       return out;
     }
